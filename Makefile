@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make up` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SAMPLE_DIRECTORY := $(firstword $(wildcard ../shared/data/directory.csv) directory/data/sample_directory.csv)
+DEBIAN_PACKAGES := redis-server postgresql espeak-ng sox chromium
+export HOTLINE_DATA_DIR ?= var
+
+.PHONY: up test lint bench venv system-packages clean
+
+$(BIN)/hotline: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,speech]'
+	touch $@
+
+venv: $(BIN)/hotline
+
+## Run the hotline on the embedded default (simulator + controller + HTTP, SQLite).
+up: venv
+	$(BIN)/hotline db upgrade
+	$(BIN)/hotline directory import --if-empty $(SAMPLE_DIRECTORY)
+	$(BIN)/hotline up
+
+## Install what the tests need (Debian packages too), then lint and run the suite.
+test: system-packages venv lint
+	$(BIN)/pytest -q
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: venv
+	$(BIN)/python bench/run_all.py
+
+system-packages:
+	@missing=""; \
+	for pkg in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

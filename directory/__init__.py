@@ -1,0 +1,33 @@
+"""The department directory: departments, numbers, liaisons, opening hours, and lookup.
+
+Knows nothing of calls. Others use `DirectoryService` (lookup, cards, open-now), the
+import/export functions, and the record and schedule types exported here.
+"""
+
+from directory.csv_io import CsvFormatError, ImportReport, RowError, export_csv, import_csv
+from directory.hours import HoursFormatError, WeeklySchedule
+from directory.matcher import DirectoryIndex, LookupResult, Match, MatchTarget
+from directory.records import CSV_COLUMNS, DepartmentRecord, RecordError
+from directory.repository import DirectoryRepository, UpsertCounts
+from directory.service import DepartmentCard, DirectoryService
+
+__all__ = [
+    "CSV_COLUMNS",
+    "CsvFormatError",
+    "DepartmentCard",
+    "DepartmentRecord",
+    "DirectoryIndex",
+    "DirectoryRepository",
+    "DirectoryService",
+    "HoursFormatError",
+    "ImportReport",
+    "LookupResult",
+    "Match",
+    "MatchTarget",
+    "RecordError",
+    "RowError",
+    "UpsertCounts",
+    "WeeklySchedule",
+    "export_csv",
+    "import_csv",
+]

@@ -1,0 +1,96 @@
+"""The directory as the rest of the hotline uses it: lookup, department cards, open-now."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from directory.matcher import DirectoryIndex, LookupResult, MatchTarget
+from directory.records import DepartmentRecord
+from directory.repository import DirectoryRepository
+from hotline.workdays import WorkingCalendar
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentCard:
+    """A department with its schedule evaluated at one moment."""
+
+    record: DepartmentRecord
+    open_now: bool
+
+    def to_json(self) -> dict[str, object]:
+        row: dict[str, object] = dict(self.record.to_row())
+        row["aliases"] = list(self.record.aliases)
+        row["hours_schedule"] = self.record.schedule.describe()
+        row["open_now"] = self.open_now
+        return row
+
+
+def to_target(record: DepartmentRecord) -> MatchTarget:
+    return MatchTarget(
+        code=record.code,
+        name=record.name,
+        name_en=record.name_en,
+        aliases=record.aliases,
+        city=record.city,
+    )
+
+
+class DirectoryService:
+    """Keeps the lookup index in step with the database and answers lookups from memory."""
+
+    def __init__(
+        self,
+        *,
+        repository: DirectoryRepository,
+        calendar: WorkingCalendar,
+        home_city: str,
+    ) -> None:
+        self._repository = repository
+        self._calendar = calendar
+        self._home_city = home_city
+        self._records: dict[str, DepartmentRecord] = {}
+        self._index = DirectoryIndex.build([], home_city=home_city)
+        self._reload_lock = asyncio.Lock()
+
+    @property
+    def home_city(self) -> str:
+        return self._home_city
+
+    async def reload(self) -> int:
+        """Rebuild the index from the database (after an import or an edit)."""
+        async with self._reload_lock:
+            records = await self._repository.all_records()
+            cities = await self._repository.city_names()
+            index = DirectoryIndex.build(
+                (to_target(r) for r in records), home_city=self._home_city, cities=cities
+            )
+            self._records = {r.code: r for r in records}
+            self._index = index
+            logger.info("directory index rebuilt: %d departments", len(records))
+            return len(records)
+
+    def search(self, query: str, *, city: str | None = None, limit: int = 5) -> LookupResult:
+        return self._index.search(query, city=city, limit=limit)
+
+    def search_keys(self, digits: str, *, city: str | None = None, limit: int = 5) -> LookupResult:
+        return self._index.search_keys(digits, city=city, limit=limit)
+
+    def get(self, code: str) -> DepartmentRecord | None:
+        return self._records.get(code)
+
+    def is_open(self, record: DepartmentRecord, at: datetime) -> bool:
+        return record.schedule.is_open(at, self._calendar)
+
+    def card(self, code: str, at: datetime) -> DepartmentCard | None:
+        record = self._records.get(code)
+        if record is None:
+            return None
+        return DepartmentCard(record=record, open_now=self.is_open(record, at))
+
+    def __len__(self) -> int:
+        return len(self._records)

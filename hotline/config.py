@@ -1,0 +1,103 @@
+"""Typed settings, layered: defaults, then an optional TOML file, then environment variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "HOTLINE_"
+DEFAULT_HOME_CITY = "临江市"
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used; the message names the setting."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the hotline reads from its environment.
+
+    Each field maps to `HOTLINE_<FIELD>` in the environment and to `<field>` in the TOML
+    file named by `HOTLINE_CONFIG`.
+    """
+
+    data_dir: Path = field(default_factory=lambda: Path("var"))
+    database_url: str = ""
+    home_city: str = DEFAULT_HOME_CITY
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    ari_url: str = "http://127.0.0.1:8088"
+    ari_user: str = "hotline"
+    ari_password: str = "hotline"
+    ari_app: str = "hotline"
+    sim_port: int = 8088
+    public_url: str = ""
+    voicemail_reply_days: int = 5
+    dial_timeout_s: int = 20
+    vosk_model: str = ""
+    sites_file: str = ""
+    redis_url: str = ""
+    log_level: str = "INFO"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'hotline.sqlite3').resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        """Where Asterisk (or the simulator) reaches our HTTP server, for prompts."""
+        return self.public_url or f"http://{self.http_host}:{self.http_port}"
+
+
+def _coerce(name: str, raw: Any, template: Any) -> Any:
+    try:
+        if isinstance(template, Path):
+            return Path(str(raw)).expanduser()
+        if isinstance(template, bool):
+            return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(template, int):
+            return int(raw)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r}: cannot use {raw!r} ({exc})") from None
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, config_file: Path | None = None
+) -> Settings:
+    """Build the settings from defaults, the TOML file and the environment, in that order."""
+    env = os.environ if environ is None else environ
+    settings = Settings()
+    path = config_file or (Path(env[f"{ENV_PREFIX}CONFIG"]) if f"{ENV_PREFIX}CONFIG" in env else None)
+    layers: list[Mapping[str, Any]] = []
+    if path is not None:
+        try:
+            layers.append(tomllib.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise ConfigError(f"configuration file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"configuration file {path}: {exc}") from None
+    layers.append(
+        {
+            key[len(ENV_PREFIX) :].lower(): value
+            for key, value in env.items()
+            if key.startswith(ENV_PREFIX) and key != f"{ENV_PREFIX}CONFIG"
+        }
+    )
+    known = {f.name for f in fields(Settings)}
+    for layer in layers:
+        changes = {}
+        for key, value in layer.items():
+            if key in known:
+                changes[key] = _coerce(key, value, getattr(settings, key))
+        settings = replace(settings, **changes)
+    if not 0 < settings.http_port < 65536:
+        raise ConfigError(f"setting 'http_port': {settings.http_port} is not a TCP port")
+    return settings
