@@ -1,0 +1,1 @@
+"""The IVR: ARI client, PBX simulator, prompts and call flow."""
