@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import directory.models  # noqa: F401  (registers the tables)
+import directory.models
+import ivr.call_records
+import voicemail.models
 from hotline.database import Base
 
 metadata = Base.metadata
+REGISTERED = (directory.models, voicemail.models, ivr.call_records)

@@ -1,0 +1,50 @@
+"""The call record table: one row per call, written by the controller when the call ends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.database import Base
+
+OUTCOMES = (
+    "info_given",
+    "transferred",
+    "voicemail",
+    "operator",
+    "emergency_referral",
+    "order_status",
+    "abandoned",
+    "failed",
+)
+
+
+class CallRecord(Base):
+    """What happened on one call: when, the path through the IVR, where it ended."""
+
+    __tablename__ = "call_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(64), unique=True)
+    channel_id: Mapped[str] = mapped_column(String(64), index=True)
+    hotline_number: Mapped[str] = mapped_column(String(32), index=True)
+    caller_number: Mapped[str] = mapped_column(String(64), default="", index=True)
+    site: Mapped[str] = mapped_column(String(64), default="")
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(32), index=True)
+    reason: Mapped[str | None] = mapped_column(String(64))
+    department_code: Mapped[str | None] = mapped_column(String(128), index=True)
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    dials: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    voicemail_id: Mapped[int | None] = mapped_column(ForeignKey("voicemails.id"))
+    transfer_attempted: Mapped[bool] = mapped_column(default=False)
+    transfer_bridged: Mapped[bool] = mapped_column(default=False)
+    queue_wait_s: Mapped[float | None] = mapped_column(Float)
+    seat: Mapped[str | None] = mapped_column(String(100))
+    overflow_to: Mapped[str | None] = mapped_column(String(64))
+    talk_s: Mapped[int | None] = mapped_column(Integer)

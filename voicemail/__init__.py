@@ -1,0 +1,6 @@
+"""Voicemail: mailboxes per department, messages (audio + metadata), reply deadlines.
+
+A caller leaves a message when a liaison's line is busy, unanswered or closed; the
+department's liaisons collect it by phone or on the web and must reply within the
+deadline (5 working days by default, by the official holiday calendar).
+"""
