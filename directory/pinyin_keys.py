@@ -1,0 +1,131 @@
+"""Pinyin keys for the department matcher: toneless syllables, fuzzy sounds, initials, keypad.
+
+Speech recognisers and callers get tones, retroflexes (zh/z) and nasal endings (in/ing)
+wrong, so the matcher compares *fuzzy* toneless syllables: two department names that a
+caller would say alike get the same key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from pypinyin import Style, lazy_pinyin
+from pypinyin.contrib.tone_convert import to_normal
+from pypinyin.pinyin_dict import pinyin_dict
+
+# Phone keypad letters (ITU E.161).
+_KEYPAD = {
+    letter: digit
+    for digit, letters in {
+        "2": "abc",
+        "3": "def",
+        "4": "ghi",
+        "5": "jkl",
+        "6": "mno",
+        "7": "pqrs",
+        "8": "tuv",
+        "9": "wxyz",
+    }.items()
+    for letter in letters
+}
+
+# Confusions callers and recognisers make; both sides of a comparison get the same mapping.
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
+_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+_LATIN_RUN = re.compile(r"[a-z]+")
+
+
+def syllables(text: str) -> list[str]:
+    """Toneless pinyin of each Chinese character; other runs come back as they are."""
+    return lazy_pinyin(text, style=Style.NORMAL)
+
+
+def fuzzy_syllable(syllable: str) -> str:
+    """Map a toneless syllable to its fuzzy-sound key (zh→z, n→l, ing→in, ...)."""
+    for sound, key in _FUZZY_INITIALS:
+        # "ng" alone is not an initial n.
+        if syllable.startswith(sound) and syllable != "ng":
+            syllable = key + syllable[len(sound) :]
+            break
+    for sound, key in _FUZZY_FINALS:
+        if syllable.endswith(sound):
+            return syllable[: -len(sound)] + key
+    return syllable
+
+
+def fuzzy_key(parts: Sequence[str]) -> str:
+    """The fuzzy toneless pinyin of a syllable list, joined without separators."""
+    return "".join(fuzzy_syllable(part) for part in parts)
+
+
+def initials(parts: Sequence[str]) -> str:
+    """First letter of each syllable: 公安局 → "gaj" (zh counts as z, as on a keypad)."""
+    return "".join(part[0] for part in parts if part)
+
+
+def keypad_digits(letters: str) -> str:
+    """Phone-keypad digits of latin letters; other characters are dropped."""
+    return "".join(_KEYPAD[letter] for letter in letters if letter in _KEYPAD)
+
+
+def all_syllables() -> frozenset[str]:
+    """Every toneless Mandarin syllable pypinyin knows, without the vowel-less interjections."""
+    found: set[str] = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            plain = to_normal(reading)
+            if plain.isascii() and plain.isalpha() and any(v in plain for v in "aeiouv"):
+                found.add(plain)
+    return frozenset(found)
+
+
+class PinyinSegmenter:
+    """Splits typed pinyin such as "gongjijin" into syllables (gong ji jin)."""
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self._known = frozenset(known)
+        self._longest = max((len(s) for s in self._known), default=0)
+
+    def split(self, text: str) -> list[str] | None:
+        """Syllables of a latin string (tone digits and spaces allowed), or None if not pinyin."""
+        result: list[str] = []
+        for run in _LATIN_RUN.findall(text):
+            parts = self._split_run(run)
+            if parts is None:
+                return None
+            result.extend(parts)
+        return result or None
+
+    def _split_run(self, run: str) -> list[str] | None:
+        # Fewest syllables wins ("xian" stays one syllable); ties keep the longer first part.
+        size = len(run)
+        best: list[list[str] | None] = [None] * (size + 1)
+        best[size] = []
+        for start in range(size - 1, -1, -1):
+            for end in range(min(size, start + self._longest), start, -1):
+                rest = best[end]
+                piece = run[start:end]
+                if rest is None or piece not in self._known:
+                    continue
+                current = best[start]
+                if current is None or len(rest) + 1 < len(current):
+                    best[start] = [piece, *rest]
+        return best[0]
+
+
+class SyllableCoder:
+    """Writes each fuzzy syllable as one private-use character, so that rapidfuzz compares
+    syllables rather than letters (公积全 is then two thirds of 公积金, not of 公交)."""
+
+    _FIRST_CODE = 0xE000
+
+    def __init__(self, known: Iterable[str]) -> None:
+        keys = sorted({fuzzy_syllable(s) for s in known})
+        self._codes = {key: chr(self._FIRST_CODE + i) for i, key in enumerate(keys)}
+
+    def encode(self, parts: Sequence[str]) -> str:
+        """One character per syllable; anything not a syllable keeps its own letters."""
+        codes = self._codes
+        return "".join(codes.get(fuzzy_syllable(part), part) for part in parts)
