@@ -68,7 +68,10 @@ def read_records(stream: TextIO) -> Iterator[tuple[int, DepartmentRecord | RowEr
             yield start, RowError(start, str(exc))
             continue
         if record.code in seen:
-            yield start, RowError(start, f"code {record.code!r} already on line {seen[record.code]}")
+            yield (
+                start,
+                RowError(start, f"code {record.code!r} already on line {seen[record.code]}"),
+            )
             continue
         seen[record.code] = start
         yield start, record

@@ -8,6 +8,7 @@ Days are `mon tue wed thu fri sat sun`, as single days, ranges (`tue-sun`) or li
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -60,7 +61,7 @@ class WeeklySchedule:
                 days[day].extend(windows)
         for day_windows in days:
             day_windows.sort(key=lambda w: w.start)
-            for earlier, later in zip(day_windows, day_windows[1:], strict=False):
+            for earlier, later in itertools.pairwise(day_windows):
                 if later.start < earlier.end:
                     raise HoursFormatError(f"windows {earlier} and {later} overlap")
         return cls(always_open=False, days=tuple(tuple(d) for d in days))
@@ -100,7 +101,11 @@ class WeeklySchedule:
             while end + 1 < 7 and self.days[end + 1] == windows:
                 end += 1
             if windows:
-                span = DAY_NAMES[weekday] if end == weekday else f"{DAY_NAMES[weekday]}-{DAY_NAMES[end]}"
+                span = (
+                    DAY_NAMES[weekday]
+                    if end == weekday
+                    else f"{DAY_NAMES[weekday]}-{DAY_NAMES[end]}"
+                )
                 groups.append(" ".join([span, *(str(w) for w in windows)]))
             weekday = end + 1
         return "; ".join(groups)

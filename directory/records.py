@@ -69,8 +69,11 @@ class DepartmentRecord:
             WeeklySchedule.parse(values["hours"])
         except HoursFormatError as exc:
             raise RecordError(f"hours {values['hours']!r}: {exc}") from None
-        aliases = tuple(dict.fromkeys(a.strip() for a in values["aliases"].split("|") if a.strip()))
-        return cls(**{**values, "kind": kind, "aliases": aliases})
+        aliases = tuple(
+            dict.fromkeys(a.strip() for a in values.pop("aliases").split("|") if a.strip())
+        )
+        values["kind"] = kind
+        return cls(aliases=aliases, **values)
 
     def to_row(self) -> dict[str, str]:
         row = {key: value for key, value in asdict(self).items() if key != "aliases"}

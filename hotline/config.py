@@ -75,7 +75,9 @@ def load_settings(
     """Build the settings from defaults, the TOML file and the environment, in that order."""
     env = os.environ if environ is None else environ
     settings = Settings()
-    path = config_file or (Path(env[f"{ENV_PREFIX}CONFIG"]) if f"{ENV_PREFIX}CONFIG" in env else None)
+    path = config_file or (
+        Path(env[f"{ENV_PREFIX}CONFIG"]) if f"{ENV_PREFIX}CONFIG" in env else None
+    )
     layers: list[Mapping[str, Any]] = []
     if path is not None:
         try:

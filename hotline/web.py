@@ -35,7 +35,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return error_response(400, "invalid-json", "the request body is not valid JSON")
     except Exception:
         logger.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(500, "internal-error", "an internal error occurred; it has been logged")
+        return error_response(
+            500, "internal-error", "an internal error occurred; it has been logged"
+        )
 
 
 def query_int(request: web.Request, name: str, default: int, *, low: int, high: int) -> int:

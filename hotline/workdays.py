@@ -72,4 +72,3 @@ class WorkingCalendar:
             if self.is_working_day(current):
                 count += 1
         return sign * count
-

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import Never
 
 from tqdm import tqdm
 
@@ -51,11 +52,17 @@ async def _import_async(path: Path, settings: Settings, *, if_empty: bool) -> in
             return 0
         total = count_rows(path)
         with tqdm(
-            total=total, unit="row", desc="import", disable=total < PROGRESS_MIN_ROWS, file=sys.stderr
+            total=total,
+            unit="row",
+            desc="import",
+            disable=total < PROGRESS_MIN_ROWS,
+            file=sys.stderr,
         ) as bar:
             try:
                 report = await import_csv(
-                    path, components.directory_repository, on_progress=lambda n: bar.update(n - bar.n)
+                    path,
+                    components.directory_repository,
+                    on_progress=lambda n: _advance(bar, n),
                 )
             except CsvFormatError as exc:
                 raise CommandError(f"{path}: {exc}") from None
@@ -101,7 +108,13 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         print("no match")
         return 1
     for rank, match in enumerate(result.results, start=1):
-        print(f"{rank}. {match.name} ({match.city}) [{match.code}] {match.score:.0f} {match.matched}")
+        print(
+            f"{rank}. {match.name} ({match.city}) [{match.code}] {match.score:.0f} {match.matched}"
+        )
     if result.ambiguous:
         print("(the first candidates are too close to call: ask the caller to choose)")
     return 0
+
+
+def _advance(bar: tqdm[Never], done: int) -> None:
+    bar.update(done - bar.n)
