@@ -391,7 +391,7 @@ class AriClient:
         return EventStream(
             session=self._http.session,
             url=url,
-            auth=self._http.auth,
+            headers=self._http.auth_headers(),
             on_event=on_event,
             on_reconnect=on_reconnect,
             clock=clock,

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import aiohttp
 from yarl import URL
@@ -38,7 +38,7 @@ class EventStream:
         *,
         session: aiohttp.ClientSession,
         url: URL,
-        auth: aiohttp.BasicAuth | None,
+        headers: Mapping[str, str],
         on_event: Callable[[AriEvent], None],
         on_reconnect: ReconnectHook | None = None,
         clock: Clock | None = None,
@@ -51,7 +51,7 @@ class EventStream:
     ) -> None:
         self._session = session
         self._url = url
-        self._auth = auth
+        self._headers = dict(headers)
         self._on_event = on_event
         self._on_reconnect = on_reconnect
         self._clock: Clock = clock if clock is not None else SystemClock()
@@ -98,7 +98,7 @@ class EventStream:
         while not self._closing.is_set():
             try:
                 ws = await self._session.ws_connect(
-                    self._url, auth=self._auth, heartbeat=self._heartbeat
+                    self._url, headers=self._headers, heartbeat=self._heartbeat
                 )
             except aiohttp.WSServerHandshakeError as exc:
                 if exc.status in _FATAL_HANDSHAKE_STATUSES:

@@ -82,12 +82,11 @@ class AriTransport:
             self._session = aiohttp.ClientSession()
         return self._session
 
-    @property
-    def auth(self) -> aiohttp.BasicAuth | None:
-        """Basic credentials for a request, or None when they go in `api_key`."""
+    def auth_headers(self) -> dict[str, str]:
+        """The Basic `Authorization` header, or nothing when credentials go in `api_key`."""
         if self._use_api_key:
-            return None
-        return aiohttp.BasicAuth(self._username, self._password)
+            return {}
+        return {"Authorization": aiohttp.encode_basic_auth(self._username, self._password)}
 
     def auth_query(self) -> dict[str, str]:
         """The `api_key` query parameter when that auth style is used, else nothing."""
@@ -129,7 +128,7 @@ class AriTransport:
         started = time.perf_counter()
         try:
             async with self.session.request(
-                method, url, json=body, auth=self.auth, timeout=self._timeout
+                method, url, json=body, headers=self.auth_headers(), timeout=self._timeout
             ) as response:
                 status = response.status
                 data = await response.read()
