@@ -1,0 +1,141 @@
+"""How simulated far ends behave when dialled, and the dial/originate event sequences.
+
+A behaviour is one of `answer[:SECONDS]`, `busy`, `noanswer`, `unavailable`,
+`congestion`, plus an optional `hangup_after` (seconds after answer the far end hangs up).
+The sequences reproduce the recorded Asterisk traces: an ARI dial keeps the channel alive
+after BUSY/CONGESTION until the far end clears ~10 s later; a dial timeout is a soft
+hang-up and ChannelDestroyed cause 19 with no NOANSWER Dial event; an originate that fails
+destroys the channel with cause 0 (the Local `;1` half's view).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ivr.simulator import channels
+from ivr.simulator.events import build
+from ivr.simulator.state import Channel
+
+if TYPE_CHECKING:
+    from ivr.simulator.simulator import Simulator
+
+KINDS = ("answer", "busy", "noanswer", "unavailable", "congestion")
+# Seconds of Asterisk-side latency between steps, as seen in the traces.
+STEP = 0.004
+# Busy()/Congestion() in the far end's dialplan hang up this long after signalling.
+FAR_END_CLEARS_AFTER = 10.0
+CLEAR_CAUSE = {"busy": 17, "congestion": 34}
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    kind: str
+    ring_seconds: float = 0.0
+    hangup_after: float | None = None
+
+    @classmethod
+    def default(cls) -> Behaviour:
+        return cls("answer", 2.0)
+
+    @classmethod
+    def parse(cls, text: str, hangup_after: float | None = None) -> Behaviour:
+        kind, _, arg = text.partition(":")
+        if kind not in KINDS or (arg and kind != "answer"):
+            raise ValueError(f"unknown endpoint behaviour {text!r}")
+        ring = 1.0 if kind == "answer" and not arg else float(arg or 0)
+        if ring < 0 or (hangup_after is not None and hangup_after < 0):
+            raise ValueError("durations must not be negative")
+        return cls(kind, ring, hangup_after)
+
+    def describe(self) -> str:
+        if self.kind != "answer":
+            return self.kind
+        return f"answer:{self.ring_seconds:g}"
+
+
+def dial_event(sim: Simulator, ch: Channel, status: str, dialstring: str) -> None:
+    sim.bus.publish(
+        [ch.app],
+        build(
+            "Dial",
+            sim.clock.now(),
+            dialstatus=status,
+            forward="",
+            dialstring=dialstring,
+            peer=ch.to_json(),
+        ),
+    )
+
+
+async def _ring(sim: Simulator, ch: Channel, dialstring: str) -> None:
+    await sim.clock.sleep(STEP)
+    channels.set_state(sim, ch, "Ringing")
+    dial_event(sim, ch, "RINGING", dialstring)
+
+
+async def _talk_then_clear(sim: Simulator, ch: Channel, behaviour: Behaviour) -> None:
+    if behaviour.hangup_after is not None:
+        await sim.clock.sleep(behaviour.hangup_after)
+        channels.far_end_hang_up(sim, ch, 16)
+
+
+async def run_dial(sim: Simulator, ch: Channel, limit: float) -> None:
+    """POST /channels/{id}/dial on a created channel."""
+    behaviour = sim.behaviour(ch.endpoint)
+    await sim.clock.sleep(STEP)
+    if behaviour.kind == "unavailable":
+        channels.destroy(sim, ch, 16)
+        return
+    dial_event(sim, ch, "", channels.dialstring(ch))
+    if behaviour.kind in CLEAR_CAUSE:
+        await sim.clock.sleep(STEP)
+        dial_event(sim, ch, behaviour.kind.upper(), "")
+        await sim.clock.sleep(FAR_END_CLEARS_AFTER)
+        channels.far_end_hang_up(sim, ch, CLEAR_CAUSE[behaviour.kind])
+        return
+    started = sim.clock.monotonic()
+    if behaviour.kind == "noanswer" or behaviour.ring_seconds > 0:
+        await _ring(sim, ch, "")
+    if behaviour.kind == "noanswer" or (limit > 0 and behaviour.ring_seconds >= limit):
+        if limit <= 0:
+            return  # rings until someone hangs it up
+        await sim.clock.sleep(limit - (sim.clock.monotonic() - started))
+        channels.hang_up(sim, ch, 19)
+        return
+    await sim.clock.sleep(behaviour.ring_seconds - (sim.clock.monotonic() - started))
+    channels.set_state(sim, ch, "Up")
+    dial_event(sim, ch, "ANSWER", "")
+    await _talk_then_clear(sim, ch, behaviour)
+
+
+async def run_originate(
+    sim: Simulator, ch: Channel, limit: float, app: str, args: list[str]
+) -> None:
+    """POST /channels with an app: StasisStart only once the far end answers."""
+    behaviour = sim.behaviour(ch.endpoint)
+    dialstring = channels.dialstring(ch)
+    await sim.clock.sleep(STEP)
+    if behaviour.kind == "unavailable":
+        channels.destroy(sim, ch, 0)
+        return
+    dial_event(sim, ch, "", dialstring)
+    if behaviour.kind in CLEAR_CAUSE:
+        await sim.clock.sleep(STEP)
+        dial_event(sim, ch, behaviour.kind.upper(), dialstring)
+        channels.destroy(sim, ch, 0)
+        return
+    started = sim.clock.monotonic()
+    if behaviour.kind == "noanswer" or behaviour.ring_seconds > 0:
+        await _ring(sim, ch, dialstring)
+    if behaviour.kind == "noanswer" or (limit > 0 and behaviour.ring_seconds >= limit):
+        if limit <= 0:
+            return
+        await sim.clock.sleep(limit - (sim.clock.monotonic() - started))
+        channels.destroy(sim, ch, 19)
+        return
+    await sim.clock.sleep(behaviour.ring_seconds - (sim.clock.monotonic() - started))
+    channels.set_state(sim, ch, "Up")
+    dial_event(sim, ch, "ANSWER", dialstring)
+    channels.enter_stasis(sim, ch, app, args)
+    await _talk_then_clear(sim, ch, behaviour)

@@ -1,0 +1,91 @@
+"""ARI /bridges resources."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ivr.simulator import bridges
+from ivr.simulator.errors import AriError
+from ivr.simulator.routes_channels import queue_playback
+from ivr.simulator.routing import AriRequest, AriRouter, no_content, reply
+from ivr.simulator.state import Channel
+
+
+async def list_bridges(req: AriRequest) -> web.StreamResponse:
+    return reply([b.to_json() for b in req.sim.bridges.values()])
+
+
+async def create(req: AriRequest) -> web.StreamResponse:
+    bridge_id = req.match.get("id") or req.text("bridgeId")
+    bridge = bridges.create(
+        req.sim, bridge_id, req.text("type") or "mixing", req.text("name") or ""
+    )
+    return reply(bridge.to_json())
+
+
+async def get_bridge(req: AriRequest) -> web.StreamResponse:
+    return reply(req.sim.bridge(req.match["id"]).to_json())
+
+
+async def destroy(req: AriRequest) -> web.StreamResponse:
+    bridges.destroy(req.sim, req.sim.bridge(req.match["id"]))
+    return no_content()
+
+
+def _members(req: AriRequest) -> list[Channel]:
+    """The `channel` list; an unknown channel is 400 here, not 404 (Asterisk's quirk)."""
+    ids = req.many("channel")
+    if not ids:
+        raise AriError(400, "Missing parameter channel")
+    found = []
+    for channel_id in ids:
+        ch = req.sim.channels.get(channel_id)
+        if ch is None:
+            raise AriError(400, "Channel not found")
+        found.append(ch)
+    return found
+
+
+async def add_channel(req: AriRequest) -> web.StreamResponse:
+    if not req.many("channel"):
+        raise AriError(400, "Missing parameter channel")
+    bridge = req.sim.bridge(req.match["id"])
+    members = _members(req)
+    for ch in members:
+        if not ch.in_stasis:
+            raise AriError(422, "Channel not in Stasis application")
+        if ch.recording is not None:
+            raise AriError(409, "Channel is currently recording")
+    for ch in members:
+        bridges.add(req.sim, bridge, ch)
+    return no_content()
+
+
+async def remove_channel(req: AriRequest) -> web.StreamResponse:
+    if not req.many("channel"):
+        raise AriError(400, "Missing parameter channel")
+    bridge = req.sim.bridge(req.match["id"])
+    members = _members(req)
+    for ch in members:
+        if ch.bridge_id != bridge.id:
+            raise AriError(422, "Channel not in this bridge")
+    for ch in members:
+        bridges.leave(req.sim, ch)
+    return no_content()
+
+
+async def play(req: AriRequest) -> web.StreamResponse:
+    bridge = req.sim.bridge(req.match["id"])
+    return queue_playback(req, f"bridge:{bridge.id}", set(bridge.apps))
+
+
+def add_routes(router: AriRouter) -> None:
+    router.add("GET", "/bridges", list_bridges)
+    router.add("POST", "/bridges", create)
+    router.add("GET", "/bridges/{id}", get_bridge)
+    router.add("POST", "/bridges/{id}", create)
+    router.add("DELETE", "/bridges/{id}", destroy)
+    router.add("POST", "/bridges/{id}/addChannel", add_channel)
+    router.add("POST", "/bridges/{id}/removeChannel", remove_channel)
+    router.add("POST", "/bridges/{id}/play", play)
+    router.add("POST", "/bridges/{id}/play/{playback_id}", play)
