@@ -1,0 +1,204 @@
+"""Render prompt texts to cached 8 kHz WAV files, once per text, off the event loop.
+
+Files live in `<data_dir>/prompts/<key>.wav`, where the key is the sha256 of the voice,
+the rate and the text, so a prompt survives restarts and is never synthesised twice.
+Synthesis runs in a one-process pool: pyttsx3's engine is not thread-safe and its
+`runAndWait` busy-loops, and a separate process also keeps a crash inside libespeak-ng,
+or the CPU it burns, away from the controller's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import multiprocessing
+import re
+from collections.abc import Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from ivr.prompts.errors import PromptRenderError
+from ivr.prompts.pinyin import to_pinyin_speech
+from ivr.prompts.synth import (
+    ENGINE_ESPEAK_CLI,
+    ENGINE_PYTTSX3,
+    RenderJob,
+    RenderOutcome,
+    produce_prompt_file,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_VOICE = "cmn-latn-pinyin"
+# espeak-ng's default; at 150 the 12345 greeting lasts 13.5 s, too near its 15 s answer target.
+DEFAULT_RATE = 175
+# Bumped whenever the audio pipeline changes, so old cached files are not reused.
+_PIPELINE_VERSION = "pinyin-8k-1"
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """A rendered prompt: its cache key, the text it says, its WAV file and its length."""
+
+    key: str
+    text: str
+    path: Path
+    duration_s: float
+
+
+def is_prompt_key(candidate: str) -> bool:
+    """Whether `candidate` looks like a prompt key (64 lowercase hex digits, nothing else)."""
+    return _KEY.fullmatch(candidate) is not None
+
+
+class PromptRenderer:
+    """Turns texts into Asterisk-playable prompts, caching each by (voice, rate, text)."""
+
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        voice: str = DEFAULT_VOICE,
+        rate: int = DEFAULT_RATE,
+        sounds_dir: Path | None = None,
+        executor: Executor | None = None,
+        engines: tuple[str, ...] = (ENGINE_PYTTSX3, ENGINE_ESPEAK_CLI),
+        espeak_command: str = "espeak-ng",
+        timeout_s: float = 30.0,
+    ) -> None:
+        """`sounds_dir`, when set, is a folder inside Asterisk's sounds directory (for
+        example /var/lib/asterisk/sounds/hotline): prompts are copied there too and
+        `media_uri` without a base URL names them as `sound:<folder name>/<key>`.
+        `executor` should be a process pool (the composition root may share one); without
+        it the renderer starts its own single-worker pool on first use.
+        """
+        self.cache_dir = data_dir / "prompts"
+        self.voice = voice
+        self.rate = rate
+        self.sounds_dir = sounds_dir
+        self._executor = executor
+        self._owns_executor = executor is None
+        self._engines = engines
+        self._espeak_command = espeak_command
+        self._timeout_s = timeout_s
+        self._prompts: dict[str, Prompt] = {}
+        self._pending: dict[str, asyncio.Task[Prompt]] = {}
+        self.render_count = 0
+        """How many prompts were synthesised (not found in the cache) by this renderer."""
+
+    def key_for(self, text: str) -> str:
+        """The cache key of `text` with this renderer's voice and rate."""
+        material = json.dumps([_PIPELINE_VERSION, self.voice, self.rate, text.strip()])
+        return hashlib.sha256(material.encode()).hexdigest()
+
+    async def render(self, text: str) -> Prompt:
+        """The prompt for `text`, synthesised on first use; concurrent callers share one render."""
+        if not text.strip():
+            raise PromptRenderError("cannot render an empty prompt")
+        key = self.key_for(text)
+        known = self._prompts.get(key)
+        if known is not None:
+            return known
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = asyncio.create_task(self._produce(key, text.strip()))
+            self._pending[key] = pending
+            pending.add_done_callback(lambda task: self._forget_pending(key, task))
+        # Shielded: a caller that hangs up must not cancel the render others wait for.
+        return await asyncio.shield(pending)
+
+    async def render_many(self, texts: Iterable[str]) -> list[Prompt]:
+        """Pre-render several texts (for example a catalog at start-up), in input order."""
+        return list(await asyncio.gather(*(self.render(text) for text in texts)))
+
+    def media_uri(self, prompt: Prompt, base_url: str | None = None) -> str:
+        """The ARI media URI for `prompt`.
+
+        With `base_url` (this controller's HTTP address as Asterisk reaches it) it is
+        `sound:<base_url>/prompts/<key>.wav`, fetched through res_http_media_cache;
+        without it the sounds-folder mode is used: `sound:<folder>/<key>`, since Asterisk
+        looks sounds up by name without extension.
+        """
+        if base_url is not None:
+            return f"sound:{base_url.rstrip('/')}/prompts/{prompt.key}.wav"
+        if self.sounds_dir is None:
+            raise ValueError("no base_url given and no sounds folder configured")
+        return f"sound:{self.sounds_dir.name}/{prompt.key}"
+
+    async def cached_path(self, key: str) -> Path | None:
+        """The WAV file of an already rendered prompt, or None (unknown or malformed key)."""
+        if not is_prompt_key(key):
+            return None
+        known = self._prompts.get(key)
+        if known is not None:
+            return known.path
+        # Files rendered by an earlier run of the controller are still valid.
+        path = self.cache_dir / f"{key}.wav"
+        exists = await asyncio.get_running_loop().run_in_executor(None, path.is_file)
+        return path if exists else None
+
+    async def aclose(self) -> None:
+        """Stop the render worker if this renderer started it."""
+        executor, self._executor = self._executor, None
+        if executor is not None and self._owns_executor:
+            await asyncio.get_running_loop().run_in_executor(None, executor.shutdown)
+
+    async def _produce(self, key: str, text: str) -> Prompt:
+        path = self.cache_dir / f"{key}.wav"
+        job = RenderJob(
+            speech=to_pinyin_speech(text),
+            voice=self.voice,
+            rate=self.rate,
+            target=path,
+            sounds_copy=None if self.sounds_dir is None else self.sounds_dir / f"{key}.wav",
+            engines=self._engines,
+            espeak_command=self._espeak_command,
+            timeout_s=self._timeout_s,
+        )
+        outcome = await self._run_job(job)
+        if outcome.engine is not None:
+            self.render_count += 1
+            logger.info(
+                "prompt %s rendered by %s (%.2f s): %s",
+                key[:12],
+                outcome.engine,
+                outcome.duration_s,
+                text,
+            )
+        prompt = Prompt(key=key, text=text, path=path, duration_s=outcome.duration_s)
+        self._prompts[key] = prompt
+        return prompt
+
+    async def _run_job(self, job: RenderJob) -> RenderOutcome:
+        loop = asyncio.get_running_loop()
+        executor = self._worker()
+        try:
+            return await asyncio.wait_for(
+                loop.run_in_executor(executor, produce_prompt_file, job), self._timeout_s
+            )
+        except BrokenProcessPool as exc:
+            if self._owns_executor:
+                # A dead worker cannot be revived; start a fresh one on the next render.
+                self._executor = None
+            raise PromptRenderError(f"the render worker died: {exc}") from exc
+        except TimeoutError as exc:
+            raise PromptRenderError(f"rendering took longer than {self._timeout_s} s") from exc
+
+    def _worker(self) -> Executor:
+        if self._executor is None:
+            # spawn: forking a process that runs an event loop and threads is unsafe.
+            self._executor = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._executor
+
+    def _forget_pending(self, key: str, task: asyncio.Task[Prompt]) -> None:
+        self._pending.pop(key, None)
+        if not task.cancelled():
+            # Mark the outcome as seen even if every waiter went away (no "never retrieved").
+            task.exception()
