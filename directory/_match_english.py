@@ -34,16 +34,26 @@ def _word_similarity(query_word: str, name_word: str) -> float:
     return similarity if similarity >= _MIN_WORD_SIMILARITY else 0.0
 
 
-def english_score(query: Sequence[str], name: Sequence[str]) -> float:
-    """0..100 for a query's content words against a name's content words."""
+def english_score(
+    query: Sequence[str], name: Sequence[str], memo: dict[tuple[str, str], float] | None = None
+) -> float:
+    """0..100 for a query's content words against a name's content words.
+
+    `memo` caches word similarities across the names scored for one query: names share
+    most of their words ("bureau", "office").
+    """
     if not query or not name:
         return 0.0
+    known = {} if memo is None else memo
     used: set[int] = set()
     covered = 0.0
     for word in query:
         best, best_at = 0.0, -1
         for position, candidate in enumerate(name):
-            similarity = _word_similarity(word, candidate)
+            pair = (word, candidate)
+            similarity = known.get(pair)
+            if similarity is None:
+                similarity = known[pair] = _word_similarity(word, candidate)
             if similarity > best:
                 best, best_at = similarity, position
         covered += best
@@ -69,4 +79,5 @@ class EnglishNames:
         shortlist = self._grams.candidates(
             " ".join(words), preferred_city=preferred_city, limit=limit
         )
-        return [(int(dept), english_score(words, self._words[dept])) for dept in shortlist]
+        memo: dict[tuple[str, str], float] = {}
+        return [(int(dept), english_score(words, self._words[dept], memo)) for dept in shortlist]

@@ -15,9 +15,8 @@ import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int32]
 
-# A gram found in more strings than this share is too common to tell candidates apart
-# ("ong", "bureau"); it is skipped unless the query has nothing rarer.
-_COMMON_SHARE = 0.05
+# Postings merged per query at most: rarest grams first, so long queries stay cheap.
+_POSTING_BUDGET = 4000
 # How much a string in the preferred city is lifted in the estimate (in dice units).
 _CITY_LIFT = 0.15
 
@@ -47,7 +46,6 @@ class GramIndex:
                 builder[gram].append(position)
         self._postings = {g: np.asarray(ids, dtype=np.int32) for g, ids in builder.items()}
         self._gram_counts = counts
-        self._common = max(64, int(len(texts) * _COMMON_SHARE))
 
     def candidates(self, text: str, *, preferred_city: int, limit: int) -> IntArray:
         """Ids of up to `limit` strings sharing the most grams with text, preferred city lifted."""
@@ -55,9 +53,14 @@ class GramIndex:
         found = [self._postings[g] for g in wanted if g in self._postings]
         if not found:
             return np.empty(0, dtype=np.int32)
-        rare = [ids for ids in found if len(ids) <= self._common]
-        # Nothing rare: keep only the least common gram so the work stays bounded.
-        chosen = rare or [min(found, key=len)]
+        found.sort(key=len)
+        chosen = [found[0]]
+        spent = len(found[0])
+        for ids in found[1:]:
+            spent += len(ids)
+            if spent > _POSTING_BUDGET:
+                break
+            chosen.append(ids)
         merged = np.concatenate(chosen) if len(chosen) > 1 else chosen[0]
         ids, hits = np.unique(merged, return_counts=True)
         estimate = 2.0 * hits / (len(wanted) + self._gram_counts[ids])

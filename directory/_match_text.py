@@ -43,13 +43,17 @@ ToSimplified = Callable[[str], str]
 def normalise(text: str, to_simplified: ToSimplified) -> str:
     """Full-width → half-width, traditional → simplified, lowercase, noise removed."""
     text = unicodedata.normalize("NFKC", text)
-    return _NOISE.sub("", to_simplified(text).lower())
+    if not text.isascii():
+        text = to_simplified(text)
+    return _NOISE.sub("", text.lower())
 
 
 def spaced(text: str, to_simplified: ToSimplified) -> str:
     """Like normalise, but keeps one space between words (for pinyin and English)."""
     text = unicodedata.normalize("NFKC", text)
-    return " ".join(_NOISE.sub(" ", to_simplified(text).lower()).split())
+    if not text.isascii():
+        text = to_simplified(text)
+    return " ".join(_NOISE.sub(" ", text.lower()).split())
 
 
 def has_han(text: str) -> bool:

@@ -42,6 +42,7 @@ _KEYPAD_ALIAS_GAP = 10.0
 _AMBIGUITY_MARGIN = 5.0
 _MIN_SCORE = 50.0
 _SHORT_LIST = 48
+_SHORT_INITIALS = 4
 
 
 def similarity(query: str, text: str) -> float:
@@ -228,21 +229,28 @@ class DirectoryIndex:
         if parts is not None:
             named, parts = self._city_in_sounds(parts)
         preferred = self._preferred(named, city)
-        sound = "".join(fuzzy_syllable(p) for p in parts) if parts else letters
-        sounds = self._coder.encode(parts) if parts else ""
         table = self._table
-        for sid in self._pinyin_grams.candidates(
-            sound, preferred_city=preferred, limit=_SHORT_LIST
-        ):
-            score = self._sound_score(sound, sounds, sid) * table.weight[sid]
-            _keep_best(found, table.owner[sid], score, "pinyin")
-        for sid in self._initials_grams.candidates(
-            letters, preferred_city=preferred, limit=_SHORT_LIST
-        ):
-            score = initials_similarity(letters, table.initials[sid]) * table.weight[sid]
-            _keep_best(found, table.owner[sid], score * _INITIALS_WEIGHT, "initials")
-        for dept, score in self._english.search(words, preferred_city=preferred, limit=_SHORT_LIST):
-            _keep_best(found, dept, score, "name_en")
+        # Unsegmentable single words may be mistyped pinyin; several such words are English.
+        if parts is not None or " " not in words:
+            sound = "".join(fuzzy_syllable(p) for p in parts) if parts else letters
+            sounds = self._coder.encode(parts) if parts else ""
+            for sid in self._pinyin_grams.candidates(
+                sound, preferred_city=preferred, limit=_SHORT_LIST
+            ):
+                score = self._sound_score(sound, sounds, sid) * table.weight[sid]
+                _keep_best(found, table.owner[sid], score, "pinyin")
+        # Initials are short and rarely spell pinyin; English words rarely do either.
+        if parts is None or len(letters) <= _SHORT_INITIALS:
+            for sid in self._initials_grams.candidates(
+                letters, preferred_city=preferred, limit=_SHORT_LIST
+            ):
+                score = initials_similarity(letters, table.initials[sid]) * table.weight[sid]
+                _keep_best(found, table.owner[sid], score * _INITIALS_WEIGHT, "initials")
+        if parts is None:
+            for dept, score in self._english.search(
+                words, preferred_city=preferred, limit=_SHORT_LIST
+            ):
+                _keep_best(found, dept, score, "name_en")
         return named, found
 
     def _ranked(
