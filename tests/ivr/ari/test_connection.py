@@ -73,8 +73,8 @@ async def stand_in() -> AsyncIterator[StandIn]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    state.url = f"http://127.0.0.1:{port}"
+    host, port = runner.addresses[0][:2]
+    state.url = f"http://{host}:{port}"
     try:
         yield state
     finally:
