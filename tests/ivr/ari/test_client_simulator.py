@@ -122,6 +122,11 @@ async def test_wrong_password_is_401_and_api_key_works(sim: Any, app: StasisApp)
         use_api_key=True,
     ) as keyed:
         assert await keyed.list_channels() == []
+        await app.stop()  # the keyed socket takes the app over otherwise
+        keyed_app = StasisApp(keyed, clock=ScaledClock(speed=SPEED))
+        await keyed_app.start()
+        assert keyed_app.stream.connected
+        await keyed_app.stop()
 
 
 async def test_inbound_call_answer_play_and_dtmf_in_order(
