@@ -1,0 +1,57 @@
+"""Tables of desk users: accounts, their departments, sessions and sign-in throttling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.database import Base
+
+
+class User(Base):
+    """Someone who signs in to the desk: operator, liaison (联络员), supervisor or admin."""
+
+    __tablename__ = "desk_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserDepartment(Base):
+    """A department a liaison answers for."""
+
+    __tablename__ = "desk_user_departments"
+    __table_args__ = (UniqueConstraint("user_id", "department_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("desk_users.id"), index=True)
+    department_code: Mapped[str] = mapped_column(String(128), index=True)
+
+
+class WebSession(Base):
+    """A signed-in browser; the id is the SHA-256 of the cookie, so a dump cannot replay it."""
+
+    __tablename__ = "desk_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("desk_users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins of one user name from one address, and the lock they earned."""
+
+    __tablename__ = "desk_sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,33 @@
+"""Roles and the signed-in principal the rest of the desk reasons about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"  # 话务员
+    LIAISON = "liaison"  # 联络员: bound to departments
+    SUPERVISOR = "supervisor"  # 督办/班长
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is making a request: their user, role and (for liaisons) departments."""
+
+    user_id: int
+    name: str
+    role: Role
+    departments: frozenset[str]
+    session_id: str = ""
+    csrf_token: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.user_id,
+            "name": self.name,
+            "role": self.role.value,
+            "departments": sorted(self.departments),
+        }

@@ -1,0 +1,62 @@
+"""Errors of the agent desk, each with an HTTP status and a stable code (public API)."""
+
+from __future__ import annotations
+
+from hotline.errors import HotlineError, InvalidInput, NotFound, ServiceUnavailable
+
+
+class TransitionInvalid(HotlineError):
+    """The order is not in a state where this move is allowed."""
+
+    status = 409
+    code = "order-transition-invalid"
+
+
+class OrderNotFound(NotFound):
+    code = "order-not-found"
+
+
+class VoicemailNotFound(NotFound):
+    code = "voicemail-not-found"
+
+
+class AudioMissing(NotFound):
+    code = "voicemail-audio-missing"
+
+
+class OrderInputInvalid(InvalidInput):
+    code = "order-input-invalid"
+
+
+class NotSignedIn(HotlineError):
+    status = 401
+    code = "not-signed-in"
+
+
+class Forbidden(HotlineError):
+    status = 403
+    code = "forbidden"
+
+
+class CsrfRejected(HotlineError):
+    status = 403
+    code = "csrf-token-invalid"
+
+
+class SignInFailed(HotlineError):
+    status = 401
+    code = "sign-in-failed"
+
+
+class SignInLocked(HotlineError):
+    status = 429
+    code = "sign-in-locked"
+
+
+class UserExists(HotlineError):
+    status = 409
+    code = "user-exists"
+
+
+class CallControlAbsent(ServiceUnavailable):
+    code = "asterisk-ari-not-initialized"

@@ -1,0 +1,27 @@
+"""Work orders (工单): their table, life cycle, deadlines, numbers and service."""
+
+from agent_desk.orders.deadlines import DeadlineLevel, DeadlinePolicy, DeadlineState, DeadlineTable
+from agent_desk.orders.lifecycle import MOVES, Step, Transition, allowed_transitions, apply
+from agent_desk.orders.models import OrderEvent, OrderStatus, OrderType, Urgency, WorkOrder
+from agent_desk.orders.services import OrderDraft, OrderService, OrderView, Visibility
+
+__all__ = [
+    "MOVES",
+    "DeadlineLevel",
+    "DeadlinePolicy",
+    "DeadlineState",
+    "DeadlineTable",
+    "OrderDraft",
+    "OrderEvent",
+    "OrderService",
+    "OrderStatus",
+    "OrderType",
+    "OrderView",
+    "Step",
+    "Transition",
+    "Urgency",
+    "Visibility",
+    "WorkOrder",
+    "allowed_transitions",
+    "apply",
+]

@@ -1,0 +1,235 @@
+"""Work-order logic: accept, move through the life cycle, find, list what is late.
+
+`Visibility` is how callers of this service narrow what a user sees: None for all
+orders, or the set of departments a liaison is bound to. The HTTP layer decides it in one
+place (agent_desk.permissions); this service only applies it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agent_desk import audit
+from agent_desk.errors import OrderInputInvalid, OrderNotFound, TransitionInvalid
+from agent_desk.notifier import DeskEvent, Notifier
+from agent_desk.orders.deadlines import DeadlineLevel, DeadlinePolicy, DeadlineState
+from agent_desk.orders.lifecycle import Step, Transition, apply
+from agent_desk.orders.models import (
+    PENDING_STATUSES,
+    OrderEvent,
+    OrderStatus,
+    OrderType,
+    Urgency,
+    WorkOrder,
+)
+from agent_desk.orders.numbering import next_number
+from agent_desk.orders.referrals import referral_text
+from agent_desk.timeutil import china
+from hotline.clock import Clock
+
+Visibility = frozenset[str] | None
+NUMBER_RETRIES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDraft:
+    """What an operator (or a voicemail) gives to open an order."""
+
+    order_type: OrderType
+    urgency: Urgency
+    subject: str
+    description: str = ""
+    caller_number: str = ""
+    caller_name: str = ""
+    hotline_number: str = ""
+    call_id: str = ""
+    channel: str = "phone"
+    due_date: date | None = None  # None: from the deadline table
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    order: WorkOrder
+    deadline: DeadlineState | None
+    events: list[OrderEvent]
+
+
+def visible(visibility: Visibility) -> ColumnElement[bool]:
+    if visibility is None:
+        return true()
+    return WorkOrder.department_code.in_(sorted(visibility))
+
+
+class OrderService:
+    """Opens orders and moves them, each change with its event, audit entry and notification."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        deadlines: DeadlinePolicy,
+        notifier: Notifier,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._deadlines = deadlines
+        self._notifier = notifier
+
+    def deadline_of(self, order: WorkOrder) -> DeadlineState | None:
+        if OrderStatus(order.status) not in PENDING_STATUSES:
+            return None
+        return self._deadlines.state(order.due_date, china(self._clock.now()))
+
+    async def create(self, draft: OrderDraft, *, actor: str) -> WorkOrder:
+        """Accept a new order and give it the next number of the day."""
+        subject = draft.subject.strip()
+        if not subject or len(subject) > 200:
+            raise OrderInputInvalid("subject must be 1 to 200 characters")
+        now = china(self._clock.now())
+        due = draft.due_date or self._deadlines.due_date(
+            draft.order_type, draft.urgency, now.date()
+        )
+        for attempt in range(NUMBER_RETRIES):
+            async with self._sessions() as session:
+                order = WorkOrder(
+                    number=await next_number(session, now.date()),
+                    order_type=draft.order_type.value,
+                    urgency=draft.urgency.value,
+                    status=OrderStatus.ACCEPTED.value,
+                    subject=subject,
+                    description=draft.description.strip(),
+                    caller_number=draft.caller_number.strip(),
+                    caller_name=draft.caller_name.strip(),
+                    hotline_number=draft.hotline_number,
+                    call_id=draft.call_id,
+                    channel=draft.channel,
+                    accepted_at=now,
+                    due_date=due,
+                    created_by=actor,
+                    updated_at=now,
+                    supervised=False,
+                    redo_count=0,
+                )
+                session.add(order)
+                try:
+                    await session.flush()
+                except IntegrityError:
+                    # Another request took this number between our read and our write.
+                    await session.rollback()
+                    if attempt == NUMBER_RETRIES - 1:
+                        raise
+                    continue
+                session.add(
+                    OrderEvent(order_id=order.id, at=now, actor=actor, transition="accept",
+                               from_status=None, to_status=order.status, reason=subject)
+                )  # fmt: skip
+                audit.record(session, at=now, actor=actor, action="order.accept",
+                             target=order.number, detail=subject)  # fmt: skip
+                await session.commit()
+                self._publish(order)
+                return order
+        raise AssertionError("unreachable")
+
+    async def move(
+        self,
+        order_id: int,
+        step: Step,
+        *,
+        visibility: Visibility,
+        known_departments: frozenset[str] | None = None,
+    ) -> WorkOrder:
+        """Apply one named transition; ids outside `visibility` do not exist for the caller."""
+        if step.referral is not None and referral_text(step.referral) is None:
+            raise TransitionInvalid(f"unknown referral {step.referral!r}")
+        code = step.department_code
+        if code is not None and known_departments is not None and code not in known_departments:
+            raise OrderInputInvalid(f"no department with code {code!r}")
+        async with self._sessions() as session:
+            order = await self._load(session, order_id, visibility)
+            if step.transition is Transition.MERGE and step.merged_into_id is not None:
+                target = await self._load(session, step.merged_into_id, visibility)
+                if OrderStatus(target.status) is OrderStatus.MERGED:
+                    raise TransitionInvalid("cannot merge into an order that is itself merged")
+            event = apply(order, step)
+            session.add(event)
+            audit.record(
+                session,
+                at=step.at,
+                actor=step.actor,
+                action=f"order.{step.transition.value}",
+                target=order.number,
+                detail=event.reason,
+            )
+            await session.commit()
+        self._publish(order)
+        return order
+
+    async def get(self, order_id: int, *, visibility: Visibility) -> OrderView:
+        async with self._sessions() as session:
+            order = await self._load(session, order_id, visibility)
+            events = await session.scalars(
+                select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)
+            )
+            return OrderView(order=order, deadline=self.deadline_of(order), events=list(events))
+
+    async def find_by_number(self, number: str) -> WorkOrder | None:
+        async with self._sessions() as session:
+            found: WorkOrder | None = await session.scalar(
+                select(WorkOrder).where(WorkOrder.number == number)
+            )
+            return found
+
+    async def search(
+        self,
+        *,
+        visibility: Visibility,
+        status: OrderStatus | None = None,
+        department_code: str | None = None,
+        caller_number: str | None = None,
+        limit: int = 50,
+    ) -> list[WorkOrder]:
+        query = select(WorkOrder).where(visible(visibility)).order_by(WorkOrder.number.desc())
+        if status is not None:
+            query = query.where(WorkOrder.status == status.value)
+        if department_code:
+            query = query.where(WorkOrder.department_code == department_code)
+        if caller_number:
+            query = query.where(WorkOrder.caller_number == caller_number)
+        async with self._sessions() as session:
+            return list((await session.scalars(query.limit(limit))).all())
+
+    async def late(
+        self, *, visibility: Visibility, include_warning: bool = False
+    ) -> list[WorkOrder]:
+        """Pending orders past their due date (and, if asked, those about to be)."""
+        pending = [s.value for s in PENDING_STATUSES]
+        query = (
+            select(WorkOrder)
+            .where(visible(visibility), WorkOrder.status.in_(pending))
+            .order_by(WorkOrder.due_date, WorkOrder.number)
+        )
+        async with self._sessions() as session:
+            orders = list((await session.scalars(query)).all())
+        wanted = {DeadlineLevel.OVERDUE} | ({DeadlineLevel.WARNING} if include_warning else set())
+        return [o for o in orders if (d := self.deadline_of(o)) is not None and d.level in wanted]
+
+    @staticmethod
+    async def _load(session: AsyncSession, order_id: int, visibility: Visibility) -> WorkOrder:
+        order: WorkOrder | None = await session.scalar(
+            select(WorkOrder).where(WorkOrder.id == order_id, visible(visibility))
+        )
+        if order is None:
+            raise OrderNotFound(f"no order with id {order_id}")
+        return order
+
+    def _publish(self, order: WorkOrder) -> None:
+        self._notifier.publish(
+            DeskEvent(kind="order", id=order.id, department_code=order.department_code,
+                      summary=f"{order.number} {order.status}")
+        )  # fmt: skip
