@@ -1,0 +1,15 @@
+"""Live routing state behind one interface: in this process, or shared in Redis."""
+
+from routing.store.base import LiveStore, QueueEntry, SeatRecord, SeatState, pick_longest_idle
+from routing.store.memory import InMemoryStore
+from routing.store.redis import RedisStore
+
+__all__ = [
+    "InMemoryStore",
+    "LiveStore",
+    "QueueEntry",
+    "RedisStore",
+    "SeatRecord",
+    "SeatState",
+    "pick_longest_idle",
+]
