@@ -1,0 +1,44 @@
+"""`hotline kb import FILE`: load FAQ entries of departments into the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from agent_desk.kb import KnowledgeBase
+from hotline.bootstrap import build_components
+from hotline.cli.common import CommandError
+from hotline.config import Settings
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("kb", help="the knowledge base (FAQ per department)")
+    actions = parser.add_subparsers(dest="kb_command", required=True, metavar="ACTION")
+    imp = actions.add_parser(
+        "import", help="import FAQ entries from CSV: department_code,question,answer[,keywords]"
+    )
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(handler=_import)
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file")
+    text = path.read_text(encoding="utf-8-sig")
+
+    async def run() -> int:
+        async with build_components(settings, load_directory=False) as components:
+            kb = KnowledgeBase(sessions=components.sessions, clock=components.clock)
+            report = await kb.import_csv(text)
+        for line, reason in report.errors:
+            print(f"{path}:{line}: {reason}", file=sys.stderr)
+        print(
+            f"imported {path}: {report.created} created, {report.updated} updated, "
+            f"{len(report.errors)} rejected"
+        )
+        return 0 if not report.errors else 1
+
+    return asyncio.run(run())

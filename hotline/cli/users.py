@@ -1,0 +1,76 @@
+"""`hotline users add|ensure-admin|list`: desk accounts from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from agent_desk.auth import AuthService, Passwords, Role
+from agent_desk.errors import OrderInputInvalid, UserExists
+from hotline.bootstrap import Components, build_components
+from hotline.cli.common import CommandError
+from hotline.config import Settings
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("users", help="desk users and roles")
+    actions = parser.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="create a user (prints a one-time password if none given)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--department", action="append", default=[], metavar="CODE",
+                     help="a department a liaison answers for (repeatable)")  # fmt: skip
+    add.add_argument("--password", help="the password (default: a generated one-time password)")
+    add.set_defaults(handler=_add)
+    ensure = actions.add_parser("ensure-admin", help="create 'admin' if no administrator exists")
+    ensure.set_defaults(handler=_ensure_admin)
+    listing = actions.add_parser("list", help="list users, roles and departments")
+    listing.set_defaults(handler=_list)
+
+
+def _service(components: Components) -> AuthService:
+    return AuthService(sessions=components.sessions, clock=components.clock, passwords=Passwords())
+
+
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> str:
+        async with build_components(settings, load_directory=False) as components:
+            for code in args.department:
+                if await components.directory_repository.get(code) is None:
+                    raise CommandError(f"no department with code {code!r}")
+            try:
+                _, password = await _service(components).add_user(
+                    args.name, Role(args.role), departments=args.department, password=args.password
+                )
+            except (UserExists, OrderInputInvalid) as exc:
+                raise CommandError(exc.message) from None
+            return password
+
+    password = asyncio.run(run())
+    print(f"created {args.role} {args.name}")
+    if not args.password:
+        print(f"one-time password: {password}")
+    return 0
+
+
+def _ensure_admin(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> str | None:
+        async with build_components(settings, load_directory=False) as components:
+            return await _service(components).ensure_admin()
+
+    password = asyncio.run(run())
+    if password is None:
+        print("an administrator exists: nothing to do")
+    else:
+        print(f"created administrator 'admin' with one-time password: {password}")
+    return 0
+
+
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> None:
+        async with build_components(settings, load_directory=False) as components:
+            for user in await _service(components).users():
+                print(f"{user.name}\t{user.role.value}\t{','.join(sorted(user.departments))}")
+
+    asyncio.run(run())
+    return 0
