@@ -43,6 +43,7 @@ _AMBIGUITY_MARGIN = 5.0
 _MIN_SCORE = 50.0
 _SHORT_LIST = 48
 _SHORT_INITIALS = 4
+_DISTRICT_MARKS = frozenset({"区", "县"})
 
 
 def similarity(query: str, text: str) -> float:
@@ -174,10 +175,13 @@ class DirectoryIndex:
 
     def _city_in_han(self, text: str) -> tuple[int | None, str]:
         for form, city_id in self._city_han:
-            if form in text:
-                rest = without_cities(text, city_forms(self._city_names[city_id]))
-                if rest:
-                    return city_id, rest
+            at = text.find(form)
+            # 朝阳区 names a district, not 朝阳市: a bare city form followed by 区/县 is kept.
+            if at < 0 or text[at + len(form) : at + len(form) + 1] in _DISTRICT_MARKS:
+                continue
+            rest = without_cities(text, city_forms(self._city_names[city_id]))
+            if rest:
+                return city_id, rest
         return None, text
 
     def _city_in_sounds(self, parts: list[str]) -> tuple[int | None, list[str]]:

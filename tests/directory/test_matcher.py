@@ -288,3 +288,25 @@ def test_nonsense_and_empty_queries_return_nothing(index: DirectoryIndex) -> Non
     assert index.search("").results == ()
     assert index.search("！？。").results == ()
     assert index.search_keys("0000").results == ()
+
+
+def test_district_sharing_a_city_name_is_not_taken_for_that_city() -> None:
+    targets = [
+        MatchTarget("lj.chaoyang", "临江市朝阳区民政局", "Chaoyang Civil Affairs", (), "临江市"),
+        MatchTarget("lj.minzheng", "临江市民政局", "Civil Affairs Bureau", (), "临江市"),
+        MatchTarget("cy.minzheng", "朝阳市民政局", "Civil Affairs Bureau", (), "朝阳市"),
+    ]
+    index = DirectoryIndex.build(targets, home_city="临江市")
+    assert top(index.search("朝阳区民政局")) == "lj.chaoyang"
+    assert top(index.search("朝阳民政局")) == "cy.minzheng"
+
+
+def test_build_knows_cities_given_without_departments() -> None:
+    targets = [
+        MatchTarget("lj.gongan", "临江市公安局", "Public Security Bureau", ("公安",), "临江市")
+    ]
+    index = DirectoryIndex.build(targets, home_city="临江市", cities=["江北市"])
+    result = index.search("江北公安")
+    # The caller named a city the directory has nothing for: the home city's answer remains.
+    assert top(result) == "lj.gongan"
+    assert result.results[0].score < 100.0
