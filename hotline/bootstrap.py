@@ -14,6 +14,8 @@ from hotline.clock import Clock, SystemClock
 from hotline.config import Settings
 from hotline.database import create_engine, create_session_factory
 from hotline.workdays import WorkingCalendar
+from ivr.flow.call_log import CallRecorder
+from voicemail import VoicemailService
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,8 @@ class Components:
     calendar: WorkingCalendar
     directory_repository: DirectoryRepository
     directory: DirectoryService
+    voicemail: VoicemailService
+    call_recorder: CallRecorder
 
 
 @asynccontextmanager
@@ -44,17 +48,28 @@ async def build_components(
     directory = DirectoryService(
         repository=repository, calendar=calendar, home_city=settings.home_city
     )
+    clock = clock or SystemClock()
+    voicemail = VoicemailService(
+        sessions=sessions,
+        calendar=calendar,
+        clock=clock,
+        audio_dir=settings.data_dir / "voicemail",
+        reply_days=settings.voicemail_reply_days,
+    )
     try:
         if load_directory:
             await directory.reload()
         yield Components(
             settings=settings,
-            clock=clock or SystemClock(),
+            clock=clock,
             engine=engine,
             sessions=sessions,
             calendar=calendar,
             directory_repository=repository,
             directory=directory,
+            voicemail=voicemail,
+            call_recorder=CallRecorder(sessions=sessions, clock=clock),
         )
+        await voicemail.drain()
     finally:
         await engine.dispose()

@@ -16,7 +16,6 @@ OUTCOMES = (
     "voicemail",
     "operator",
     "emergency_referral",
-    "order_status",
     "abandoned",
     "failed",
 )

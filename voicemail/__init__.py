@@ -4,3 +4,15 @@ A caller leaves a message when a liaison's line is busy, unanswered or closed; t
 department's liaisons collect it by phone or on the web and must reply within the
 deadline (5 working days by default, by the official holiday calendar).
 """
+
+from voicemail.models import GENERAL_MAILBOX, Voicemail
+from voicemail.service import VoicemailInfo, VoicemailListener, VoicemailService, is_silent
+
+__all__ = [
+    "GENERAL_MAILBOX",
+    "Voicemail",
+    "VoicemailInfo",
+    "VoicemailListener",
+    "VoicemailService",
+    "is_silent",
+]

@@ -1,0 +1,130 @@
+"""Running the call controller: against a real Asterisk, or embedded with the simulator.
+
+Both paths build the same controller; only where ARI lives and which clock runs differ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from hotline.bootstrap import Components
+from hotline.clock import Clock
+from hotline.http import build_http_app
+from ivr.ari import AriClient
+from ivr.controller import Controller
+from ivr.flow.context import FlowServices, OperatorHandoff, Voice
+from ivr.flow.operator import GeneralMailboxOperator
+from ivr.ports import NoOrders, OrderProgressSource
+from ivr.prompts import PromptRenderer, prompt_routes
+from ivr.simulator import RunningSimulator, start_simulator
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RunningHotline:
+    """What is running: the controller, the HTTP server's URL, the simulator if embedded."""
+
+    controller: Controller
+    http_url: str
+    simulator: RunningSimulator | None
+    renderer: PromptRenderer
+
+
+@asynccontextmanager
+async def serve_http(
+    components: Components, renderer: PromptRenderer, *, host: str, port: int
+) -> AsyncIterator[str]:
+    """The HTTP API, desk and prompt files; yields the URL it listens on."""
+    app = build_http_app(components)
+    app.add_routes(prompt_routes(renderer))
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound_host, bound_port = runner.addresses[0][:2]
+    try:
+        yield f"http://{bound_host}:{bound_port}"
+    finally:
+        await runner.cleanup()
+
+
+@asynccontextmanager
+async def run_controller(
+    components: Components,
+    *,
+    ari_url: str,
+    clock: Clock,
+    simulator: RunningSimulator | None = None,
+    operator: OperatorHandoff | None = None,
+    orders: OrderProgressSource | None = None,
+    http_port: int | None = None,
+) -> AsyncIterator[RunningHotline]:
+    """Serve HTTP, connect to ARI and take calls until the block exits."""
+    settings = components.settings
+    renderer = PromptRenderer(data_dir=settings.data_dir)
+    port = settings.http_port if http_port is None else http_port
+    async with (
+        serve_http(components, renderer, host=settings.http_host, port=port) as http_url,
+        AriClient(
+            base_url=ari_url,
+            username=settings.ari_user,
+            password=settings.ari_password,
+            app=settings.ari_app,
+        ) as ari,
+    ):
+        services = FlowServices(
+            clock=clock,
+            directory=components.directory,
+            voicemail=components.voicemail,
+            recorder=components.call_recorder,
+            voice=Voice(renderer=renderer, base_url=settings.public_url or http_url),
+            orders=orders or NoOrders(),
+            operator=operator or GeneralMailboxOperator(),
+            site=settings.home_city,
+            dial_timeout_s=settings.dial_timeout_s,
+            reply_days=settings.voicemail_reply_days,
+        )
+        controller = Controller(ari=ari, services=services)
+        task = asyncio.create_task(controller.run(), name="ari-controller")
+        try:
+            await asyncio.wait_for(controller.wait_connected(), timeout=30)
+            logger.info("controller connected to %s", ari_url)
+            yield RunningHotline(
+                controller=controller, http_url=http_url, simulator=simulator, renderer=renderer
+            )
+        finally:
+            await controller.stop()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await renderer.aclose()
+
+
+@asynccontextmanager
+async def run_embedded(
+    components: Components, *, clock: Clock, sim_port: int, http_port: int | None = None
+) -> AsyncIterator[RunningHotline]:
+    """The embedded default: the PBX simulator on loopback plus the controller."""
+    settings = components.settings
+    simulator = await start_simulator(
+        host="127.0.0.1",
+        port=sim_port,
+        clock=clock,
+        recordings_dir=settings.data_dir / "asterisk" / "recording",
+        users={settings.ari_user: settings.ari_password},
+    )
+    try:
+        async with run_controller(
+            components, ari_url=simulator.url, clock=clock, simulator=simulator, http_port=http_port
+        ) as running:
+            yield running
+    finally:
+        await simulator.stop()

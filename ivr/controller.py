@@ -1,0 +1,146 @@
+"""The ARI controller: takes calls from the event stream and runs one flow task per call.
+
+It resyncs after every reconnect: channels that vanished while the socket was down
+are marked hung up so their flows end and write their records (ARI-NOTES: events are
+dropped, never replayed, while the app is disconnected).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+
+from ivr.ari import AriClient, AriError, ChannelDispatcher, EventStream, StasisStart
+from ivr.flow.call_log import CallLog
+from ivr.flow.context import FlowServices
+from ivr.flow.flow import CallFlow
+from ivr.flow.profiles import profile_for
+from ivr.flow.session import CallSession
+
+logger = logging.getLogger(__name__)
+
+# appArgs of channels the controller creates itself; their StasisStart is not a new call.
+OWN_CHANNEL_ARGS = frozenset({"dialled", "liaison", "seat", "callback"})
+
+
+class Controller:
+    """Owns the event stream, the dispatcher and the running call flows."""
+
+    def __init__(self, *, ari: AriClient, services: FlowServices) -> None:
+        self.ari = ari
+        self.services = services
+        self.dispatcher = ChannelDispatcher(clock=services.clock)
+        self.flows: dict[str, CallFlow] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._stream: EventStream | None = None
+        self._stream_created = asyncio.Event()
+        self.calls_started = 0
+        self.calls_finished = 0
+
+    @property
+    def connected(self) -> bool:
+        return self._stream is not None and self._stream.connected
+
+    async def run(self) -> None:
+        """Connect and serve calls until cancelled."""
+        self.dispatcher.on_stasis_start(self.ari.app, self._on_stasis_start)
+        self._stream = self.ari.events(
+            on_event=self.dispatcher.dispatch, on_reconnect=self.resync, clock=None
+        )
+        self._stream_created.set()
+        try:
+            await self._stream.run()
+        finally:
+            await self._stream.close()
+
+    async def wait_connected(self) -> None:
+        await self._stream_created.wait()
+        assert self._stream is not None
+        await self._stream.wait_connected()
+
+    async def stop(self) -> None:
+        """Hang up nothing; let running flows finish their records, then close lanes."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=5.0)
+        for task in set(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.dispatcher.close()
+
+    async def idle(self) -> None:
+        """Wait until no call is running (tests and `hotline call`)."""
+        while self._tasks:
+            await asyncio.gather(*set(self._tasks), return_exceptions=True)
+
+    async def _on_stasis_start(self, event: StasisStart) -> None:
+        channel = event.channel
+        if event.args and event.args[0] in OWN_CHANNEL_ARGS:
+            return
+        if channel.id in self.flows:
+            return
+        number = event.args[0] if event.args else channel.dialplan.exten
+        self.start_call(channel_id=channel.id, number=number, caller=channel.caller.number,
+                        answered=channel.state == "Up")  # fmt: skip
+
+    def start_call(self, *, channel_id: str, number: str, caller: str, answered: bool) -> CallFlow:
+        services = self.services
+        now = services.clock.now()
+        session = CallSession(
+            ari=self.ari,
+            dispatcher=self.dispatcher,
+            clock=services.clock,
+            channel_id=channel_id,
+            app=self.ari.app,
+        )
+        log = CallLog(
+            call_id=uuid.uuid4().hex,
+            channel_id=channel_id,
+            hotline_number=number,
+            caller_number=caller,
+            started_at=now,
+            site=services.site,
+            answered_at=now if answered else None,
+        )
+        flow = CallFlow(session=session, services=services, profile=profile_for(number), log=log)
+        self.flows[channel_id] = flow
+        self.calls_started += 1
+        logger.info("%s: call to %s from %s", channel_id, number, caller or "unknown")
+        task = asyncio.create_task(self._run_flow(flow, answered), name=f"call-{channel_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return flow
+
+    async def _run_flow(self, flow: CallFlow, answered: bool) -> None:
+        try:
+            if not answered:
+                try:
+                    await self.ari.answer(flow.session.channel_id)
+                    flow.log.answered_at = self.services.clock.now()
+                except AriError as exc:
+                    logger.info("%s: cannot answer: %s", flow.session.channel_id, exc)
+                    flow.session.mark_hung_up()
+            await flow.run()
+        finally:
+            self.flows.pop(flow.session.channel_id, None)
+            self.calls_finished += 1
+
+    async def resync(self) -> None:
+        """After a reconnect: end the flows whose channels are gone."""
+        try:
+            alive = {channel.id for channel in await self.ari.list_channels()}
+        except AriError as exc:
+            logger.warning("resync failed: %s", exc)
+            return
+        for channel_id, flow in list(self.flows.items()):
+            if channel_id not in alive:
+                logger.info("%s: gone after reconnect", channel_id)
+                flow.session.mark_hung_up()
+                self.dispatcher.forget(("channel", channel_id))
+        logger.info("resync: %d calls running, %d channels alive", len(self.flows), len(alive))
+
+    async def close_stream(self) -> None:
+        if self._stream is not None:
+            with contextlib.suppress(Exception):
+                await self._stream.close()

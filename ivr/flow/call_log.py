@@ -1,0 +1,148 @@
+"""The call record as it is built during a call, and its writer."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hotline.clock import Clock
+from ivr.call_records import CallRecord
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class CallLog:
+    """What has happened on one call so far; becomes a `CallRecord` row at the end."""
+
+    call_id: str
+    channel_id: str
+    hotline_number: str
+    caller_number: str
+    started_at: datetime
+    site: str = ""
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    outcome: str = "abandoned"
+    reason: str | None = None
+    department_code: str | None = None
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    dials: list[dict[str, str]] = field(default_factory=list)
+    voicemail_id: int | None = None
+    transfer_attempted: bool = False
+    transfer_bridged: bool = False
+    queue_wait_s: float | None = None
+    seat: str | None = None
+    overflow_to: str | None = None
+    talk_s: int | None = None
+
+    def step(self, at: datetime, name: str, **details: Any) -> None:
+        self.steps.append(
+            {"t": round((at - self.started_at).total_seconds(), 2), "step": name, **details}
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "channel_id": self.channel_id,
+            "hotline_number": self.hotline_number,
+            "caller": self.caller_number,
+            "site": self.site,
+            "started_at": self.started_at.isoformat(),
+            "answered_at": self.answered_at.isoformat() if self.answered_at else None,
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "department": self.department_code,
+            "dials": self.dials,
+            "voicemail": self.voicemail_id,
+            "steps": self.steps,
+            "queue_wait_s": self.queue_wait_s,
+            "seat": self.seat,
+            "overflow_to": self.overflow_to,
+        }
+
+
+def record_json(row: CallRecord) -> dict[str, Any]:
+    """A stored call record in the same JSON shape as `CallLog.to_json`."""
+    return {
+        "call_id": row.call_id,
+        "channel_id": row.channel_id,
+        "hotline_number": row.hotline_number,
+        "caller": row.caller_number,
+        "site": row.site,
+        "started_at": row.started_at.isoformat(),
+        "answered_at": row.answered_at.isoformat() if row.answered_at else None,
+        "ended_at": row.ended_at.isoformat() if row.ended_at else None,
+        "outcome": row.outcome,
+        "reason": row.reason,
+        "department": row.department_code,
+        "dials": row.dials,
+        "voicemail": row.voicemail_id,
+        "steps": row.steps,
+        "queue_wait_s": row.queue_wait_s,
+        "seat": row.seat,
+        "overflow_to": row.overflow_to,
+    }
+
+
+class CallRecorder:
+    """Writes call records; the only writer of the call_records table."""
+
+    def __init__(self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def save(self, log: CallLog) -> None:
+        log.ended_at = log.ended_at or self._clock.now()
+        row = CallRecord(
+            call_id=log.call_id,
+            channel_id=log.channel_id,
+            hotline_number=log.hotline_number,
+            caller_number=log.caller_number,
+            site=log.site,
+            started_at=log.started_at,
+            answered_at=log.answered_at,
+            ended_at=log.ended_at,
+            outcome=log.outcome,
+            reason=log.reason,
+            department_code=log.department_code,
+            steps=log.steps,
+            dials=log.dials,
+            voicemail_id=log.voicemail_id,
+            transfer_attempted=log.transfer_attempted,
+            transfer_bridged=log.transfer_bridged,
+            queue_wait_s=log.queue_wait_s,
+            seat=log.seat,
+            overflow_to=log.overflow_to,
+            talk_s=log.talk_s,
+        )
+        async with self._sessions.begin() as session:
+            session.add(row)
+        logger.info("%s: call record written (%s)", log.channel_id, log.outcome)
+
+    async def recent(self, *, limit: int = 50) -> list[dict[str, Any]]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(CallRecord)
+                .order_by(CallRecord.started_at.desc(), CallRecord.id.desc())
+                .limit(limit)
+            )
+            return [record_json(row) for row in rows]
+
+    async def get(self, call_id: str) -> dict[str, Any] | None:
+        async with self._sessions() as session:
+            row = await session.scalar(select(CallRecord).where(CallRecord.call_id == call_id))
+            return None if row is None else record_json(row)
+
+    async def by_channel(self, channel_id: str) -> dict[str, Any] | None:
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(CallRecord).where(CallRecord.channel_id == channel_id)
+            )
+            return None if row is None else record_json(row)

@@ -1,0 +1,222 @@
+"""The IVR call flow: one instance and one asyncio task per call, a readable state machine.
+
+Keypad protocol (the acceptance checks use it): pinyin initials then `#` look a
+department up; one clear match is read out and transferred (`1` during the reading gives
+the number only); several are offered as "press 1 for …"; `0` anywhere is an operator;
+`9` alone at the first prompt is the emergency referral; `*` number `#` reads an order's
+progress; no match or no input twice is an operator.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from directory import DepartmentRecord, Match
+from ivr.flow.call_log import CallLog
+from ivr.flow.context import FlowServices
+from ivr.flow.profiles import HotlineProfile
+from ivr.flow.session import CallerHungUp, CallSession
+from ivr.flow.states import CallState, log_transition
+from ivr.flow.transfer import transfer_to_liaison
+from ivr.flow.voicemail import leave_voicemail
+
+logger = logging.getLogger(__name__)
+
+OPERATOR_KEY = "0"
+EMERGENCY_KEY = "9"
+ORDER_KEY = "*"
+
+
+class CallFlow:
+    """Runs one call from StasisStart to its call record."""
+
+    def __init__(
+        self,
+        *,
+        session: CallSession,
+        services: FlowServices,
+        profile: HotlineProfile,
+        log: CallLog,
+    ) -> None:
+        self.session = session
+        self.services = services
+        self.profile = profile
+        self.log = log
+        self.state = CallState.GREETING
+        self.department: DepartmentRecord | None = None
+        self.candidates: list[Match] = []
+        self.voicemail_reason = ""
+        self.voicemail_mailbox: str | None = None
+        self._pending_keys = ""
+        self._lookup_failures = 0
+        self._handlers: dict[CallState, Callable[[], Awaitable[tuple[str, CallState]]]] = {
+            CallState.GREETING: self._greeting,
+            CallState.LOOKUP: self._lookup,
+            CallState.CHOOSE: self._choose,
+            CallState.ANNOUNCE: self._announce,
+            CallState.TRANSFER: self._transfer,
+            CallState.VOICEMAIL: self._voicemail,
+            CallState.OPERATOR: self._operator,
+            CallState.EMERGENCY: self._emergency,
+            CallState.ORDER_STATUS: self._order_status,
+        }
+
+    def step(self, name: str, **details: object) -> None:
+        self.log.step(self.services.clock.now(), name, **details)
+
+    async def say(self, *texts: str) -> None:
+        await self.session.play(await self.services.voice.media(*texts))
+
+    async def ask(self, *texts: str, max_digits: int, stop_on: str = OPERATOR_KEY) -> str:
+        media = await self.services.voice.media(*texts) if texts else []
+        return await self.session.prompt_and_collect(
+            media,
+            max_digits=max_digits,
+            first_timeout=self.profile.first_timeout_s,
+            inter_timeout=self.profile.inter_digit_timeout_s,
+            stop_on=stop_on,
+        )
+
+    async def run(self) -> None:
+        """Drive the states until the call ends; always leaves a call record."""
+        try:
+            while self.state is not CallState.ENDED:
+                reason, after = await self._handlers[self.state]()
+                log_transition(self.session.channel_id, self.state, reason, after)
+                self.step(self.state.value, to=after.value, why=reason)
+                self.state = after
+            await self.session.hang_up()
+        except CallerHungUp:
+            logger.info("%s: caller hung up in %s", self.session.channel_id, self.state.value)
+            self.step("hangup", state=self.state.value)
+        except Exception:
+            logger.exception(
+                "%s: call flow failed in %s", self.session.channel_id, self.state.value
+            )
+            self.log.outcome = "failed"
+            self.log.reason = f"error_in_{self.state.value}"
+            await self.session.hang_up()
+        finally:
+            self.session.close()
+            await self.services.recorder.save(self.log)
+
+    # -- states ---------------------------------------------------------------------------
+    async def _greeting(self) -> tuple[str, CallState]:
+        keys = await self.ask(
+            self.profile.catalog.greeting, max_digits=20, stop_on=OPERATOR_KEY + ORDER_KEY
+        )
+        return self._route_first_input(keys)
+
+    def _route_first_input(self, keys: str) -> tuple[str, CallState]:
+        if keys == OPERATOR_KEY:
+            return "key 0", CallState.OPERATOR
+        if keys == ORDER_KEY:
+            return "key *", CallState.ORDER_STATUS
+        if keys == EMERGENCY_KEY:
+            return "key 9", CallState.EMERGENCY
+        if not keys:
+            if self.profile.silence_to_operator:
+                return "silence (intake)", CallState.OPERATOR
+            return self._lookup_failed("silence")
+        self._pending_keys = keys
+        return f"keys {keys}", CallState.LOOKUP
+
+    def _lookup_failed(self, why: str) -> tuple[str, CallState]:
+        self._lookup_failures += 1
+        if self._lookup_failures >= 2:
+            return f"{why} twice", CallState.OPERATOR
+        return why, CallState.LOOKUP
+
+    async def _lookup(self) -> tuple[str, CallState]:
+        keys, self._pending_keys = self._pending_keys, ""
+        if not keys:
+            keys = await self.ask(self.profile.catalog.text("no_match"), max_digits=20)
+            if keys == OPERATOR_KEY:
+                return "key 0", CallState.OPERATOR
+            if not keys:
+                return self._lookup_failed("silence")
+        result = self.services.directory.search_keys(keys, limit=self.profile.max_choices)
+        self.step("lookup", keys=keys, results=[m.code for m in result.results])
+        if not result.results:
+            return self._lookup_failed("no match")
+        if len(result.results) == 1 or not result.ambiguous:
+            return self._select(result.results[0].code, "one clear match")
+        self.candidates = list(result.results[: self.profile.max_choices])
+        return "several candidates", CallState.CHOOSE
+
+    def _select(self, code: str, why: str) -> tuple[str, CallState]:
+        self.department = self.services.directory.get(code)
+        if self.department is None:
+            return self._lookup_failed("department gone")
+        self.log.department_code = code
+        return why, CallState.ANNOUNCE
+
+    async def _choose(self) -> tuple[str, CallState]:
+        names = [m.name for m in self.candidates]
+        for _attempt in range(2):
+            key = await self.ask(self.profile.catalog.choices(names), max_digits=1)
+            if key == OPERATOR_KEY:
+                return "key 0", CallState.OPERATOR
+            if key.isdigit() and 1 <= int(key) <= len(self.candidates):
+                return self._select(self.candidates[int(key) - 1].code, f"chose {key}")
+        return "no choice twice", CallState.OPERATOR
+
+    async def _announce(self) -> tuple[str, CallState]:
+        department = self._department()
+        number = department.service_phone
+        can_transfer = bool(department.liaison_endpoint or department.backup_endpoint)
+        texts = [self.profile.catalog.department_number(department.name, number)] if number else []
+        if can_transfer:
+            texts.append("只需要号码请按1，稍后为您转接")
+        key = await self.ask(*texts, max_digits=1, stop_on=OPERATOR_KEY + "1")
+        if key == OPERATOR_KEY:
+            return "key 0", CallState.OPERATOR
+        if key == "1" or not can_transfer:
+            self.log.outcome = "info_given"
+            await self.say(self.profile.catalog.text("goodbye"))
+            return "number given", CallState.ENDED
+        return "announced", CallState.TRANSFER
+
+    async def _transfer(self) -> tuple[str, CallState]:
+        reason = await transfer_to_liaison(self, self._department())
+        if reason is None:
+            return "bridged call ended", CallState.ENDED
+        self.voicemail_reason = reason
+        self.voicemail_mailbox = self._department().code
+        return reason, CallState.VOICEMAIL
+
+    async def _voicemail(self) -> tuple[str, CallState]:
+        await leave_voicemail(self)
+        return "message left", CallState.ENDED
+
+    async def _operator(self) -> tuple[str, CallState]:
+        self.step("operator")
+        outcome = await self.services.operator.hand_off(self)
+        self.log.outcome = outcome
+        return f"operator {outcome}", CallState.ENDED
+
+    async def _emergency(self) -> tuple[str, CallState]:
+        self.log.outcome = "emergency_referral"
+        await self.say(self.profile.catalog.text("emergency"))
+        return "referred", CallState.ENDED
+
+    async def _order_status(self) -> tuple[str, CallState]:
+        number = await self.ask(
+            self.profile.catalog.text("order_number"), max_digits=16, stop_on=""
+        )
+        if not number:
+            return self._lookup_failed("no order number")
+        answer = await self.services.orders.progress(
+            order_number=number, caller_number=self.log.caller_number
+        )
+        self.step("order_status", order=number, found=answer.found, disclosed=answer.disclosed)
+        self.log.outcome = "info_given"
+        self.log.reason = "order_status"
+        await self.say(answer.text, self.profile.catalog.text("goodbye"))
+        return "progress read", CallState.ENDED
+
+    def _department(self) -> DepartmentRecord:
+        if self.department is None:
+            raise RuntimeError("no department chosen")
+        return self.department

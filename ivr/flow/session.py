@@ -1,0 +1,347 @@
+"""One call's view of ARI: its events folded into state, and the actions a flow takes.
+
+Events reach the session in order through the per-channel dispatcher; each updates the
+session's state and wakes whoever waits. Ids of playbacks, recordings, peer channels
+and bridges are chosen here before the request, so an event that overtakes the HTTP
+reply (ARI-NOTES, "Ordering") is never mistaken for something else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from hotline.clock import Clock
+from ivr.ari import (
+    AriClient,
+    AriConflict,
+    AriError,
+    AriEvent,
+    AriNotFound,
+    ChannelDestroyed,
+    ChannelDispatcher,
+    ChannelDtmfReceived,
+    ChannelHangupRequest,
+    ChannelStateChange,
+    Dial,
+    PlaybackFinished,
+    RecordingFailed,
+    RecordingFinished,
+    StasisEnd,
+    Subscription,
+)
+
+logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+
+class CallerHungUp(Exception):
+    """The caller's channel left: the flow stops and the call record is written."""
+
+
+@dataclass(slots=True)
+class PeerLeg:
+    """A channel the controller created and dialled (a liaison or a seat)."""
+
+    channel_id: str
+    endpoint: str
+    dialstatus: str = ""
+    answered: bool = False
+    ended: bool = False
+    cause: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingResult:
+    """How a recording ended: `done` (kept) or `failed`, with its length."""
+
+    name: str
+    state: str
+    duration_s: float
+    cause: str | None = None
+
+
+@dataclass(slots=True)
+class _State:
+    digits: deque[str] = field(default_factory=deque)
+    hung_up: bool = False
+    playbacks_done: dict[str, str] = field(default_factory=dict)
+    recordings: dict[str, RecordingResult] = field(default_factory=dict)
+    peers: dict[str, PeerLeg] = field(default_factory=dict)
+
+
+class CallSession:
+    """The caller's channel, the legs dialled for it, and waiting on what happens to them."""
+
+    def __init__(
+        self,
+        *,
+        ari: AriClient,
+        dispatcher: ChannelDispatcher,
+        clock: Clock,
+        channel_id: str,
+        app: str,
+    ) -> None:
+        self.ari = ari
+        self.clock = clock
+        self.channel_id = channel_id
+        self.app = app
+        self._dispatcher = dispatcher
+        self._state = _State()
+        self._changed = asyncio.Event()
+        self._subscriptions: list[Subscription] = [dispatcher.subscribe(channel_id, self._on_event)]
+
+    # -- events ------------------------------------------------------------------------
+    async def _on_event(self, event: AriEvent) -> None:
+        self.apply(event)
+
+    def apply(self, event: AriEvent) -> None:
+        """Fold one event into the call's state (public for resync and tests)."""
+        state = self._state
+        if isinstance(event, ChannelDtmfReceived) and event.channel.id == self.channel_id:
+            state.digits.append(event.digit)
+        elif isinstance(event, PlaybackFinished):
+            state.playbacks_done[event.playback.id] = event.playback.state
+        elif isinstance(event, RecordingFinished | RecordingFailed):
+            rec = event.recording
+            state.recordings[rec.name] = RecordingResult(
+                name=rec.name,
+                state="failed" if isinstance(event, RecordingFailed) else rec.state or "done",
+                duration_s=float(rec.duration or 0),
+                cause=rec.cause,
+            )
+        elif isinstance(event, Dial):
+            leg = state.peers.get(event.peer.id)
+            if leg is not None and event.dialstatus:
+                leg.dialstatus = event.dialstatus
+                leg.answered = leg.answered or event.dialstatus == "ANSWER"
+        elif isinstance(event, ChannelStateChange):
+            leg = state.peers.get(event.channel.id)
+            if leg is not None and event.channel.state == "Up":
+                leg.answered = True
+        elif isinstance(event, ChannelHangupRequest | StasisEnd | ChannelDestroyed):
+            channel_id = event.channel.id
+            if channel_id == self.channel_id:
+                state.hung_up = True
+            elif channel_id in state.peers:
+                leg = state.peers[channel_id]
+                leg.ended = True
+                if isinstance(event, ChannelDestroyed | ChannelHangupRequest) and leg.cause is None:
+                    leg.cause = event.cause
+                if isinstance(event, ChannelDestroyed):
+                    leg.cause = event.cause
+        self._changed.set()
+
+    @property
+    def hung_up(self) -> bool:
+        return self._state.hung_up
+
+    def mark_hung_up(self) -> None:
+        """The channel is gone (found missing on resync, or a 404 from ARI)."""
+        self._state.hung_up = True
+        self._changed.set()
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:  # noqa: ASYNC109
+        """Wait (on the call's clock) until `predicate` holds; False on timeout.
+
+        Raises CallerHungUp as soon as the caller leaves.
+        """
+        deadline = self.clock.monotonic() + timeout
+        while True:
+            if self._state.hung_up:
+                raise CallerHungUp(self.channel_id)
+            if predicate():
+                return True
+            remaining = deadline - self.clock.monotonic()
+            if remaining <= 0:
+                return False
+            self._changed.clear()
+            changed = asyncio.ensure_future(self._changed.wait())
+            sleeper = asyncio.ensure_future(self.clock.sleep(remaining))
+            try:
+                await asyncio.wait({changed, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                changed.cancel()
+                sleeper.cancel()
+
+    # -- keys ----------------------------------------------------------------------------
+    def take_digit(self) -> str | None:
+        return self._state.digits.popleft() if self._state.digits else None
+
+    def has_digits(self) -> bool:
+        return bool(self._state.digits)
+
+    def clear_digits(self) -> None:
+        self._state.digits.clear()
+
+    # -- playback ------------------------------------------------------------------------
+    async def start_playback(self, media: Sequence[str]) -> str:
+        playback_id = f"pb-{uuid.uuid4().hex}"
+        await self._guard(self.ari.play(self.channel_id, list(media), playback_id=playback_id))
+        return playback_id
+
+    async def stop_playback(self, playback_id: str) -> None:
+        """Barge-in: DTMF does not stop an ARI playback, the controller deletes it."""
+        if playback_id in self._state.playbacks_done:
+            return
+        with contextlib.suppress(AriNotFound):
+            await self.ari.stop_playback(playback_id)
+
+    def playback_done(self, playback_id: str) -> bool:
+        return playback_id in self._state.playbacks_done
+
+    async def play(self, media: Sequence[str], *, max_s: float = 600.0) -> None:
+        """Play to the end (keys are kept for the next prompt)."""
+        playback_id = await self.start_playback(media)
+        if not await self.wait_until(lambda: self.playback_done(playback_id), max_s):
+            await self.stop_playback(playback_id)
+
+    async def prompt_and_collect(
+        self,
+        media: Sequence[str],
+        *,
+        max_digits: int,
+        terminators: str = "#",
+        first_timeout: float = 6.0,
+        inter_timeout: float = 4.0,
+        stop_on: str = "",
+    ) -> str:
+        """Play a prompt, stop it at the first key, collect up to `max_digits` keys.
+
+        The terminator ends the input and is not returned; a key in `stop_on` ends it at
+        once and is returned alone (e.g. 0 for the operator). "" means silence.
+        """
+        playback_id = await self.start_playback(media) if media else ""
+        keys = ""
+        try:
+            if playback_id:
+                await self.wait_until(
+                    lambda: self.has_digits() or self.playback_done(playback_id), 3600.0
+                )
+                if self.has_digits():
+                    await self.stop_playback(playback_id)
+            timeout = first_timeout
+            while len(keys) < max_digits:
+                if not await self.wait_until(self.has_digits, timeout):
+                    break
+                digit = self.take_digit() or ""
+                if digit in terminators:
+                    break
+                if not keys and digit in stop_on:
+                    return digit
+                keys += digit
+                timeout = inter_timeout
+            return keys
+        finally:
+            if playback_id and not self.hung_up:
+                await self.stop_playback(playback_id)
+
+    # -- legs ----------------------------------------------------------------------------
+    def peer(self, channel_id: str) -> PeerLeg:
+        return self._state.peers[channel_id]
+
+    async def dial(self, endpoint: str, *, timeout_s: float, caller_id: str = "") -> PeerLeg:
+        """Create and dial `endpoint`; returns once it answers, fails, or rings out.
+
+        A ringing leg is given ARI's own timeout plus a margin: Asterisk destroys it with
+        cause 19 and sends no NOANSWER (ari-traces/dial_noanswer.json), so the cause or
+        our own timer is what says "no answer".
+        """
+        leg = PeerLeg(channel_id=f"leg-{uuid.uuid4().hex}", endpoint=endpoint)
+        self._state.peers[leg.channel_id] = leg
+        self._subscriptions.append(self._dispatcher.subscribe(leg.channel_id, self._on_event))
+        try:
+            await self.ari.create_channel(
+                endpoint=endpoint, app=self.app, app_args="dialled", channel_id=leg.channel_id
+            )
+            await self.ari.dial(leg.channel_id, caller=caller_id or None, timeout=int(timeout_s))
+        except AriError as exc:
+            logger.info("%s: dial %s refused: %s", self.channel_id, endpoint, exc)
+            leg.dialstatus, leg.ended = "CHANUNAVAIL", True
+            return leg
+        settled = await self._wait_for_leg(leg, timeout_s + 3.0)
+        if not settled:
+            leg.dialstatus = "NOANSWER"
+        elif not leg.answered and leg.dialstatus in ("", "RINGING", "PROGRESS"):
+            leg.dialstatus = "NOANSWER" if leg.cause == 19 else "CHANUNAVAIL"
+        if not leg.answered:
+            await self.hang_up_leg(leg)
+        return leg
+
+    async def _wait_for_leg(self, leg: PeerLeg, timeout: float) -> bool:  # noqa: ASYNC109
+        def settled() -> bool:
+            return (
+                leg.answered or leg.ended or leg.dialstatus in ("BUSY", "CONGESTION", "CHANUNAVAIL")
+            )
+
+        try:
+            return await self.wait_until(settled, timeout)
+        except CallerHungUp:
+            await self.hang_up_leg(leg)
+            raise
+
+    async def hang_up_leg(self, leg: PeerLeg) -> None:
+        if leg.ended:
+            return
+        leg.ended = True
+        with contextlib.suppress(AriError):
+            await self.ari.hangup(leg.channel_id)
+
+    async def wait_for_leg_end(self, leg: PeerLeg, timeout: float) -> bool:  # noqa: ASYNC109
+        return await self.wait_until(lambda: leg.ended, timeout)
+
+    # -- recording -----------------------------------------------------------------------
+    async def record(
+        self, *, name: str, max_duration: int, max_silence: int, terminate_on: str = "#"
+    ) -> RecordingResult:
+        """Record the caller; a hang-up ends the recording, which is kept all the same."""
+        await self._guard(
+            self.ari.record(
+                self.channel_id,
+                name=name,
+                max_duration=max_duration,
+                max_silence=max_silence,
+                beep=True,
+                terminate_on=terminate_on,
+                if_exists="overwrite",
+            )
+        )
+        recordings = self._state.recordings
+        try:
+            await self.wait_until(lambda: name in recordings, max_duration + 10.0)
+        except CallerHungUp:
+            # Asterisk still finishes the recording after the hang-up: give it a moment.
+            deadline = self.clock.monotonic() + 5.0
+            while name not in recordings and self.clock.monotonic() < deadline:
+                await self.clock.sleep(0.1)
+        if name not in recordings:
+            with contextlib.suppress(AriError):
+                await self.ari.stop_recording(name)
+            return RecordingResult(name=name, state="failed", duration_s=0.0, cause="timeout")
+        return recordings[name]
+
+    # -- ending --------------------------------------------------------------------------
+    async def hang_up(self) -> None:
+        if self._state.hung_up:
+            return
+        with contextlib.suppress(AriError):
+            await self.ari.hangup(self.channel_id)
+        self._state.hung_up = True
+
+    def close(self) -> None:
+        for subscription in self._subscriptions:
+            subscription.cancel()
+        self._subscriptions.clear()
+
+    async def _guard(self, request: Awaitable[_T]) -> _T:
+        try:
+            return await request
+        except (AriNotFound, AriConflict):
+            self.mark_hung_up()
+            raise CallerHungUp(self.channel_id) from None

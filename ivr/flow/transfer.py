@@ -1,0 +1,78 @@
+"""Transfer to a department's liaison: open-hours check, liaison then backup, bridge.
+
+Returns None once a bridged call has ended, or the voicemail reason when nobody took
+the call. Once bridged the caller is never moved again (the seeds forbid 二次转接).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from typing import TYPE_CHECKING
+
+from directory import DepartmentRecord
+from ivr.ari import AriError
+from ivr.flow.session import CallerHungUp, PeerLeg
+
+if TYPE_CHECKING:
+    from ivr.flow.flow import CallFlow
+
+logger = logging.getLogger(__name__)
+
+# The voicemail reason for each final dial status.
+DIAL_REASONS = {
+    "BUSY": "busy",
+    "NOANSWER": "noanswer",
+    "CHANUNAVAIL": "unavailable",
+    "CONGESTION": "congestion",
+}
+
+
+async def transfer_to_liaison(flow: CallFlow, department: DepartmentRecord) -> str | None:
+    services, session, log = flow.services, flow.session, flow.log
+    if not services.directory.is_open(department, services.clock.now()):
+        flow.step("closed", hours=department.hours)
+        return "after_hours"
+    log.transfer_attempted = True
+    await flow.say(flow.profile.catalog.transferring(department.name))
+    status = "CHANUNAVAIL"
+    for endpoint in (department.liaison_endpoint, department.backup_endpoint):
+        if not endpoint:
+            continue
+        leg = await session.dial(
+            endpoint, timeout_s=services.dial_timeout_s, caller_id=log.caller_number
+        )
+        log.dials.append({"endpoint": endpoint, "dialstatus": leg.dialstatus})
+        flow.step("dial", endpoint=endpoint, dialstatus=leg.dialstatus)
+        if leg.answered:
+            await _bridge(flow, leg)
+            return None
+        status = leg.dialstatus
+    return DIAL_REASONS.get(status, "unavailable")
+
+
+async def _bridge(flow: CallFlow, leg: PeerLeg) -> None:
+    session, log, clock = flow.session, flow.log, flow.services.clock
+    bridge_id = f"br-{uuid.uuid4().hex}"
+    log.outcome = "transferred"
+    try:
+        await session.ari.create_bridge(bridge_id=bridge_id)
+        await session.ari.add_channel(bridge_id, session.channel_id)
+        await session.ari.add_channel(bridge_id, leg.channel_id)
+    except AriError as exc:
+        logger.warning("%s: bridging failed: %s", session.channel_id, exc)
+        await session.hang_up_leg(leg)
+        with contextlib.suppress(AriError):
+            await session.ari.destroy_bridge(bridge_id)
+        raise CallerHungUp(session.channel_id) from exc
+    log.transfer_bridged = True
+    flow.step("bridged", endpoint=leg.endpoint)
+    started = clock.monotonic()
+    try:
+        await session.wait_for_leg_end(leg, 4 * 3600.0)
+    finally:
+        log.talk_s = int(clock.monotonic() - started)
+        await session.hang_up_leg(leg)
+        with contextlib.suppress(AriError):
+            await session.ari.destroy_bridge(bridge_id)

@@ -1,0 +1,80 @@
+"""Leaving a voicemail: the reason's prompt, a beep, the recording, the stored message."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from ivr.ari import AriError
+from ivr.flow.session import CallerHungUp
+from voicemail import GENERAL_MAILBOX
+
+if TYPE_CHECKING:
+    from ivr.flow.flow import CallFlow
+
+logger = logging.getLogger(__name__)
+
+_PROMPTS = {
+    "busy": "line_busy",
+    "congestion": "line_busy",
+    "noanswer": "no_answer",
+    "unavailable": "no_answer",
+}
+
+
+def _prompt_text(flow: CallFlow) -> str:
+    catalog = flow.profile.catalog
+    department = flow.department
+    if flow.voicemail_reason == "after_hours" and department is not None:
+        return catalog.closed(department.name, department.schedule.describe())
+    return catalog.text(_PROMPTS.get(flow.voicemail_reason, "operator_busy"))
+
+
+async def leave_voicemail(flow: CallFlow) -> None:
+    """Record the caller and keep the message, even when they hang up while speaking."""
+    services, session, log = flow.services, flow.session, flow.log
+    mailbox = flow.voicemail_mailbox or GENERAL_MAILBOX
+    log.reason = flow.voicemail_reason or "operator_unavailable"
+    await flow.say(_prompt_text(flow))
+    name = f"hotline/{log.call_id}"
+    hung_up = False
+    try:
+        result = await session.record(
+            name=name,
+            max_duration=services.voicemail_max_s,
+            max_silence=services.voicemail_silence_s,
+        )
+    except CallerHungUp:
+        return  # hung up before the recording started: nothing to keep
+    hung_up = session.hung_up
+    if result.state == "failed":
+        logger.warning("%s: recording %s failed: %s", session.channel_id, name, result.cause)
+        flow.step("recording_failed", cause=result.cause)
+        if hung_up:
+            raise CallerHungUp(session.channel_id)
+        return
+    audio = b""
+    try:
+        audio = await session.ari.fetch_recording_file(name)
+    except AriError as exc:
+        logger.warning("%s: cannot fetch recording %s: %s", session.channel_id, name, exc)
+    info = await services.voicemail.save(
+        mailbox=mailbox,
+        department_code=flow.department.code if flow.department else None,
+        caller_number=log.caller_number,
+        hotline_number=log.hotline_number,
+        call_id=log.call_id,
+        reason=log.reason,
+        recording_name=name,
+        audio=audio,
+        duration_s=result.duration_s,
+    )
+    with contextlib.suppress(AriError):
+        await session.ari.delete_stored_recording(name)
+    log.outcome = "voicemail"
+    log.voicemail_id = info.id
+    flow.step("voicemail", id=info.id, duration_s=result.duration_s, empty=info.empty)
+    if hung_up:
+        raise CallerHungUp(session.channel_id)
+    await flow.say(flow.profile.catalog.voicemail_saved(services.reply_days))

@@ -1,0 +1,78 @@
+"""A running hotline for call-flow tests: simulator + controller + HTTP on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from directory import import_csv
+from hotline.bootstrap import Components, build_components
+from hotline.clock import CHINA_TZ, ScaledClock
+from hotline.config import Settings
+from hotline.migrate import upgrade_async
+from hotline.runtime import RunningHotline, run_embedded
+from ivr.simulator import SimCall, Simulator
+from tests.conftest import SAMPLE_DIRECTORY
+
+# Tuesday 2026-11-24, 10:00: offices are open.
+OPEN_HOURS = datetime(2026, 11, 24, 10, 0, tzinfo=CHINA_TZ)
+SPEED = 25.0
+
+
+class Harness:
+    """Places calls on the simulator and waits for their call records."""
+
+    def __init__(self, running: RunningHotline, components: Components, clock: ScaledClock) -> None:
+        self.running = running
+        self.components = components
+        self.clock = clock
+        assert running.simulator is not None
+        self.sim: Simulator = running.simulator.simulator
+
+    def call(
+        self,
+        number: str = "114",
+        *,
+        caller: str = "13800000001",
+        keys: str = "",
+        at: float = 1.0,
+        script: list[dict[str, Any]] | None = None,
+        hangup_after: float | None = 120.0,
+    ) -> SimCall:
+        steps = list(script or [])
+        if keys:
+            steps.append({"at": at, "dtmf": keys})
+        return self.sim.place_call(number, caller=caller, script=steps, hangup_after=hangup_after)
+
+    async def finish(self) -> list[dict[str, Any]]:
+        """Wait for every running call to end; the call records, newest first."""
+        await self.running.controller.idle()
+        await self.components.voicemail.drain()
+        return await self.components.call_recorder.recent()
+
+    async def record_of(self, call: SimCall, *, wait_s: float = 60.0) -> dict[str, Any]:
+        """Wait (real seconds) for the call's record to be written, and return it."""
+        async with asyncio.timeout(wait_s):
+            while True:
+                record = await self.components.call_recorder.by_channel(call.channel_id)
+                if record is not None:
+                    await self.finish()
+                    return record
+                await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def hotline(tmp_path: Path) -> AsyncIterator[Harness]:
+    settings = Settings(data_dir=tmp_path, http_port=0, dial_timeout_s=20)
+    await upgrade_async(settings.resolved_database_url)
+    clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)
+    async with build_components(settings, clock=clock, load_directory=False) as components:
+        await import_csv(SAMPLE_DIRECTORY, components.directory_repository)
+        await components.directory.reload()
+        async with run_embedded(components, clock=clock, sim_port=0, http_port=0) as running:
+            yield Harness(running, components, clock)
