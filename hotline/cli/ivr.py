@@ -1,0 +1,93 @@
+"""`hotline up`, `hotline ivr`, `hotline pbx-sim`: the controller, embedded or against Asterisk."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+
+from hotline.bootstrap import build_components
+from hotline.clock import ScaledClock, SystemClock
+from hotline.config import Settings
+from hotline.runtime import run_controller, run_embedded
+from ivr.simulator import start_simulator
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    up = sub.add_parser("up", help="the embedded default: simulator + controller + HTTP")
+    up.set_defaults(handler=_up)
+    ivr = sub.add_parser("ivr", help="the controller alone, against HOTLINE_ARI_URL")
+    ivr.set_defaults(handler=_ivr)
+    sim = sub.add_parser("pbx-sim", help="the PBX simulator alone (ARI on HOTLINE_SIM_PORT)")
+    sim.set_defaults(handler=_pbx_sim)
+
+
+async def _until_stopped() -> None:
+    """Wait for Ctrl-C or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+def _up(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> None:
+        clock = ScaledClock()
+        async with (
+            build_components(settings, clock=clock) as components,
+            run_embedded(components, clock=clock, sim_port=settings.sim_port) as running,
+        ):
+            assert running.simulator is not None
+            print(
+                f"hotline is up: {len(components.directory)} departments\n"
+                f"  HTTP API and desk   {running.http_url}/\n"
+                f"  PBX simulator (ARI) {running.simulator.url}/ari\n"
+                f"  place a call:       hotline call 114 --keys 425# --json\n"
+                f"Ctrl-C stops it.",
+                flush=True,
+            )
+            await _until_stopped()
+        print("hotline stopped", flush=True)
+
+    asyncio.run(run())
+    return 0
+
+
+def _ivr(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> None:
+        clock = SystemClock()
+        async with (
+            build_components(settings, clock=clock) as components,
+            run_controller(components, ari_url=settings.ari_url, clock=clock) as running,
+        ):
+            print(f"controller on {settings.ari_url}, HTTP on {running.http_url}/", flush=True)
+            await _until_stopped()
+
+    asyncio.run(run())
+    return 0
+
+
+def _pbx_sim(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> None:
+        simulator = await start_simulator(
+            host="127.0.0.1",
+            port=settings.sim_port,
+            clock=ScaledClock(),
+            recordings_dir=settings.data_dir / "asterisk" / "recording",
+            users={settings.ari_user: settings.ari_password},
+        )
+        print(f"PBX simulator: ARI on {simulator.url}/ari, control API on {simulator.url}/sim")
+        try:
+            await _until_stopped()
+        finally:
+            with contextlib.suppress(Exception):
+                await simulator.stop()
+
+    asyncio.run(run())
+    return 0
