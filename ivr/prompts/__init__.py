@@ -1,7 +1,7 @@
 """IVR prompts: Chinese phrases rendered once to 8 kHz WAV with espeak-ng, served to Asterisk."""
 
 from ivr.prompts.catalog import Hotline, PromptCatalog
-from ivr.prompts.errors import PromptRenderError
+from ivr.prompts.errors import PromptNotFound, PromptRenderError
 from ivr.prompts.http import prompt_routes
 from ivr.prompts.pinyin import cardinal, numbers_to_hanzi, spell_digits, to_pinyin_speech
 from ivr.prompts.renderer import DEFAULT_RATE, DEFAULT_VOICE, Prompt, PromptRenderer, is_prompt_key
@@ -16,6 +16,7 @@ __all__ = [
     "Hotline",
     "Prompt",
     "PromptCatalog",
+    "PromptNotFound",
     "PromptRenderError",
     "PromptRenderer",
     "cardinal",

@@ -1,9 +1,17 @@
-"""Errors of the prompt renderer, each with a stable code for logs and API replies."""
+"""Errors of the prompt package, on the project's error base so each carries a stable code."""
 
 from __future__ import annotations
 
+from hotline.errors import NotFound, ServiceUnavailable
 
-class PromptRenderError(Exception):
+
+class PromptRenderError(ServiceUnavailable):
     """No speech engine could turn a prompt text into an Asterisk-ready WAV file."""
 
     code = "prompt-render-failed"
+
+
+class PromptNotFound(NotFound):
+    """No rendered prompt has this key (or the key is not a key at all)."""
+
+    code = "prompt-not-found"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ivr.prompts.errors import PromptNotFound
 from ivr.prompts.renderer import PromptRenderer
 
 # A key names one (voice, rate, text): its audio never changes, so caches may keep it a day.
@@ -22,10 +23,8 @@ def prompt_routes(renderer: PromptRenderer) -> list[web.RouteDef]:
         # cached_path accepts only 64 hex digits, so no key can name a path elsewhere.
         path = await renderer.cached_path(key)
         if path is None:
-            return web.json_response(
-                {"error": {"code": "prompt-not-found", "message": f"no prompt {key!r}"}},
-                status=404,
-            )
+            missing = PromptNotFound(f"no prompt {key!r}")
+            return web.json_response(missing.to_json(), status=missing.status)
         # FileResponse answers If-None-Match / Range itself and sets an ETag from the
         # file's mtime and size, which changes only if the prompt is re-rendered.
         return web.FileResponse(

@@ -2,9 +2,10 @@
 
 Files live in `<data_dir>/prompts/<key>.wav`, where the key is the sha256 of the voice,
 the rate and the text, so a prompt survives restarts and is never synthesised twice.
-Synthesis runs in a one-process pool: pyttsx3's engine is not thread-safe and its
-`runAndWait` busy-loops, and a separate process also keeps a crash inside libespeak-ng,
-or the CPU it burns, away from the controller's event loop.
+Speech is synthesised in child processes (the espeak-ng command, or pyttsx3 in a one-shot
+process: its engine is not thread-safe, busy-loops, and is unreliable when reused). The
+executor therefore only waits for them and resamples: a small thread pool is enough to
+keep the event loop free, without a worker process's ~100 MB and spawn start-up.
 """
 
 from __future__ import annotations
@@ -13,16 +14,13 @@ import asyncio
 import hashlib
 import json
 import logging
-import multiprocessing
 import re
 from collections.abc import Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from ivr.prompts.errors import PromptRenderError
-from ivr.prompts.pinyin import to_pinyin_speech
 from ivr.prompts.synth import (
     ENGINE_ESPEAK_CLI,
     ENGINE_PYTTSX3,
@@ -38,6 +36,7 @@ DEFAULT_VOICE = "cmn-latn-pinyin"
 DEFAULT_RATE = 175
 # Bumped whenever the audio pipeline changes, so old cached files are not reused.
 _PIPELINE_VERSION = "pinyin-8k-1"
+_RENDER_WORKERS = 2
 _KEY = re.compile(r"[0-9a-f]{64}")
 
 
@@ -67,15 +66,15 @@ class PromptRenderer:
         rate: int = DEFAULT_RATE,
         sounds_dir: Path | None = None,
         executor: Executor | None = None,
-        engines: tuple[str, ...] = (ENGINE_PYTTSX3, ENGINE_ESPEAK_CLI),
+        engines: tuple[str, ...] = (ENGINE_ESPEAK_CLI, ENGINE_PYTTSX3),
         espeak_command: str = "espeak-ng",
         timeout_s: float = 30.0,
     ) -> None:
         """`sounds_dir`, when set, is a folder inside Asterisk's sounds directory (for
         example /var/lib/asterisk/sounds/hotline): prompts are copied there too and
         `media_uri` without a base URL names them as `sound:<folder name>/<key>`.
-        `executor` should be a process pool (the composition root may share one); without
-        it the renderer starts its own single-worker pool on first use.
+        `executor` runs the blocking part of a render (the composition root may share
+        one); without it the renderer starts its own small thread pool on first use.
         """
         self.cache_dir = data_dir / "prompts"
         self.voice = voice
@@ -151,7 +150,7 @@ class PromptRenderer:
     async def _produce(self, key: str, text: str) -> Prompt:
         path = self.cache_dir / f"{key}.wav"
         job = RenderJob(
-            speech=to_pinyin_speech(text),
+            text=text,
             voice=self.voice,
             rate=self.rate,
             target=path,
@@ -181,19 +180,16 @@ class PromptRenderer:
             return await asyncio.wait_for(
                 loop.run_in_executor(executor, produce_prompt_file, job), self._timeout_s
             )
-        except BrokenProcessPool as exc:
-            if self._owns_executor:
-                # A dead worker cannot be revived; start a fresh one on the next render.
-                self._executor = None
-            raise PromptRenderError(f"the render worker died: {exc}") from exc
+        except BrokenExecutor as exc:
+            raise PromptRenderError(f"the render executor is broken: {exc}") from exc
         except TimeoutError as exc:
             raise PromptRenderError(f"rendering took longer than {self._timeout_s} s") from exc
 
     def _worker(self) -> Executor:
         if self._executor is None:
-            # spawn: forking a process that runs an event loop and threads is unsafe.
-            self._executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            # Two workers for two cores: espeak-ng runs are independent processes.
+            self._executor = ThreadPoolExecutor(
+                max_workers=_RENDER_WORKERS, thread_name_prefix="prompt-render"
             )
         return self._executor
 

@@ -1,17 +1,16 @@
-"""Speech synthesis and conversion to Asterisk's WAV format, run inside the render worker process.
+"""Speech synthesis and conversion to Asterisk's 8 kHz WAV: the blocking half of a render.
 
-Everything here blocks (pyttsx3's `runAndWait` busy-loops, espeak-ng is a subprocess,
-resampling is CPU work), so `PromptRenderer` only ever calls `produce_prompt_file` through
-its process-pool executor, never on the event loop.
+Everything here blocks (it waits for an espeak-ng or pyttsx3 child process, resamples,
+writes files), so `PromptRenderer` only ever calls `produce_prompt_file` through its
+executor, never on the event loop.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import wave
 from collections.abc import Callable
@@ -25,6 +24,7 @@ import numpy.typing as npt
 import soxr  # type: ignore[import-untyped]
 
 from ivr.prompts.errors import PromptRenderError
+from ivr.prompts.pinyin import to_pinyin_speech
 
 # Asterisk plays `.wav` only as 8 kHz, 16-bit, mono PCM; other rates are refused.
 TELEPHONY_RATE = 8000
@@ -33,6 +33,8 @@ _SAMPLE_WIDTH = 2
 _SILENCE_PEAK = 200
 
 ENGINE_PYTTSX3 = "pyttsx3"
+# Run by path, not with -m: the script needs only pyttsx3, not this package on sys.path.
+_PYTTSX3_ONCE = Path(__file__).with_name("pyttsx3_once.py")
 ENGINE_ESPEAK_CLI = "espeak-ng"
 
 
@@ -40,7 +42,7 @@ ENGINE_ESPEAK_CLI = "espeak-ng"
 class RenderJob:
     """One prompt to produce: what to say, with which voice, and where to put the file."""
 
-    speech: str
+    text: str
     voice: str
     rate: int
     target: Path
@@ -107,6 +109,8 @@ def convert_to_telephony(source: Path, target: Path) -> float:
 
 
 def _synthesise_with_fallback(job: RenderJob) -> tuple[float, str]:
+    # Converted here rather than on the event loop: long texts take pypinyin ~10 ms.
+    speech = to_pinyin_speech(job.text)
     failures: list[str] = []
     job.target.parent.mkdir(parents=True, exist_ok=True)
     for engine in job.engines:
@@ -119,7 +123,7 @@ def _synthesise_with_fallback(job: RenderJob) -> tuple[float, str]:
         with tempfile.TemporaryDirectory(dir=job.target.parent, prefix=".render-") as work:
             raw, converted = Path(work) / "raw.wav", Path(work) / "8k.wav"
             try:
-                synthesise(job, raw)
+                synthesise(job, speech, raw)
                 duration = convert_to_telephony(raw, converted)
             # Any failure of one engine (missing library, crashed driver, bad output)
             # is a reason to try the next one; all reasons are reported together.
@@ -131,37 +135,28 @@ def _synthesise_with_fallback(job: RenderJob) -> tuple[float, str]:
     raise PromptRenderError("no speech engine could render the prompt: " + "; ".join(failures))
 
 
-def _synthesise_pyttsx3(job: RenderJob, raw: Path) -> None:
-    import pyttsx3  # imported here so a missing or broken install falls back to the CLI
-
-    engine = pyttsx3.init("espeak")
-    voices = engine.getProperty("voices")
-    voice_id = next(
-        (v.id for v in voices if job.voice in (v.id, v.id.rsplit("/", 1)[-1], *v.languages)),
-        None,
+def _synthesise_pyttsx3(job: RenderJob, speech: str, raw: Path) -> None:
+    # A fresh process per render: see pyttsx3_once for why an engine is never reused.
+    result = subprocess.run(
+        [sys.executable, str(_PYTTSX3_ONCE), job.voice, str(job.rate), str(raw)],
+        input=speech.encode(),
+        capture_output=True,
+        timeout=job.timeout_s,
+        check=False,
     )
-    if voice_id is None:
-        raise PromptRenderError(f"pyttsx3 has no voice {job.voice!r}")
-    engine.setProperty("voice", voice_id)
-    engine.setProperty("rate", job.rate)
-    # One file per runAndWait: with two queued files pyttsx3 keeps only the last.
-    engine.save_to_file(job.speech, str(raw))
-    # pyttsx3 prints "Audio saved to …"; this worker process is single-threaded, so
-    # swapping its stdout briefly is safe.
-    with contextlib.redirect_stdout(io.StringIO()):
-        engine.runAndWait()
-    if not raw.is_file():
-        raise PromptRenderError("pyttsx3 wrote no file")
+    if result.returncode != 0 or not raw.is_file():
+        lines = result.stderr.decode(errors="replace").strip().splitlines()
+        raise PromptRenderError(f"pyttsx3 failed: {lines[-1] if lines else result.returncode}")
 
 
-def _synthesise_espeak_cli(job: RenderJob, raw: Path) -> None:
+def _synthesise_espeak_cli(job: RenderJob, speech: str, raw: Path) -> None:
     command = shutil.which(job.espeak_command)
     if command is None:
         raise PromptRenderError(f"{job.espeak_command!r} is not installed")
     # The text goes through stdin so that nothing in it can be taken for an option.
     result = subprocess.run(
         [command, "-v", job.voice, "-s", str(job.rate), "-w", str(raw), "--stdin"],
-        input=job.speech.encode(),
+        input=speech.encode(),
         capture_output=True,
         timeout=job.timeout_s,
         check=False,
@@ -183,7 +178,7 @@ def _atomic_copy(source: Path, target: Path) -> None:
         raise
 
 
-_ENGINES: dict[str, Callable[[RenderJob, Path], None]] = {
-    ENGINE_PYTTSX3: _synthesise_pyttsx3,
+_ENGINES: dict[str, Callable[[RenderJob, str, Path], None]] = {
     ENGINE_ESPEAK_CLI: _synthesise_espeak_cli,
+    ENGINE_PYTTSX3: _synthesise_pyttsx3,
 }

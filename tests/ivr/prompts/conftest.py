@@ -1,12 +1,9 @@
-"""Fixtures for the prompt tests: one shared render worker process, a renderer per test."""
+"""Fixtures for the prompt tests: a renderer per test, and what a WAV file holds."""
 
 from __future__ import annotations
 
-import multiprocessing
-import sys
 import wave
-from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,31 +13,9 @@ import pytest
 from ivr.prompts import PromptRenderer
 
 
-def hide_pyttsx3() -> None:
-    """Worker initializer: make `import pyttsx3` fail, as on a host without it."""
-    sys.modules["pyttsx3"] = None  # type: ignore[assignment]
-
-
-def spawn_pool(initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:
-    """A one-worker pool like the renderer's own (spawned, never forked from the loop)."""
-    return ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=initializer
-    )
-
-
-@pytest.fixture(scope="session")
-def render_pool() -> Iterator[ProcessPoolExecutor]:
-    # Spawning a worker costs ~0.3 s; the tests share one, as the composition root would.
-    pool = spawn_pool()
-    yield pool
-    pool.shutdown()
-
-
 @pytest.fixture
-async def renderer(
-    tmp_path: Path, render_pool: ProcessPoolExecutor
-) -> AsyncIterator[PromptRenderer]:
-    prompts = PromptRenderer(data_dir=tmp_path, executor=render_pool)
+async def renderer(tmp_path: Path) -> AsyncIterator[PromptRenderer]:
+    prompts = PromptRenderer(data_dir=tmp_path)
     yield prompts
     await prompts.aclose()
 
