@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from aiohttp import ClientResponse, web
+from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agent_desk.auth import AuthService, Passwords
+from agent_desk import build_desk_app
+from agent_desk.auth import AuthService, Passwords, Role
+from agent_desk.desk import DESK, Desk
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
+from directory import DirectoryRepository, DirectoryService, import_csv
 from hotline.clock import CHINA_TZ
+from hotline.config import Settings
 from hotline.workdays import WorkingCalendar
+from voicemail.models import Voicemail
 
 START = datetime(2026, 11, 24, 9, 30, tzinfo=CHINA_TZ)  # a Tuesday
 
@@ -63,3 +73,101 @@ def orders(
 @pytest.fixture
 def auth(sessions: async_sessionmaker[AsyncSession], clock: SteppedClock) -> AuthService:
     return AuthService(sessions=sessions, clock=clock, passwords=fast_passwords())
+
+
+# --- the desk as a running HTTP application -------------------------------------------------
+
+SAMPLE_DIRECTORY = (
+    Path(__file__).resolve().parents[2] / "directory" / "data" / "sample_directory.csv"
+)
+PASSWORD = "correct-horse-9"
+DEPT_A = "linjiang.gongan"
+DEPT_B = "linjiang.gongan-huzheng"
+
+
+class RecordingCallControl:
+    """A call controller stand-in that records what the desk asked of it."""
+
+    def __init__(self) -> None:
+        self.transfers: list[tuple[str, str]] = []
+
+    async def transfer_to_department(self, *, call_id: str, department_code: str) -> None:
+        self.transfers.append((call_id, department_code))
+
+    async def originate_callback(self, *, from_endpoint: str, to_number: str, note: str) -> str:
+        return "callback-1"
+
+
+@dataclass
+class DeskHarness:
+    """A running desk app with one user per role and helpers to sign them in."""
+
+    client: TestClient[web.Request, web.Application]
+    desk: Desk
+    clock: SteppedClock
+    call_control: RecordingCallControl
+    sessions: async_sessionmaker[AsyncSession]
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    async def sign_in(self, name: str) -> str:
+        """Sign `name` in on this client's cookie jar; returns the CSRF token."""
+        response = await self.client.post(
+            "/api/auth/login", json={"name": name, "password": PASSWORD}
+        )
+        assert response.status == 200, await response.text()
+        token: str = (await response.json())["csrf_token"]
+        self.tokens[name] = token
+        return token
+
+    async def call(
+        self, method: str, path: str, *, as_user: str, json: object | None = None
+    ) -> ClientResponse:
+        """One request as `as_user` (each user on its own cookie jar)."""
+        self.client.session.cookie_jar.clear()
+        token = await self.sign_in(as_user)
+        headers = {"X-CSRF-Token": token}
+        return await self.client.request(method, path, json=json, headers=headers)
+
+    async def add_voicemail(self, department: str, *, caller: str = "13900000009",
+                            audio: Path | None = None) -> int:  # fmt: skip
+        async with self.sessions() as session:
+            voicemail = Voicemail(
+                mailbox=department, department_code=department, caller_number=caller,
+                hotline_number="12345", call_id=f"call-{caller}", recorded_at=self.clock.now(),
+                duration_s=4.0, reason="busy", audio_path=str(audio or ""), empty=False,
+                reply_due=date(2026, 12, 1), recording_name="vm",
+            )  # fmt: skip
+            session.add(voicemail)
+            await session.commit()
+            return voicemail.id
+
+
+USERS = {
+    "op1": (Role.OPERATOR, ()),
+    "li_a": (Role.LIAISON, (DEPT_A,)),
+    "li_b": (Role.LIAISON, (DEPT_B,)),
+    "sup1": (Role.SUPERVISOR, ()),
+    "admin1": (Role.ADMIN, ()),
+}
+
+
+@pytest.fixture
+async def harness(
+    sessions: async_sessionmaker[AsyncSession], clock: SteppedClock
+) -> AsyncIterator[DeskHarness]:
+    repository = DirectoryRepository(sessions)
+    await import_csv(SAMPLE_DIRECTORY, repository)
+    calendar = WorkingCalendar()
+    directory = DirectoryService(repository=repository, calendar=calendar, home_city="临江市")
+    await directory.reload()
+    call_control = RecordingCallControl()
+    app = build_desk_app(
+        sessions=sessions, directory=directory, clock=clock, calendar=calendar,
+        settings=Settings(), call_control=call_control, passwords=fast_passwords(),
+    )  # fmt: skip
+    desk = app[DESK]
+    for name, (role, departments) in USERS.items():
+        await desk.auth.add_user(name, role, departments=departments, password=PASSWORD)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield DeskHarness(client=client, desk=desk, clock=clock, call_control=call_control,
+                          sessions=sessions)  # fmt: skip

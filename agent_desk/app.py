@@ -1,0 +1,99 @@
+"""Wiring of the desk into an aiohttp application (the composition root calls this)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agent_desk.auth import AuthPolicy, AuthService, Passwords
+from agent_desk.desk import DESK, Desk
+from agent_desk.http import api_auth, api_desk, api_orders, api_voicemails, openapi, pages
+from agent_desk.kb import KnowledgeBase
+from agent_desk.notifier import Notifier
+from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
+from agent_desk.voicemails import VoicemailInbox
+from directory import DirectoryService
+from directory import http as directory_http
+from hotline.clock import Clock
+from hotline.config import Settings
+from hotline.web import error_middleware
+from hotline.workdays import WorkingCalendar
+from ivr.ports import CallControl
+
+
+def build_desk(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    directory: DirectoryService,
+    clock: Clock,
+    calendar: WorkingCalendar,
+    settings: Settings,
+    call_control: CallControl | None = None,
+    deadline_table: DeadlineTable | None = None,
+    passwords: Passwords | None = None,
+    auth_policy: AuthPolicy | None = None,
+    notifier: Notifier | None = None,
+) -> Desk:
+    """The desk's services, sharing one notifier."""
+    notifier = notifier or Notifier()
+    policy = DeadlinePolicy(table=deadline_table or DeadlineTable(), calendar=calendar)
+    orders = OrderService(sessions=sessions, clock=clock, deadlines=policy, notifier=notifier)
+    return Desk(
+        sessions=sessions,
+        clock=clock,
+        directory=directory,
+        auth=AuthService(
+            sessions=sessions, clock=clock, passwords=passwords or Passwords(), policy=auth_policy
+        ),
+        orders=orders,
+        voicemails=VoicemailInbox(sessions=sessions, clock=clock, orders=orders, notifier=notifier),
+        kb=KnowledgeBase(sessions=sessions, clock=clock),
+        notifier=notifier,
+        call_control=call_control,
+        https=settings.public_url.startswith("https://"),
+    )
+
+
+async def _release_event_streams(app: web.Application) -> None:
+    # Open SSE responses would otherwise hold the shutdown until its timeout.
+    app[DESK].closing.set()
+
+
+def install_desk(app: web.Application, desk: Desk) -> None:
+    """Add the desk's API, pages and static files to `app` (which has error_middleware)."""
+    app[DESK] = desk
+    pages.setup(app)
+    app.add_routes(
+        [
+            *openapi.routes(),
+            *api_auth.routes(),
+            *api_orders.routes(),
+            *api_voicemails.routes(),
+            *api_desk.routes(),
+            *pages.routes(),
+        ]
+    )
+    app.on_shutdown.append(_release_event_streams)
+
+
+def build_desk_app(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    directory: DirectoryService,
+    clock: Clock,
+    calendar: WorkingCalendar,
+    settings: Settings,
+    call_control: CallControl | None = None,
+    passwords: Passwords | None = None,
+) -> web.Application:
+    """A standalone desk application (with the directory API the console uses): tests, demos."""
+    app = web.Application(middlewares=[error_middleware])
+    app[directory_http.DIRECTORY_SERVICE] = directory
+    app[directory_http.DIRECTORY_CLOCK] = clock
+    app.add_routes(directory_http.routes())
+    desk = build_desk(
+        sessions=sessions, directory=directory, clock=clock, calendar=calendar,
+        settings=settings, call_control=call_control, passwords=passwords,
+    )  # fmt: skip
+    install_desk(app, desk)
+    return app

@@ -1,0 +1,38 @@
+"""The desk's services as one typed bundle, held in the aiohttp application under `DESK`."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agent_desk.auth import AuthService
+from agent_desk.kb import KnowledgeBase
+from agent_desk.notifier import Notifier
+from agent_desk.orders import OrderService
+from agent_desk.voicemails import VoicemailInbox
+from directory import DirectoryService
+from hotline.clock import Clock
+from ivr.ports import CallControl
+
+
+@dataclass(slots=True)
+class Desk:
+    """Everything a desk handler needs; built once by `install_desk`."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    directory: DirectoryService
+    auth: AuthService
+    orders: OrderService
+    voicemails: VoicemailInbox
+    kb: KnowledgeBase
+    notifier: Notifier
+    call_control: CallControl | None
+    https: bool  # served behind https: cookies get the Secure flag
+    closing: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+DESK = web.AppKey("agent_desk", Desk)

@@ -1,0 +1,1 @@
+"""The desk's HTTP side: JSON API, OpenAPI document, SSE events and pages."""

@@ -1,0 +1,219 @@
+"""The OpenAPI 3 document of the desk API, written by hand to say exactly what the handlers do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from agent_desk.orders.lifecycle import Transition
+from agent_desk.orders.models import OrderStatus, OrderType, Urgency
+
+JSON = "application/json"
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_ERRORS = {
+    "400": "invalid input",
+    "401": "not signed in",
+    "403": "role not allowed, or CSRF token missing",
+    "404": "no such object (or not visible to this user)",
+    "409": "transition not allowed from the order's status",
+    "429": "sign-in locked after repeated failures",
+    "503": "the call controller is not connected",
+}
+
+
+def _error_responses(*codes: str) -> dict[str, Any]:
+    return {
+        code: {"description": _ERRORS[code], "content": {JSON: {"schema": ERROR_REF}}}
+        for code in codes
+    }
+
+
+def _op(
+    summary: str,
+    ok: str,
+    schema: dict[str, Any],
+    *,
+    errors: tuple[str, ...] = ("401", "403"),
+    body: dict[str, Any] | None = None,
+    params: list[dict[str, Any]] | None = None,
+    content_type: str = JSON,
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "responses": {
+            ok: {"description": "success", "content": {content_type: {"schema": schema}}},
+            **_error_responses(*errors),
+        },
+    }
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
+        operation["responses"].update(_error_responses("400"))
+    if params:
+        operation["parameters"] = params
+    if "csrf" not in summary and body is not None:
+        operation["parameters"] = [*(params or []), CSRF_PARAM]
+    return operation
+
+
+def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
+def _path(name: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True,
+            "schema": schema or {"type": "integer", "minimum": 0}}  # fmt: skip
+
+
+CSRF_PARAM = {"name": "X-CSRF-Token", "in": "header", "required": False,
+              "schema": {"type": "string"}}  # fmt: skip
+STR = {"type": "string"}
+OBJ = {"type": "object"}
+LIMIT = {"type": "integer", "minimum": 1, "maximum": 500}
+
+
+def _list_of(key: str) -> dict[str, Any]:
+    return {"type": "object", "required": [key],
+            "properties": {key: {"type": "array", "items": OBJ}}}  # fmt: skip
+
+
+ORDER = {"$ref": "#/components/schemas/Order"}
+NEW_ORDER = {
+    "type": "object",
+    "required": ["order_type", "subject"],
+    "properties": {
+        "order_type": {"type": "string", "enum": [t.value for t in OrderType]},
+        "urgency": {"type": "string", "enum": [u.value for u in Urgency]},
+        "subject": {"type": "string", "minLength": 1, "maxLength": 200},
+        "description": STR,
+        "caller_number": {"type": "string", "maxLength": 64},
+        "caller_name": {"type": "string", "maxLength": 100},
+        "hotline_number": {"type": "string", "maxLength": 32},
+        "call_id": {"type": "string", "maxLength": 64},
+        "department_code": {"type": "string", "description": "dispatch at once to this unit"},
+    },
+}
+MOVE = {
+    "type": "object",
+    "required": ["transition"],
+    "properties": {
+        "transition": {"type": "string", "enum": [t.value for t in Transition]},
+        "reason": STR,
+        "department_code": STR,
+        "reply": STR,
+        "satisfaction": {"type": "integer", "minimum": 1, "maximum": 5},
+        "referral": STR,
+        "merged_into_id": {"type": "integer", "minimum": 1},
+    },
+}
+ID = _path("order_id")
+VM_ID = _path("voicemail_id")
+
+
+def document() -> dict[str, Any]:
+    paths: dict[str, Any] = {
+        "/api/auth/login": {"post": _op(
+            "sign in (sets the session cookie; no csrf needed)", "200", OBJ,
+            errors=("401", "429"),
+            body={"type": "object", "required": ["name", "password"],
+                  "properties": {"name": STR, "password": STR}})},
+        "/api/auth/logout": {"post": _op("sign out", "200", OBJ, params=[CSRF_PARAM])},
+        "/api/auth/me": {"get": _op("the signed-in user and its CSRF token", "200", OBJ,
+                                    errors=("401",))},
+        "/api/users": {
+            "get": _op("list users (admin)", "200", _list_of("users")),
+            "post": _op("create a user (admin)", "201", OBJ, errors=("401", "403", "409"),
+                        body={"type": "object", "required": ["name", "role"], "properties": {
+                            "name": STR, "role": STR,
+                            "departments": {"type": "array", "items": STR}}}),
+        },
+        "/api/orders": {
+            "get": _op("list orders visible to the user", "200", _list_of("orders"),
+                       errors=("400", "401", "403"),
+                       params=[_query("status", {"type": "string",
+                                                 "enum": [s.value for s in OrderStatus]}),
+                               _query("department", STR), _query("caller_number", STR),
+                               _query("limit", LIMIT)]),
+            "post": _op("open an order (and dispatch it when department_code is given)", "201",
+                        ORDER, body=NEW_ORDER),
+        },
+        "/api/orders/late": {"get": _op(
+            "pending orders past their due date", "200", _list_of("orders"),
+            params=[_query("include_warning", STR)])},
+        "/api/orders/referrals": {"get": _op(
+            "where callers are sent when not accepted", "200", _list_of("referrals"))},
+        "/api/orders/{order_id}": {"get": _op(
+            "an order with its history", "200", ORDER, errors=("401", "403", "404"),
+            params=[ID])},
+        "/api/orders/{order_id}/transitions": {"post": _op(
+            "move an order by a named transition", "200", ORDER,
+            errors=("401", "403", "404", "409"), body=MOVE, params=[ID])},
+        "/api/voicemails": {"get": _op(
+            "voicemails visible to the user", "200", _list_of("voicemails"),
+            errors=("400", "401", "403"),
+            params=[_query("unhandled", STR), _query("limit", LIMIT)])},
+        "/api/voicemails/{voicemail_id}": {"get": _op(
+            "one voicemail", "200", OBJ, errors=("401", "403", "404"), params=[VM_ID])},
+        "/api/voicemails/{voicemail_id}/audio": {"get": _op(
+            "the recording (playback is audited)", "200", {"type": "string", "format": "binary"},
+            errors=("401", "403", "404"), params=[VM_ID], content_type="audio/wav")},
+        "/api/voicemails/{voicemail_id}/handled": {"post": _op(
+            "mark handled with a reply", "200", OBJ, errors=("401", "403", "404", "409"),
+            body={"type": "object", "required": ["reply"], "properties": {"reply": STR}},
+            params=[VM_ID])},
+        "/api/kb/search": {"get": _op(
+            "search the knowledge base", "200", _list_of("entries"), errors=("400", "401", "403"),
+            params=[_query("q", STR), _query("department", STR),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 100})])},
+        "/api/calls/{call_id}/transfer": {"post": _op(
+            "transfer the live call to a department's liaison", "200", OBJ,
+            errors=("401", "403", "503"),
+            body={"type": "object", "required": ["department_code"],
+                  "properties": {"department_code": STR}},
+            params=[_path("call_id", STR)])},
+        "/api/audit": {"get": _op(
+            "the audit log (supervisor, admin)", "200", _list_of("entries"),
+            errors=("400", "401", "403"),
+            params=[_query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}),
+                    _query("action", STR)])},
+    }  # fmt: skip
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Hotline agent desk API", "version": "1.0.0"},
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {"code": STR, "message": STR, "details": OBJ},
+                        }
+                    },
+                },
+                "Order": {
+                    "type": "object",
+                    "required": ["id", "number", "status", "order_type", "urgency", "due_date"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "number": {"type": "string", "pattern": "^[0-9]{10}$"},
+                        "status": {"type": "string", "enum": [s.value for s in OrderStatus]},
+                        "order_type": {"type": "string", "enum": [t.value for t in OrderType]},
+                        "urgency": {"type": "string", "enum": [u.value for u in Urgency]},
+                        "due_date": {"type": "string", "format": "date"},
+                    },
+                },
+            }
+        },
+    }
+
+
+async def openapi_json(request: web.Request) -> web.Response:
+    return web.json_response(document())
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.get("/api/openapi.json", openapi_json)]

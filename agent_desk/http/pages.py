@@ -1,0 +1,105 @@
+"""Server-rendered desk pages (aiohttp-jinja2); the scripts they load call the JSON API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from agent_desk.auth import Principal, Role
+from agent_desk.i18n import MESSAGES, language, translator
+from agent_desk.orders.models import OrderType, Urgency
+from agent_desk.permissions import current_principal
+
+JINJA = web.AppKey("agent_desk_jinja", jinja2.Environment)
+LANG_COOKIE = "desk_lang"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+HOME = {
+    Role.OPERATOR: "/desk/console",
+    Role.LIAISON: "/desk/inbox",
+    Role.SUPERVISOR: "/desk/supervisor",
+    Role.ADMIN: "/desk/supervisor",
+}
+PAGE_ROLES = {
+    "console": frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN}),
+    "inbox": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
+    "supervisor": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+}
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def setup(app: web.Application) -> None:
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(str(PACKAGE_DIR / "templates")),
+        autoescape=True,
+        app_key=JINJA,
+    )
+
+
+def _render(
+    request: web.Request, template: str, principal: Principal | None, **extra: Any
+) -> web.Response:
+    lang = language(request.query.get("lang") or request.cookies.get(LANG_COOKIE))
+    context = {
+        "t": translator(lang),
+        "lang": lang,
+        "other_lang": "en" if lang == "zh" else "zh",
+        "user": principal,
+        "csrf_token": principal.csrf_token if principal else "",
+        "messages_json": json.dumps(MESSAGES[lang], ensure_ascii=False),
+        "order_types": [t.value for t in OrderType],
+        "urgencies": [u.value for u in Urgency],
+        "roles": PAGE_ROLES,
+        **extra,
+    }
+    response = aiohttp_jinja2.render_template(template, request, context, app_key=JINJA)
+    response.headers.update(SECURITY_HEADERS)
+    response.headers["Cache-Control"] = "no-store"
+    if "lang" in request.query:
+        response.set_cookie(LANG_COOKIE, lang, samesite="Strict", path="/", httponly=True)
+    return response
+
+
+async def login_page(request: web.Request) -> web.Response:
+    return _render(request, "login.html", None)
+
+
+async def home(request: web.Request) -> web.Response:
+    principal = await current_principal(request)
+    if principal is None:
+        raise web.HTTPFound("/desk/login")
+    raise web.HTTPFound(HOME[principal.role])
+
+
+def _page(name: str) -> Any:
+    async def handler(request: web.Request) -> web.Response:
+        principal = await current_principal(request)
+        if principal is None:
+            raise web.HTTPFound("/desk/login")
+        if principal.role not in PAGE_ROLES[name]:
+            raise web.HTTPFound(HOME[principal.role])
+        return _render(request, f"{name}.html", principal, page=name)
+
+    return handler
+
+
+def routes() -> list[web.RouteDef | web.StaticDef]:
+    return [
+        web.get("/desk", home),
+        web.get("/desk/", home),
+        web.get("/desk/login", login_page),
+        web.get("/desk/console", _page("console")),
+        web.get("/desk/inbox", _page("inbox")),
+        web.get("/desk/supervisor", _page("supervisor")),
+        web.static("/desk/static", PACKAGE_DIR / "static"),
+    ]

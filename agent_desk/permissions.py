@@ -1,0 +1,119 @@
+"""Who may do what on the desk — the one place permissions are decided.
+
+Every handler starts with `await authorize(request, action)`. A liaison's view is narrowed
+to their departments here (`order_visibility`, `voicemail_visibility`); anything outside it
+is answered as if it did not exist (404), so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+import hmac
+from enum import StrEnum
+
+from aiohttp import web
+
+from agent_desk.auth import Principal, Role
+from agent_desk.desk import DESK
+from agent_desk.errors import CsrfRejected, Forbidden, NotSignedIn
+from agent_desk.orders import Transition, Visibility
+
+SESSION_COOKIE = "hotline_desk"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_PRINCIPAL = "agent_desk.principal"
+
+OPERATOR, LIAISON, SUPERVISOR, ADMIN = Role.OPERATOR, Role.LIAISON, Role.SUPERVISOR, Role.ADMIN
+EVERYONE = frozenset(Role)
+
+
+class Action(StrEnum):
+    ORDERS_READ = "orders.read"
+    ORDERS_CREATE = "orders.create"
+    VOICEMAILS_READ = "voicemails.read"
+    VOICEMAILS_HANDLE = "voicemails.handle"
+    KB_READ = "kb.read"
+    CALLS_TRANSFER = "calls.transfer"
+    AUDIT_READ = "audit.read"
+    USERS_MANAGE = "users.manage"
+    EVENTS = "events"
+    SIGNED_IN = "signed-in"
+
+
+ACTION_ROLES: dict[Action, frozenset[Role]] = {
+    Action.ORDERS_READ: EVERYONE,
+    Action.ORDERS_CREATE: frozenset({OPERATOR, SUPERVISOR, ADMIN}),
+    Action.VOICEMAILS_READ: EVERYONE,
+    Action.VOICEMAILS_HANDLE: frozenset({LIAISON, SUPERVISOR, ADMIN}),
+    Action.KB_READ: EVERYONE,
+    Action.CALLS_TRANSFER: frozenset({OPERATOR, SUPERVISOR, ADMIN}),
+    Action.AUDIT_READ: frozenset({SUPERVISOR, ADMIN}),
+    Action.USERS_MANAGE: frozenset({ADMIN}),
+    Action.EVENTS: EVERYONE,
+    Action.SIGNED_IN: EVERYONE,
+}
+
+_INTAKE = frozenset({OPERATOR, SUPERVISOR, ADMIN})  # the hotline's own staff
+_UNIT = frozenset({LIAISON, SUPERVISOR, ADMIN})  # the handling unit
+_OVERSIGHT = frozenset({SUPERVISOR, ADMIN})
+TRANSITION_ROLES: dict[Transition, frozenset[Role]] = {
+    Transition.ANSWER: _INTAKE,
+    Transition.DISPATCH: _INTAKE,
+    Transition.NOT_ACCEPT: _INTAKE,
+    Transition.REASSIGN: _INTAKE,
+    Transition.CALLBACK: _INTAKE,
+    Transition.CLOSE: _INTAKE,
+    Transition.MERGE: _INTAKE,
+    Transition.START: _UNIT,
+    Transition.RETURN: _UNIT,
+    Transition.REPLY: _UNIT,
+    Transition.REDO: _OVERSIGHT,
+    Transition.SUPERVISE: _OVERSIGHT,
+    Transition.ARCHIVE: _OVERSIGHT,
+}
+
+
+async def current_principal(request: web.Request) -> Principal | None:
+    """The signed-in user of this request, or None (the lookup is done once per request)."""
+    if _PRINCIPAL in request:
+        cached: Principal | None = request[_PRINCIPAL]
+        return cached
+    cookie = request.cookies.get(SESSION_COOKIE)
+    principal = await request.app[DESK].auth.resolve(cookie) if cookie else None
+    request[_PRINCIPAL] = principal
+    return principal
+
+
+async def authorize(request: web.Request, action: Action) -> Principal:
+    """The principal allowed to do `action`, or 401 / 403; changes also need the CSRF token."""
+    principal = await current_principal(request)
+    if principal is None:
+        raise NotSignedIn("sign in first")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), principal.csrf_token.encode()):
+            raise CsrfRejected(f"missing or wrong {CSRF_HEADER} header")
+    if principal.role not in ACTION_ROLES[action]:
+        raise Forbidden(f"a {principal.role.value} may not do {action.value}")
+    return principal
+
+
+def may_transition(principal: Principal, transition: Transition) -> bool:
+    return principal.role in TRANSITION_ROLES[transition]
+
+
+def require_transition(principal: Principal, transition: Transition) -> None:
+    if not may_transition(principal, transition):
+        raise Forbidden(f"a {principal.role.value} may not {transition.value} an order")
+
+
+def order_visibility(principal: Principal) -> Visibility:
+    return principal.departments if principal.role is Role.LIAISON else None
+
+
+def voicemail_visibility(principal: Principal) -> Visibility:
+    return principal.departments if principal.role is Role.LIAISON else None
+
+
+def sees_department(principal: Principal, department_code: str | None) -> bool:
+    visibility = order_visibility(principal)
+    return visibility is None or (department_code is not None and department_code in visibility)

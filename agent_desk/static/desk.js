@@ -1,0 +1,213 @@
+// The desk pages' behaviour: every action goes through the JSON API with the CSRF header.
+"use strict";
+
+const M = JSON.parse(document.getElementById("messages").textContent);
+const t = (key) => M[key] || key;
+const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
+
+async function api(method, path, body) {
+  const options = { method, headers: { "X-CSRF-Token": csrf() }, credentials: "same-origin" };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, options);
+  const data = await response.json().catch(() => ({}));
+  if (response.status === 401) { window.location = "/desk/login"; }
+  if (!response.ok) { throw new Error((data.error && data.error.message) || response.statusText); }
+  return data;
+}
+
+function el(tag, text, attrs) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) { node.textContent = String(text); }
+  for (const [key, value] of Object.entries(attrs || {})) { node.setAttribute(key, value); }
+  return node;
+}
+
+function formData(form) { return Object.fromEntries(new FormData(form).entries()); }
+
+function deadlineText(order) {
+  const d = order.deadline;
+  if (!d) { return order.due_date; }
+  if (d.level === "overdue") { return `${order.due_date} · ${t("order.overdue")}`; }
+  return `${order.due_date} · ${t("order.days_left")} ${d.working_days_left}`;
+}
+
+function liveUpdates(reload) {
+  const source = new EventSource("/api/events");
+  source.addEventListener("order", reload);
+  source.addEventListener("voicemail", reload);
+}
+
+function login() {
+  const form = document.getElementById("login-form");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await api("POST", "/api/auth/login", formData(form));
+      window.location = "/desk";
+    } catch (error) {
+      document.getElementById("login-error").textContent = error.message;
+    }
+  });
+}
+
+function console_() {
+  const card = document.getElementById("department-card");
+  async function showDepartment(code) {
+    const d = await api("GET", `/api/directory/departments/${encodeURIComponent(code)}`);
+    for (const field of ["name", "service_phone", "complaint_phone", "address", "duties"]) {
+      card.querySelector(`[data-field="${field}"]`).textContent = d[field] || "";
+    }
+    const open = card.querySelector('[data-field="open"]');
+    open.textContent = `${d.open_now ? t("console.open") : t("console.closed")} (${d.hours})`;
+    open.className = d.open_now ? "open" : "closed";
+    card.dataset.code = d.code;
+    card.hidden = false;
+    document.getElementById("order-department").value = d.code;
+  }
+  document.getElementById("directory-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const q = event.target.q.value.trim();
+    const param = /^[0-9]+$/.test(q) ? "keys" : "q";
+    const result = await api("GET", `/api/directory/search?${param}=${encodeURIComponent(q)}`);
+    const list = document.getElementById("directory-results");
+    list.replaceChildren();
+    for (const match of result.results || []) {
+      const item = el("li");
+      const link = el("button", `${match.name} (${match.code})`, { type: "button", class: "link" });
+      link.addEventListener("click", () => showDepartment(match.code));
+      item.append(link);
+      list.append(item);
+    }
+  });
+  document.getElementById("kb-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const result = await api("GET", `/api/kb/search?q=${encodeURIComponent(event.target.q.value)}`);
+    const list = document.getElementById("kb-results");
+    list.replaceChildren(...result.entries.map((e) => {
+      const item = el("li");
+      item.append(el("strong", e.question), el("p", e.answer), el("small", e.department_code));
+      return item;
+    }));
+  });
+  document.getElementById("transfer-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const out = document.getElementById("transfer-result");
+    try {
+      await api("POST", `/api/calls/${encodeURIComponent(event.target.call_id.value)}/transfer`,
+        { department_code: card.dataset.code });
+      out.textContent = "OK";
+    } catch (error) { out.textContent = error.message; }
+  });
+  const callerInput = document.getElementById("caller-number");
+  async function history() {
+    const number = callerInput.value.trim();
+    const body = document.querySelector("#history tbody");
+    if (!number) { body.replaceChildren(); return; }
+    const result = await api("GET", `/api/orders?caller_number=${encodeURIComponent(number)}`);
+    body.replaceChildren(...result.orders.map((o) => {
+      const row = el("tr");
+      row.append(el("td", o.number), el("td", o.subject), el("td", o.status_label), el("td", deadlineText(o)));
+      return row;
+    }));
+  }
+  callerInput.addEventListener("change", history);
+  const form = document.getElementById("order-form");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = formData(form);
+    if (!body.department_code) { delete body.department_code; }
+    const out = document.getElementById("order-result");
+    try {
+      const order = await api("POST", "/api/orders", body);
+      out.textContent = `${t("order.created")} ${order.number} · ${order.status_label}`;
+      out.dataset.number = order.number;
+      await history();
+    } catch (error) { out.textContent = error.message; }
+  });
+  const params = new URLSearchParams(window.location.search);
+  if (params.get("caller")) { callerInput.value = params.get("caller"); history(); }
+  liveUpdates(history);
+}
+
+function inbox() {
+  async function reload() {
+    const orders = await api("GET", "/api/orders?limit=100");
+    const body = document.querySelector("#inbox-orders tbody");
+    body.replaceChildren(...orders.orders.filter((o) => o.deadline).map((o) => {
+      const row = el("tr", null, { "data-number": o.number });
+      const due = el("td", deadlineText(o), { class: o.deadline.level });
+      const actions = el("td");
+      if (o.allowed_transitions.includes("start")) {
+        const start = el("button", t("inbox.start"), { type: "button" });
+        start.addEventListener("click", () => api("POST", `/api/orders/${o.id}/transitions`, { transition: "start" }).then(reload));
+        actions.append(start);
+      }
+      row.append(el("td", o.number), el("td", o.subject), el("td", o.status_label), due, actions);
+      return row;
+    }));
+    const voicemails = await api("GET", "/api/voicemails?limit=100");
+    const list = document.getElementById("voicemails");
+    list.replaceChildren(...voicemails.voicemails.map((v) => {
+      const item = el("li", null, { "data-voicemail": v.id });
+      item.append(el("strong", `${v.caller_number} · ${v.recorded_at.slice(0, 16).replace("T", " ")}`));
+      if (v.order_number) { item.append(el("span", ` ${t("order.number")} ${v.order_number}`)); }
+      item.append(el("div", `${t("order.due")} ${v.reply_due}`));
+      if (v.has_audio) {
+        item.append(el("audio", null, { controls: "", preload: "none", src: `/api/voicemails/${v.id}/audio` }));
+      }
+      if (v.handled_at) {
+        item.append(el("p", `${t("inbox.handled")}: ${v.reply}`, { class: "handled" }));
+      } else {
+        const form = el("form", null, { class: "reply" });
+        const text = el("textarea", null, { name: "reply", rows: "2", required: "" });
+        form.append(text, el("button", t("inbox.mark_handled"), { type: "submit" }));
+        form.addEventListener("submit", async (event) => {
+          event.preventDefault();
+          await api("POST", `/api/voicemails/${v.id}/handled`, { reply: text.value });
+          await reload();
+        });
+        item.append(form);
+      }
+      return item;
+    }));
+  }
+  reload();
+  liveUpdates(reload);
+}
+
+function supervisor() {
+  async function reload() {
+    const result = await api("GET", "/api/orders/late?include_warning=1");
+    const body = document.querySelector("#late-orders tbody");
+    body.replaceChildren(...result.orders.map((o) => {
+      const row = el("tr", null, { "data-number": o.number, class: o.deadline.level });
+      const actions = el("td");
+      if (!o.supervised) {
+        const button = el("button", t("supervisor.supervise"), { type: "button" });
+        button.addEventListener("click", async () => {
+          const reason = window.prompt(t("supervisor.reason"), "请尽快办理") || "";
+          if (reason) { await api("POST", `/api/orders/${o.id}/transitions`, { transition: "supervise", reason }); reload(); }
+        });
+        actions.append(button);
+      } else { actions.append(el("span", "督办中 ✓")); }
+      row.append(el("td", o.number), el("td", o.subject), el("td", o.department_code || ""),
+        el("td", o.status_label), el("td", deadlineText(o)), actions);
+      return row;
+    }));
+  }
+  reload();
+  liveUpdates(reload);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const signOut = document.getElementById("sign-out");
+  if (signOut) {
+    signOut.addEventListener("click", async () => { await api("POST", "/api/auth/logout"); window.location = "/desk/login"; });
+  }
+  const pages = { login, console: console_, inbox, supervisor };
+  const page = pages[document.body.dataset.page];
+  if (page) { page(); }
+});
