@@ -81,7 +81,7 @@ class PromptRenderer:
         self.rate = rate
         self.sounds_dir = sounds_dir
         self._executor = executor
-        self._owns_executor = executor is None
+        self._owns_executor = False
         self._engines = engines
         self._espeak_command = espeak_command
         self._timeout_s = timeout_s
@@ -191,6 +191,7 @@ class PromptRenderer:
             self._executor = ThreadPoolExecutor(
                 max_workers=_RENDER_WORKERS, thread_name_prefix="prompt-render"
             )
+            self._owns_executor = True
         return self._executor
 
     def _forget_pending(self, key: str, task: asyncio.Task[Prompt]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,13 @@ async def test_the_whole_12345_catalog_prerenders(renderer: PromptRenderer) -> N
     assert_asterisk_ready(greeting)
     # GB/T 33358: the 12345 caller must reach a choice within 15 s.
     assert greeting.duration_s < 15
+
+
+async def test_a_shared_executor_is_left_running_on_close(tmp_path: Path) -> None:
+    with ThreadPoolExecutor(max_workers=1) as shared:
+        renderer = PromptRenderer(data_dir=tmp_path, executor=shared)
+        await renderer.render("你好")
+
+        await renderer.aclose()
+
+        assert shared.submit(sum, [1, 2]).result(timeout=5) == 3
