@@ -136,8 +136,10 @@ class Controller:
         for channel_id, flow in list(self.flows.items()):
             if channel_id not in alive:
                 logger.info("%s: gone after reconnect", channel_id)
-                flow.session.mark_hung_up()
-                self.dispatcher.forget(("channel", channel_id))
+            try:
+                await flow.session.resync(alive)
+            except AriError as exc:
+                logger.warning("%s: resync failed: %s", channel_id, exc)
         logger.info("resync: %d calls running, %d channels alive", len(self.flows), len(alive))
 
     async def close_stream(self) -> None:

@@ -74,6 +74,8 @@ class _State:
     playbacks_done: dict[str, str] = field(default_factory=dict)
     recordings: dict[str, RecordingResult] = field(default_factory=dict)
     peers: dict[str, PeerLeg] = field(default_factory=dict)
+    playing: set[str] = field(default_factory=set)
+    recording: set[str] = field(default_factory=set)
 
 
 class CallSession:
@@ -108,6 +110,7 @@ class CallSession:
             state.digits.append(event.digit)
         elif isinstance(event, PlaybackFinished):
             state.playbacks_done[event.playback.id] = event.playback.state
+            state.playing.discard(event.playback.id)
         elif isinstance(event, RecordingFinished | RecordingFailed):
             rec = event.recording
             state.recordings[rec.name] = RecordingResult(
@@ -116,6 +119,7 @@ class CallSession:
                 duration_s=float(rec.duration or 0),
                 cause=rec.cause,
             )
+            state.recording.discard(rec.name)
         elif isinstance(event, Dial):
             leg = state.peers.get(event.peer.id)
             if leg is not None and event.dialstatus:
@@ -183,6 +187,7 @@ class CallSession:
     # -- playback ------------------------------------------------------------------------
     async def start_playback(self, media: Sequence[str]) -> str:
         playback_id = f"pb-{uuid.uuid4().hex}"
+        self._state.playing.add(playback_id)
         await self._guard(self.ari.play(self.channel_id, list(media), playback_id=playback_id))
         return playback_id
 
@@ -313,6 +318,7 @@ class CallSession:
             )
         )
         recordings = self._state.recordings
+        self._state.recording.add(name)
         try:
             await self.wait_until(lambda: name in recordings, max_duration + 10.0)
         except CallerHungUp:
@@ -325,6 +331,49 @@ class CallSession:
                 await self.ari.stop_recording(name)
             return RecordingResult(name=name, state="failed", duration_s=0.0, cause="timeout")
         return recordings[name]
+
+    # -- after a reconnect ----------------------------------------------------------------
+    async def resync(self, alive: set[str]) -> None:
+        """Catch up on what happened while events were lost (the socket was down)."""
+        state = self._state
+        if self.channel_id not in alive:
+            self.mark_hung_up()
+            return
+        for playback_id in list(state.playing):
+            try:
+                await self.ari.get_playback(playback_id)
+            except AriNotFound:
+                state.playing.discard(playback_id)
+                state.playbacks_done[playback_id] = "done"
+        for leg in state.peers.values():
+            if leg.ended:
+                continue
+            if leg.channel_id not in alive:
+                leg.ended = True
+            else:
+                with contextlib.suppress(AriNotFound):
+                    channel = await self.ari.get_channel(leg.channel_id)
+                    leg.answered = leg.answered or channel.state == "Up"
+        for name in list(state.recording):
+            await self._resync_recording(name)
+        self._changed.set()
+
+    async def _resync_recording(self, name: str) -> None:
+        try:
+            await self.ari.get_live_recording(name)
+            return
+        except AriNotFound:
+            pass
+        self._state.recording.discard(name)
+        try:
+            await self.ari.get_stored_recording(name)
+        except AriNotFound:
+            self._state.recordings[name] = RecordingResult(name, "failed", 0.0, "lost")
+            return
+        # the finished event was lost with its duration: the stored file still has it
+        audio = await self.ari.fetch_recording_file(name)
+        seconds = max(0, len(audio) - 44) / 16000
+        self._state.recordings[name] = RecordingResult(name, "done", seconds)
 
     # -- ending --------------------------------------------------------------------------
     async def hang_up(self) -> None:

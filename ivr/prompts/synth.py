@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 # soxr ships stubs for its extension but no py.typed marker.
-import soxr  # type: ignore[import-untyped]
+import soxr
 
 from ivr.prompts.errors import PromptRenderError
 from ivr.prompts.pinyin import to_pinyin_speech
