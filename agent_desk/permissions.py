@@ -20,10 +20,13 @@ from agent_desk.orders import Transition, Visibility
 SESSION_COOKIE = "hotline_desk"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_PRINCIPAL = "agent_desk.principal"
 
 OPERATOR, LIAISON, SUPERVISOR, ADMIN = Role.OPERATOR, Role.LIAISON, Role.SUPERVISOR, Role.ADMIN
 EVERYONE = frozenset(Role)
+
+
+# Looked up once per request; the list is empty when nobody is signed in.
+_PRINCIPAL = web.RequestKey[list[Principal]]("agent_desk_principal")
 
 
 class Action(StrEnum):
@@ -75,11 +78,11 @@ TRANSITION_ROLES: dict[Transition, frozenset[Role]] = {
 async def current_principal(request: web.Request) -> Principal | None:
     """The signed-in user of this request, or None (the lookup is done once per request)."""
     if _PRINCIPAL in request:
-        cached: Principal | None = request[_PRINCIPAL]
-        return cached
+        cached = request[_PRINCIPAL]
+        return cached[0] if cached else None
     cookie = request.cookies.get(SESSION_COOKIE)
     principal = await request.app[DESK].auth.resolve(cookie) if cookie else None
-    request[_PRINCIPAL] = principal
+    request[_PRINCIPAL] = [principal] if principal else []
     return principal
 
 
