@@ -4,3 +4,59 @@ Operator seats and their presence, the operator queue (ACD), overflow to seats i
 neighbouring city, and the missed-call callback list. Live state sits behind one store
 interface: in-process by default, Redis when several controllers share seats and queues.
 """
+
+from routing.callbacks import CallbackList, CallbackNotFound
+from routing.models import CallbackRequest
+from routing.overflow import NeighbourLoad, OverflowPolicy, SiteLoad
+from routing.presence import Presence, SeatStateConflict
+from routing.queue import Connected, NotQueued, Offer, OperatorQueue, QueuedCall
+from routing.sites import (
+    DEFAULT_SITES_FILE,
+    Neighbour,
+    Seat,
+    Site,
+    SitesConfig,
+    SitesFileError,
+    load_sites,
+    parse_sites,
+)
+from routing.store import (
+    InMemoryStore,
+    LiveStore,
+    QueueEntry,
+    RedisStore,
+    ResilientStore,
+    SeatRecord,
+    SeatState,
+)
+
+__all__ = [
+    "DEFAULT_SITES_FILE",
+    "CallbackList",
+    "CallbackNotFound",
+    "CallbackRequest",
+    "Connected",
+    "InMemoryStore",
+    "LiveStore",
+    "Neighbour",
+    "NeighbourLoad",
+    "NotQueued",
+    "Offer",
+    "OperatorQueue",
+    "OverflowPolicy",
+    "Presence",
+    "QueueEntry",
+    "QueuedCall",
+    "RedisStore",
+    "ResilientStore",
+    "Seat",
+    "SeatRecord",
+    "SeatState",
+    "SeatStateConflict",
+    "Site",
+    "SiteLoad",
+    "SitesConfig",
+    "SitesFileError",
+    "load_sites",
+    "parse_sites",
+]

@@ -153,9 +153,13 @@ class OperatorQueue:
         if held is not None:
             return self._offer(entry, held)
         waiting = await self._store.queue_entries(entry.site)
-        position = next(i for i, other in enumerate(waiting, 1) if other.call_id == call_id)
-        # Callers ahead come first: ring only if there are free seats for all of them.
-        if position <= self._free(await self._store.site_seats(entry.site), entry.skills):
+        seats = await self._store.site_seats(entry.site)
+        # Callers ahead come first: ring only if there are free seats for each of them
+        # that is not already being offered a seat (a ringing seat carries its call id).
+        ringing = {seat.call_id for seat in seats if seat.state is SeatState.RINGING}
+        index = next(i for i, other in enumerate(waiting) if other.call_id == call_id)
+        position = 1 + sum(1 for other in waiting[:index] if other.call_id not in ringing)
+        if position <= self._free(seats, entry.skills):
             seat = await self._store.claim_longest_idle_seat(entry.site, call_id, entry.skills)
             if seat is not None:
                 log.info("%s: offer seat %s at %s", call_id, seat, entry.site)

@@ -186,3 +186,12 @@ class InMemoryStore:
 
     def all_entries(self) -> list[QueueEntry]:
         return list(self._entries.values())
+
+    def replace_site_entries(self, site: str, entries: list[QueueEntry]) -> None:
+        """Make the site's queue exactly `entries` (a fresh read from the shared store)."""
+        for call_id in [c for c, entry in self._entries.items() if entry.site == site]:
+            del self._entries[call_id]
+        self._entries.update((entry.call_id, entry) for entry in entries)
+
+    def replace_counters(self, site: str, counters: dict[str, int]) -> None:
+        self._counters[site] = dict(counters)

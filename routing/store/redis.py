@@ -7,6 +7,7 @@ Cluster they all hash to one slot and the Lua scripts may touch any of them.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Collection
 from typing import Any
 
@@ -53,9 +54,14 @@ def _record(flat: Any) -> SeatRecord:
 class RedisStore:
     """Live state in Redis (redis.asyncio); safe to share between processes and cities."""
 
-    def __init__(self, *, url: str, clock: Clock, namespace: str = "{hotline}") -> None:
+    def __init__(
+        self, *, url: str, clock: Clock, namespace: str = "{hotline}", timeout_s: float = 2.0
+    ) -> None:
         self._clock = clock
-        self._redis: Redis = Redis.from_url(url, decode_responses=True)
+        # Short timeouts: a controller must notice quickly that Redis is gone and carry on.
+        self._redis: Redis = Redis.from_url(
+            url, decode_responses=True, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
+        )
         self._ns = namespace
         self._claim = self._redis.register_script(lua.CLAIM)
         self._transition = self._redis.register_script(lua.TRANSITION)
@@ -216,6 +222,15 @@ class RedisStore:
 
     async def delete_checkpoint(self, call_id: str) -> None:
         await self._redis.hdel(self._key("checkpoints"), call_id)
+
+    async def epoch(self) -> str:
+        """A token that changes when Redis loses its data (set here if missing)."""
+        await self._redis.set(self._key("epoch"), uuid.uuid4().hex, nx=True)
+        return await self.current_epoch() or ""
+
+    async def current_epoch(self) -> str | None:
+        value = await self._redis.get(self._key("epoch"))
+        return None if value is None else _text(value)
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -10,6 +10,7 @@ import pytest
 
 from hotline.clock import CHINA_TZ, ScaledClock
 from routing.store import InMemoryStore, LiveStore, RedisStore
+from routing.store.resilient import ResilientStore
 from tests.servers import redis_server
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
@@ -37,7 +38,13 @@ def fresh_namespace() -> str:
     return f"{{test-{next(_namespaces)}}}"
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.fixture(
+    params=[
+        "memory",
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("resilient", marks=pytest.mark.redis),
+    ]
+)
 async def store(request: pytest.FixtureRequest, clock: ScaledClock) -> AsyncIterator[LiveStore]:
     live: LiveStore
     if request.param == "memory":
@@ -45,6 +52,8 @@ async def store(request: pytest.FixtureRequest, clock: ScaledClock) -> AsyncIter
     else:
         url: str = request.getfixturevalue("redis_url")
         live = RedisStore(url=url, clock=clock, namespace=fresh_namespace())
+        if request.param == "resilient":
+            live = ResilientStore(primary=live, clock=clock)
     try:
         yield live
     finally:
