@@ -22,7 +22,7 @@ from ivr.controller import Controller
 from ivr.flow.context import FlowServices, OperatorHandoff, Voice
 from ivr.flow.operator import GeneralMailboxOperator
 from ivr.ports import NoOrders, OrderProgressSource
-from ivr.prompts import PromptRenderer, prompt_routes
+from ivr.prompts import Hotline, PromptCatalog, PromptRenderer, PromptRenderError, prompt_routes
 from ivr.simulator import RunningSimulator, start_simulator
 
 logger = logging.getLogger(__name__)
@@ -94,6 +94,7 @@ async def run_controller(
         )
         controller = Controller(ari=ari, services=services)
         task = asyncio.create_task(controller.run(), name="ari-controller")
+        prerender = asyncio.create_task(_prerender(renderer), name="prompt-prerender")
         try:
             await asyncio.wait_for(controller.wait_connected(), timeout=30)
             logger.info("controller connected to %s", ari_url)
@@ -101,11 +102,22 @@ async def run_controller(
                 controller=controller, http_url=http_url, simulator=simulator, renderer=renderer
             )
         finally:
+            prerender.cancel()
             await controller.stop()
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             await renderer.aclose()
+
+
+async def _prerender(renderer: PromptRenderer) -> None:
+    """Render every fixed phrase ahead, so no caller waits for speech synthesis."""
+    texts = {text for hotline in Hotline for text in PromptCatalog(hotline).fixed().values()}
+    try:
+        await renderer.render_many(sorted(texts))
+        logger.info("%d fixed prompts ready", len(texts))
+    except PromptRenderError as exc:
+        logger.error("cannot render prompts: %s", exc)
 
 
 @asynccontextmanager
