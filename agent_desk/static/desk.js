@@ -13,8 +13,13 @@ async function api(method, path, body) {
   }
   const response = await fetch(path, options);
   const data = await response.json().catch(() => ({}));
-  if (response.status === 401) { window.location = "/desk/login"; }
-  if (!response.ok) { throw new Error((data.error && data.error.message) || response.statusText); }
+  const code = data.error && data.error.code;
+  if (code === "not-signed-in") { window.location = "/desk/login"; }
+  if (!response.ok) {
+    const error = new Error((data.error && data.error.message) || response.statusText);
+    error.code = code;
+    throw error;
+  }
   return data;
 }
 
@@ -48,7 +53,8 @@ function login() {
       await api("POST", "/api/auth/login", formData(form));
       window.location = "/desk";
     } catch (error) {
-      document.getElementById("login-error").textContent = error.message;
+      const key = { "sign-in-failed": "login.failed", "sign-in-locked": "login.locked" }[error.code];
+      document.getElementById("login-error").textContent = key ? t(key) : error.message;
     }
   });
 }

@@ -1,0 +1,120 @@
+"""The desk pages in real headless Chromium (Debian's), driven by Playwright."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from agent_desk import VoicemailOrders
+from tests.agent_desk.conftest import DEPT_A, PASSWORD, DeskHarness
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_PRESENT = Path(CHROMIUM).exists()
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]  # fmt: skip
+
+
+@pytest.fixture
+async def browser(database_url: str) -> AsyncIterator[Browser]:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("browser tests run once, on SQLite")
+    if not CHROMIUM_PRESENT:
+        pytest.skip("chromium is not installed")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def signed_in(browser: Browser, harness: DeskHarness, name: str) -> Page:
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    page.set_default_timeout(10_000)
+    await page.goto(str(harness.client.make_url("/desk/login")))
+    await page.fill("input[name=name]", name)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(lambda url: "/desk/login" not in url)
+    return page
+
+
+async def test_wrong_password_shows_an_error(browser: Browser, harness: DeskHarness) -> None:
+    page = await browser.new_page()
+    await page.goto(str(harness.client.make_url("/desk/login")))
+    await page.fill("input[name=name]", "op1")
+    await page.fill("input[name=password]", "nope")
+    await page.click("button[type=submit]")
+    await expect(page.locator("#login-error")).to_contain_text("用户名或密码错误")
+
+
+async def test_operator_logs_a_call_as_an_order_and_dispatches_it(
+    browser: Browser, harness: DeskHarness
+) -> None:
+    page = await signed_in(browser, harness, "op1")
+    assert page.url.endswith("/desk/console")
+    await page.fill("#directory-form input[name=q]", "公安局")
+    await page.click("#directory-form button")
+    await page.locator("#directory-results button").first.click()
+    await expect(page.locator('#department-card [data-field="name"]')).to_have_text("临江市公安局")
+    await expect(page.locator("#order-department")).to_have_value(DEPT_A)
+    await page.fill("#caller-number", "13800000001")
+    await page.select_option("select[name=order_type]", "complaint")
+    await page.fill("input[name=subject]", "夜间施工噪音")
+    await page.click("#order-form button[type=submit]")
+    await expect(page.locator("#order-result")).to_contain_text("2611240001")
+    await expect(page.locator("#history")).to_contain_text("夜间施工噪音")
+    order = (await harness.desk.orders.search(visibility=None))[0]
+    assert (order.status, order.department_code, order.created_by) == ("dispatched", DEPT_A, "op1")
+
+
+async def test_liaison_plays_and_replies_to_a_voicemail(
+    browser: Browser, harness: DeskHarness, tmp_path: Path
+) -> None:
+    audio = tmp_path / "vm.wav"
+    audio.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt ")
+    vm = await harness.add_voicemail(DEPT_A, audio=audio)
+    await VoicemailOrders(
+        sessions=harness.sessions, orders=harness.desk.orders,
+        directory=harness.desk.directory, notifier=harness.desk.notifier,
+    ).order_for_voicemail(vm)  # fmt: skip
+    page = await signed_in(browser, harness, "li_a")
+    assert page.url.endswith("/desk/inbox")
+    item = page.locator(f'[data-voicemail="{vm}"]')
+    await expect(item.locator("audio")).to_have_attribute("src", f"/api/voicemails/{vm}/audio")
+    await expect(page.locator("#inbox-orders")).to_contain_text("语音留言")
+    await item.locator("textarea").fill("已回电说明办理流程")
+    await item.locator("button[type=submit]").click()
+    await expect(item).to_contain_text("已回电说明办理流程")
+    voicemail = await harness.desk.voicemails.get(vm, visibility=None)
+    assert voicemail.handled_by == "li_a"
+
+
+async def test_supervisor_sees_an_overdue_order_and_supervises_it(
+    browser: Browser, harness: DeskHarness
+) -> None:
+    response = await harness.call(
+        "POST", "/api/orders", as_user="op1",
+        json={"order_type": "consultation", "urgency": "critical", "subject": "供暖不热",
+              "department_code": DEPT_A},
+    )  # fmt: skip
+    number = (await response.json())["number"]
+    harness.clock.advance(days=3)
+    page = await signed_in(browser, harness, "sup1")
+    row = page.locator(f'#late-orders tr[data-number="{number}"]')
+    await expect(row).to_have_class("overdue")
+    await expect(row).to_contain_text("供暖不热")
+    page.on("dialog", lambda dialog: dialog.accept("请今日办结"))
+    await row.locator("button").click()
+    await expect(row).to_contain_text("督办中")
+
+
+async def test_english_toggle_switches_the_labels(browser: Browser, harness: DeskHarness) -> None:
+    page = await signed_in(browser, harness, "op1")
+    await page.click("a.lang")
+    await expect(page.locator("#order-form button[type=submit]")).to_have_text("Log and dispatch")
