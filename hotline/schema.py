@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import agent_desk.audit
+import agent_desk.auth.models
+import agent_desk.kb
+import agent_desk.orders.models
 import directory.models
 import ivr.call_records
+import routing.models
 import voicemail.models
+import voicemail.notify.models
 from hotline.database import Base
 
 metadata = Base.metadata
-REGISTERED = (directory.models, voicemail.models, ivr.call_records)
+REGISTERED = (
+    directory.models,
+    voicemail.models,
+    voicemail.notify.models,
+    ivr.call_records,
+    routing.models,
+    agent_desk.audit,
+    agent_desk.auth.models,
+    agent_desk.kb,
+    agent_desk.orders.models,
+)

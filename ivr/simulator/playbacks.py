@@ -12,8 +12,6 @@ import math
 from collections import deque
 from typing import TYPE_CHECKING
 
-import aiohttp
-
 from ivr.simulator import audio, recordings
 from ivr.simulator.events import build
 from ivr.simulator.state import Channel, Playback
@@ -69,14 +67,7 @@ async def media_seconds(sim: Simulator, uri: str) -> float | None:
 
 
 async def _fetched_seconds(sim: Simulator, url: str) -> float | None:
-    session = await sim.http()
-    try:
-        async with session.get(url) as resp:
-            if resp.status != 200:
-                return None
-            return audio.wav_duration(await resp.read())
-    except (aiohttp.ClientError, TimeoutError, audio.AudioError):
-        return None
+    return await sim.media_cache.seconds(await sim.http(), url)
 
 
 def queue(sim: Simulator, playback: Playback) -> None:

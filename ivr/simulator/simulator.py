@@ -21,6 +21,7 @@ from hotline.clock import Clock
 from ivr.simulator import callers, errors
 from ivr.simulator.endpoints import Behaviour
 from ivr.simulator.events import EventBus, Json
+from ivr.simulator.media_cache import MediaCache
 from ivr.simulator.state import Bridge, Channel, LiveRecording, Playback, SimCall
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class Simulator:
         self._epoch = int(self.started.timestamp())
         self._seq = itertools.count(1)
         self._http: aiohttp.ClientSession | None = None
+        self.media_cache = MediaCache()
 
     # ---- identifiers and tasks -------------------------------------------------------
     def next_seq(self) -> int:
