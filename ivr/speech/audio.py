@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import soxr  # type: ignore[import-untyped]  # no stubs; lead: add to mypy overrides
+import soxr
 
 TELEPHONE_RATE = 8000
 SAMPLE_BYTES = 2
