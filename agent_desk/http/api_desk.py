@@ -13,7 +13,7 @@ from aiohttp import web
 from agent_desk import audit
 from agent_desk.desk import DESK
 from agent_desk.errors import CallControlAbsent
-from agent_desk.http.common import json_body, text_field
+from agent_desk.http.common import json_body, no_nul, query_text, text_field
 from agent_desk.kb import entry_to_json
 from agent_desk.notifier import DeskEvent
 from agent_desk.permissions import Action, authorize, sees_department
@@ -27,12 +27,10 @@ KEEPALIVE_S = 15.0
 
 async def kb_search(request: web.Request) -> web.Response:
     await authorize(request, Action.KB_READ)
-    text = request.query.get("q", "").strip()
-    if len(text) > 200:
-        raise InvalidInput("q is longer than 200 characters")
+    text = query_text(request, "q") or ""
     entries = await request.app[DESK].kb.search(
         text,
-        department_code=request.query.get("department") or None,
+        department_code=query_text(request, "department"),
         limit=query_int(request, "limit", 20, low=1, high=100),
     )
     return web.json_response({"entries": [entry_to_json(e) for e in entries]})
@@ -42,7 +40,7 @@ async def transfer_call(request: web.Request) -> web.Response:
     """Ask the call controller to put the live call through to the department's liaison."""
     principal = await authorize(request, Action.CALLS_TRANSFER)
     desk = request.app[DESK]
-    call_id = request.match_info["call_id"]
+    call_id = no_nul(request.match_info["call_id"], "call_id")
     body = await json_body(request)
     code = text_field(body, "department_code", required=True, max_length=128) or ""
     if desk.directory.get(code) is None:
@@ -62,7 +60,7 @@ async def audit_log(request: web.Request) -> web.Response:
     entries = await audit.recent(
         request.app[DESK].sessions,
         limit=query_int(request, "limit", 100, low=1, high=1000),
-        action=request.query.get("action") or None,
+        action=query_text(request, "action"),
     )
     return web.json_response({"entries": [audit.entry_to_json(e) for e in entries]})
 

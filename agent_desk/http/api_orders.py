@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from agent_desk.desk import DESK
-from agent_desk.http.common import int_field, json_body, path_id, text_field
+from agent_desk.http.common import int_field, json_body, path_id, query_text, text_field
 from agent_desk.orders import OrderDraft, OrderStatus, OrderType, Step, Transition, Urgency
 from agent_desk.orders.referrals import REFERRALS
 from agent_desk.orders.views import event_to_json, order_to_json
@@ -32,7 +32,7 @@ def _choice(enum: type[OrderType] | type[Urgency], raw: str | None, name: str) -
 async def list_orders(request: web.Request) -> web.Response:
     principal = await authorize(request, Action.ORDERS_READ)
     desk = request.app[DESK]
-    raw_status = request.query.get("status") or None
+    raw_status = query_text(request, "status")
     try:
         status = OrderStatus(raw_status) if raw_status else None
     except ValueError:
@@ -40,8 +40,8 @@ async def list_orders(request: web.Request) -> web.Response:
     orders = await desk.orders.search(
         visibility=order_visibility(principal),
         status=status,
-        department_code=request.query.get("department") or None,
-        caller_number=request.query.get("caller_number") or None,
+        department_code=query_text(request, "department"),
+        caller_number=query_text(request, "caller_number"),
         limit=query_int(request, "limit", 50, low=1, high=500),
     )
     return web.json_response(

@@ -15,7 +15,10 @@ async def json_body(request: web.Request) -> dict[str, Any]:
     """The request's JSON object; JSON only, which also keeps cross-site forms out."""
     if request.content_type != "application/json":
         raise InvalidInput("send the body as application/json")
-    body = await request.json()
+    try:
+        body = await request.json()
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidInput("the body is not valid UTF-8 JSON") from None
     if not isinstance(body, dict):
         raise InvalidInput("the body must be a JSON object")
     return body
@@ -35,7 +38,24 @@ def text_field(
         raise InvalidInput(f"{name} must not be empty")
     if len(value) > max_length:
         raise InvalidInput(f"{name} is longer than {max_length} characters")
+    return no_nul(value, name)
+
+
+def no_nul(value: str, name: str) -> str:
+    """PostgreSQL text cannot hold NUL; refuse it at the edge rather than fail in the database."""
+    if "\x00" in value:
+        raise InvalidInput(f"{name} contains a NUL character")
     return value
+
+
+def query_text(request: web.Request, name: str, *, max_length: int = 200) -> str | None:
+    """A query-string parameter, trimmed; None when absent or empty."""
+    value = request.query.get(name, "").strip()
+    if not value:
+        return None
+    if len(value) > max_length:
+        raise InvalidInput(f"{name} is longer than {max_length} characters")
+    return no_nul(value, name)
 
 
 def int_field(body: dict[str, Any], name: str, *, low: int, high: int) -> int | None:
