@@ -42,6 +42,7 @@ class Settings:
     sites_file: str = ""
     redis_url: str = ""
     log_level: str = "INFO"
+    prompt_cache_dir: str = ""  # default: <data_dir>/prompts
 
     @property
     def resolved_database_url(self) -> str:

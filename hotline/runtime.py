@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiohttp import web
 
@@ -69,7 +70,10 @@ async def run_controller(
 ) -> AsyncIterator[RunningHotline]:
     """Serve HTTP, connect to ARI and take calls until the block exits."""
     settings = components.settings
-    renderer = PromptRenderer(data_dir=settings.data_dir)
+    renderer = PromptRenderer(
+        data_dir=settings.data_dir,
+        cache_dir=Path(settings.prompt_cache_dir) if settings.prompt_cache_dir else None,
+    )
     port = settings.http_port if http_port is None else http_port
     async with (
         serve_http(components, renderer, host=settings.http_host, port=port) as http_url,

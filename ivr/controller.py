@@ -93,6 +93,7 @@ class Controller:
             clock=services.clock,
             channel_id=channel_id,
             app=self.ari.app,
+            on_latency=services.on_latency,
         )
         log = CallLog(
             call_id=uuid.uuid4().hex,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -54,3 +55,4 @@ class FlowServices:
     reply_days: int = 5
     voicemail_max_s: int = 120
     voicemail_silence_s: int = 3
+    on_latency: Callable[[float], None] | None = None  # event-to-command seconds, for metrics

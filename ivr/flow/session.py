@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
@@ -89,6 +90,7 @@ class CallSession:
         clock: Clock,
         channel_id: str,
         app: str,
+        on_latency: Callable[[float], None] | None = None,
     ) -> None:
         self.ari = ari
         self.clock = clock
@@ -97,6 +99,10 @@ class CallSession:
         self._dispatcher = dispatcher
         self._state = _State()
         self._changed = asyncio.Event()
+        # event-to-command latency: when the event a flow waited for arrived (real time)
+        self._on_latency = on_latency
+        self._last_event_at = 0.0
+        self._cause_at: float | None = None
         self._subscriptions: list[Subscription] = [dispatcher.subscribe(channel_id, self._on_event)]
 
     # -- events ------------------------------------------------------------------------
@@ -105,6 +111,7 @@ class CallSession:
 
     def apply(self, event: AriEvent) -> None:
         """Fold one event into the call's state (public for resync and tests)."""
+        self._last_event_at = time.perf_counter()
         state = self._state
         if isinstance(event, ChannelDtmfReceived) and event.channel.id == self.channel_id:
             state.digits.append(event.digit)
@@ -157,10 +164,13 @@ class CallSession:
         Raises CallerHungUp as soon as the caller leaves.
         """
         deadline = self.clock.monotonic() + timeout
+        woken = False
         while True:
             if self._state.hung_up:
                 raise CallerHungUp(self.channel_id)
             if predicate():
+                if woken:
+                    self._cause_at = self._last_event_at
                 return True
             remaining = deadline - self.clock.monotonic()
             if remaining <= 0:
@@ -170,9 +180,16 @@ class CallSession:
             sleeper = asyncio.ensure_future(self.clock.sleep(remaining))
             try:
                 await asyncio.wait({changed, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+                woken = changed.done()
             finally:
                 changed.cancel()
                 sleeper.cancel()
+
+    def note_command(self) -> None:
+        """An ARI command is about to go out: report how long after its cause."""
+        if self._cause_at is not None and self._on_latency is not None:
+            self._on_latency(time.perf_counter() - self._cause_at)
+        self._cause_at = None
 
     # -- keys ----------------------------------------------------------------------------
     def take_digit(self) -> str | None:
@@ -188,6 +205,7 @@ class CallSession:
     async def start_playback(self, media: Sequence[str]) -> str:
         playback_id = f"pb-{uuid.uuid4().hex}"
         self._state.playing.add(playback_id)
+        self.note_command()
         await self._guard(self.ari.play(self.channel_id, list(media), playback_id=playback_id))
         return playback_id
 
@@ -195,6 +213,7 @@ class CallSession:
         """Barge-in: DTMF does not stop an ARI playback, the controller deletes it."""
         if playback_id in self._state.playbacks_done:
             return
+        self.note_command()
         with contextlib.suppress(AriNotFound):
             await self.ari.stop_playback(playback_id)
 
@@ -261,6 +280,7 @@ class CallSession:
         leg = PeerLeg(channel_id=f"leg-{uuid.uuid4().hex}", endpoint=endpoint)
         self._state.peers[leg.channel_id] = leg
         self._subscriptions.append(self._dispatcher.subscribe(leg.channel_id, self._on_event))
+        self.note_command()
         try:
             await self.ari.create_channel(
                 endpoint=endpoint, app=self.app, app_args="dialled", channel_id=leg.channel_id
@@ -295,6 +315,7 @@ class CallSession:
         if leg.ended:
             return
         leg.ended = True
+        self.note_command()
         with contextlib.suppress(AriError):
             await self.ari.hangup(leg.channel_id)
 
@@ -306,6 +327,7 @@ class CallSession:
         self, *, name: str, max_duration: int, max_silence: int, terminate_on: str = "#"
     ) -> RecordingResult:
         """Record the caller; a hang-up ends the recording, which is kept all the same."""
+        self.note_command()
         await self._guard(
             self.ari.record(
                 self.channel_id,
@@ -379,6 +401,7 @@ class CallSession:
     async def hang_up(self) -> None:
         if self._state.hung_up:
             return
+        self.note_command()
         with contextlib.suppress(AriError):
             await self.ari.hangup(self.channel_id)
         self._state.hung_up = True

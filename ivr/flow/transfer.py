@@ -56,6 +56,7 @@ async def _bridge(flow: CallFlow, leg: PeerLeg) -> None:
     session, log, clock = flow.session, flow.log, flow.services.clock
     bridge_id = f"br-{uuid.uuid4().hex}"
     log.outcome = "transferred"
+    session.note_command()
     try:
         await session.ari.create_bridge(bridge_id=bridge_id)
         await session.ari.add_channel(bridge_id, session.channel_id)

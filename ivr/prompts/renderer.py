@@ -62,6 +62,7 @@ class PromptRenderer:
         self,
         *,
         data_dir: Path,
+        cache_dir: Path | None = None,
         voice: str = DEFAULT_VOICE,
         rate: int = DEFAULT_RATE,
         sounds_dir: Path | None = None,
@@ -76,7 +77,7 @@ class PromptRenderer:
         `executor` runs the blocking part of a render (the composition root may share
         one); without it the renderer starts its own small thread pool on first use.
         """
-        self.cache_dir = data_dir / "prompts"
+        self.cache_dir = cache_dir if cache_dir is not None else data_dir / "prompts"
         self.voice = voice
         self.rate = rate
         self.sounds_dir = sounds_dir

@@ -66,9 +66,17 @@ class Harness:
                 await asyncio.sleep(0.05)
 
 
+@pytest.fixture(scope="session")
+def prompt_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One prompt cache for the session: each phrase is synthesised once, not per test."""
+    return tmp_path_factory.mktemp("prompts")
+
+
 @pytest.fixture
-async def hotline(tmp_path: Path) -> AsyncIterator[Harness]:
-    settings = Settings(data_dir=tmp_path, http_port=0, dial_timeout_s=20)
+async def hotline(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Harness]:
+    settings = Settings(
+        data_dir=tmp_path, http_port=0, dial_timeout_s=20, prompt_cache_dir=str(prompt_cache)
+    )
     await upgrade_async(settings.resolved_database_url)
     clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)
     async with build_components(settings, clock=clock, load_directory=False) as components:

@@ -151,6 +151,6 @@ async def test_caller_hanging_up_while_the_liaison_rings(hotline: Harness) -> No
 
 async def test_caller_hanging_up_while_bridged_ends_the_liaison_leg(hotline: Harness) -> None:
     hotline.sim.set_endpoint("PJSIP/lj-001-a", "answer:1")
-    record = await hotline.record_of(hotline.call(keys="425#", hangup_after=30))
+    record = await hotline.record_of(hotline.call(keys="425#", hangup_after=50))
     assert record["outcome"] == "transferred"
     assert_nothing_left(hotline)
