@@ -19,6 +19,7 @@ venv: $(BIN)/hotline
 ## Run the hotline on the embedded default (simulator + controller + HTTP, SQLite).
 up: venv
 	$(BIN)/hotline db upgrade
+	$(BIN)/hotline users ensure-admin
 	$(BIN)/hotline directory import --if-empty $(SAMPLE_DIRECTORY)
 	$(BIN)/hotline up
 

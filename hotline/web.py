@@ -31,8 +31,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             raise
         code = exc.reason.lower().replace(" ", "-")
         return error_response(exc.status, code, exc.text or exc.reason)
-    except json.JSONDecodeError:
-        return error_response(400, "invalid-json", "the request body is not valid JSON")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return error_response(400, "invalid-json", "the request body is not valid UTF-8 JSON")
     except Exception:
         logger.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(

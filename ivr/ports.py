@@ -30,7 +30,9 @@ class NoOrders:
     """The answer until work orders exist: no such order."""
 
     async def progress(self, *, order_number: str, caller_number: str) -> OrderProgress:
-        return OrderProgress(found=False, disclosed=False, text=f"没有查到编号为{order_number}的工单。")
+        return OrderProgress(
+            found=False, disclosed=False, text=f"没有查到编号为{order_number}的工单。"
+        )
 
 
 class CallControl(Protocol):
