@@ -1,0 +1,192 @@
+"""KPI tables: counters from the database turned into KPI values, per group and in total.
+
+`StatsService.kpis(period, group)` groups in SQL; `dashboard(period)` reads two grouped
+queries per table and derives totals, days, hours and cities by adding counters up
+(they are sums, so the roll-up is exact) — fewer scans of a month's calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agent_desk.stats.definitions import KPIS, Dimension, format_value, kpi_value
+from agent_desk.stats.periods import Period
+from agent_desk.stats.queries import (
+    Counters,
+    GroupKey,
+    Thresholds,
+    fill_zeros,
+    grouped_counters,
+)
+from hotline.clock import Clock
+
+
+@dataclass(frozen=True, slots=True)
+class KpiRow:
+    """The KPIs of one group (the empty key is the total)."""
+
+    key: GroupKey
+    counters: Counters
+
+    def value(self, kpi_key: str) -> float | None:
+        return next(kpi_value(k, self.counters) for k in KPIS if k.key == kpi_key)
+
+    def values(self) -> dict[str, float | None]:
+        return {kpi.key: kpi_value(kpi, self.counters) for kpi in KPIS}
+
+    def formatted(self) -> dict[str, str]:
+        return {kpi.key: format_value(kpi, kpi_value(kpi, self.counters)) for kpi in KPIS}
+
+    def to_json(self, dims: Sequence[Dimension]) -> dict[str, Any]:
+        return {
+            "group": dict(zip((d.value for d in dims), self.key, strict=True)),
+            "kpis": self.values(),
+            "counters": self.counters,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class KpiTable:
+    """KPIs of a period grouped by `dims`, rows in key order, with the total."""
+
+    period: Period
+    dims: tuple[Dimension, ...]
+    rows: tuple[KpiRow, ...]
+    total: KpiRow
+
+    def row(self, *key: str | int) -> KpiRow | None:
+        return next((row for row in self.rows if row.key == key), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "period": {
+                "name": self.period.name,
+                "from": self.period.first.isoformat(),
+                "to": self.period.last.isoformat(),
+            },
+            "group": [d.value for d in self.dims],
+            "total": self.total.to_json(()),
+            "rows": [row.to_json(self.dims) for row in self.rows],
+        }
+
+
+def add_counters(into: Counters, other: Counters) -> None:
+    for name, value in other.items():
+        into[name] = into.get(name, 0.0) + value
+
+
+def roll_up(
+    grouped: dict[GroupKey, Counters], dims: Sequence[Dimension], keep: Sequence[Dimension]
+) -> dict[GroupKey, Counters]:
+    """Sum counters grouped by `dims` down to the dimensions in `keep` (exact: all are sums)."""
+    positions = [list(dims).index(dim) for dim in keep]
+    result: dict[GroupKey, Counters] = {}
+    for key, counters in grouped.items():
+        coarse = tuple(key[i] for i in positions)
+        add_counters(result.setdefault(coarse, {}), counters)
+    return result
+
+
+def _sort_key(key: GroupKey) -> tuple[tuple[int, str], ...]:
+    return tuple((value, "") if isinstance(value, int) else (0, value) for value in key)
+
+
+def _table(
+    period: Period, dims: Sequence[Dimension], grouped: dict[GroupKey, Counters], total: Counters
+) -> KpiTable:
+    rows = tuple(KpiRow(key, grouped[key]) for key in sorted(grouped, key=_sort_key))
+    return KpiTable(period, tuple(dims), rows, KpiRow((), total))
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """What the statistics page shows for a period."""
+
+    period: Period
+    total: KpiRow
+    by_day: KpiTable
+    by_hour: KpiTable
+    by_site: KpiTable
+    by_hotline: KpiTable
+    by_department: KpiTable
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total.to_json(()),
+            "by_day": self.by_day.to_json(),
+            "by_hour": self.by_hour.to_json(),
+            "by_site": self.by_site.to_json(),
+            "by_hotline": self.by_hotline.to_json(),
+            "by_department": self.by_department.to_json(),
+        }
+
+
+class StatsService:
+    """KPI queries over the hotline's database."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self.thresholds = thresholds or Thresholds()
+
+    def today(self) -> date:
+        return self._clock.now().date()
+
+    async def _grouped(
+        self,
+        session: AsyncSession,
+        period: Period,
+        dims: Sequence[Dimension],
+        sources: Collection[str] | None = None,
+    ) -> dict[GroupKey, Counters]:
+        return await grouped_counters(
+            session, dims, period.start, period.end, today=self.today(),
+            thresholds=self.thresholds, sources=sources,
+        )  # fmt: skip
+
+    async def kpis(self, period: Period, group: Sequence[Dimension] = ()) -> KpiTable:
+        """KPIs of `period` grouped by `group` (empty: only the total)."""
+        async with self._sessions() as session:
+            total = (await self._grouped(session, period, ())).get((), {})
+            grouped = await self._grouped(session, period, group) if group else {}
+        return _table(period, group, grouped, total)
+
+    async def dashboard(self, period: Period) -> Dashboard:
+        """Totals, days, hours, cities, numbers and departments of `period`."""
+        fine = (Dimension.DAY, Dimension.HOUR, Dimension.SITE, Dimension.HOTLINE)
+        time_only = (Dimension.DAY, Dimension.HOUR)
+        async with self._sessions() as session:
+            # Calls and callbacks carry every fine dimension; orders and voicemails lack the
+            # city, so their day × hour groups are read separately and merged in.
+            by_fine = await self._grouped(session, period, fine)
+            by_time = await self._grouped(session, period, time_only, ("voicemails", "orders"))
+            by_department = await self._grouped(session, period, (Dimension.DEPARTMENT,))
+        by_time_fine = roll_up(by_fine, fine, time_only)
+        for key, counters in by_time.items():
+            add_counters(by_time_fine.setdefault(key, {}), counters)
+        fill_zeros(by_time_fine, {name for c in by_time_fine.values() for name in c})
+        total = roll_up(by_time_fine, time_only, ()).get((), {})
+        days = roll_up(by_time_fine, time_only, (Dimension.DAY,))
+        hours = roll_up(by_time_fine, time_only, (Dimension.HOUR,))
+        sites = roll_up(by_fine, fine, (Dimension.SITE,))
+        hotlines = roll_up(by_fine, fine, (Dimension.HOTLINE,))
+        return Dashboard(
+            period=period,
+            total=KpiRow((), total),
+            by_day=_table(period, (Dimension.DAY,), days, total),
+            by_hour=_table(period, (Dimension.HOUR,), hours, total),
+            by_site=_table(period, (Dimension.SITE,), sites, total),
+            by_hotline=_table(period, (Dimension.HOTLINE,), hotlines, total),
+            by_department=_table(period, (Dimension.DEPARTMENT,), by_department, total),
+        )
