@@ -51,6 +51,7 @@ class DemoPlan:
     hotline_numbers: Sequence[str] = ("12345", "114", "96128")
     seed: int = 12345
     order_events: bool = True  # the event trail; benchmarks may leave it out
+    order_share: float = 0.55  # operator-answered calls that become a work order
 
 
 @dataclass(slots=True)
@@ -182,7 +183,7 @@ class DemoGenerator:
         )
         if rng.random() < 0.06:
             call["overflow_to"] = "qingshan" if call["site"] != "qingshan" else "linjiang"
-        if rng.random() < 0.55:
+        if rng.random() < self.plan.order_share:
             self._order(batch, call, dept.code)
         return wait + talk
 

@@ -7,6 +7,7 @@ queries per table and derives totals, days, hours and cities by adding counters 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -155,6 +156,15 @@ class StatsService:
             thresholds=self.thresholds, sources=sources,
         )  # fmt: skip
 
+    async def _grouped_alone(
+        self,
+        period: Period,
+        dims: Sequence[Dimension],
+        sources: Collection[str] | None = None,
+    ) -> dict[GroupKey, Counters]:
+        async with self._sessions() as session:
+            return await self._grouped(session, period, dims, sources)
+
     async def kpis(self, period: Period, group: Sequence[Dimension] = ()) -> KpiTable:
         """KPIs of `period` grouped by `group` (empty: only the total)."""
         async with self._sessions() as session:
@@ -166,12 +176,14 @@ class StatsService:
         """Totals, days, hours, cities, numbers and departments of `period`."""
         fine = (Dimension.DAY, Dimension.HOUR, Dimension.SITE, Dimension.HOTLINE)
         time_only = (Dimension.DAY, Dimension.HOUR)
-        async with self._sessions() as session:
-            # Calls and callbacks carry every fine dimension; orders and voicemails lack the
-            # city, so their day × hour groups are read separately and merged in.
-            by_fine = await self._grouped(session, period, fine)
-            by_time = await self._grouped(session, period, time_only, ("voicemails", "orders"))
-            by_department = await self._grouped(session, period, (Dimension.DEPARTMENT,))
+        # Three independent scans on their own connections, so two cores share the work.
+        # Calls and callbacks carry every fine dimension; orders and voicemails lack the
+        # city, so their day × hour groups are read separately and merged in.
+        by_fine, by_time, by_department = await asyncio.gather(
+            self._grouped_alone(period, fine),
+            self._grouped_alone(period, time_only, ("voicemails", "orders")),
+            self._grouped_alone(period, (Dimension.DEPARTMENT,)),
+        )
         by_time_fine = roll_up(by_fine, fine, time_only)
         for key, counters in by_time.items():
             add_counters(by_time_fine.setdefault(key, {}), counters)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, not_, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, cast, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -44,21 +44,23 @@ def china_wall(moment: datetime) -> datetime:
 def local_date(column: Any, dialect: str) -> ColumnElement[Any]:
     if dialect == "postgresql":
         return func.date(func.timezone("Asia/Shanghai", column))
-    return func.date(column)
+    # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff" wall time; cutting is far cheaper than date().
+    return func.substr(column, 1, 10)
 
 
 def local_hour(column: Any, dialect: str) -> ColumnElement[Any]:
     if dialect == "postgresql":
         return cast(func.extract("hour", func.timezone("Asia/Shanghai", column)), Integer)
-    return cast(func.strftime("%H", column), Integer)
+    return cast(func.substr(column, 12, 2), Integer)
 
 
+# FILTER (WHERE …) rather than SUM(CASE …): both databases have it and it is twice as fast.
 def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.sum(case((condition, 1), else_=0))
+    return func.count().filter(condition)
 
 
 def sum_if(condition: ColumnElement[bool], value: Any) -> ColumnElement[Any]:
-    return func.sum(case((condition, value), else_=None))
+    return func.sum(value).filter(condition)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +123,11 @@ _CLOSED = (OrderStatus.CLOSED.value, OrderStatus.ARCHIVED.value)
 
 def order_counters(today: date, dialect: str) -> dict[str, ColumnElement[Any]]:
     o = WorkOrder
+    # An archived order without a reply was archived after 不予受理 or 并单: closing needs one.
     handled = and_(
-        o.status.not_in(_NOT_HANDLED), o.not_accepted_reason.is_(None), o.merged_into_id.is_(None)
+        o.status.not_in(_NOT_HANDLED),
+        o.merged_into_id.is_(None),
+        not_(and_(o.status == OrderStatus.ARCHIVED.value, o.replied_at.is_(None))),
     )
     replied = and_(handled, o.replied_at.is_not(None))
     return {
