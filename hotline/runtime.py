@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +18,11 @@ from aiohttp import web
 from hotline.bootstrap import Components
 from hotline.clock import Clock
 from hotline.http import build_http_app
+from hotline.routing_wiring import ALL_SEATS, Routing, operator_routing, routing_services
 from ivr.ari import AriClient
+from ivr.callbacks import CallbackDialer
 from ivr.controller import Controller
 from ivr.flow.context import FlowServices, OperatorHandoff, Voice
-from ivr.flow.operator import GeneralMailboxOperator
 from ivr.ports import NoOrders, OrderProgressSource
 from ivr.prompts import Hotline, PromptCatalog, PromptRenderer, PromptRenderError, prompt_routes
 from ivr.simulator import RunningSimulator, start_simulator
@@ -37,6 +38,8 @@ class RunningHotline:
     http_url: str
     simulator: RunningSimulator | None
     renderer: PromptRenderer
+    routing: Routing | None = None  # None when a hand-off other than the queue was passed
+    call_control: CallbackDialer | None = None
 
 
 @asynccontextmanager
@@ -67,8 +70,15 @@ async def run_controller(
     operator: OperatorHandoff | None = None,
     orders: OrderProgressSource | None = None,
     http_port: int | None = None,
+    routing: Routing | None = None,
+    seat_plan: Mapping[str, int] | None = None,
 ) -> AsyncIterator[RunningHotline]:
-    """Serve HTTP, connect to ARI and take calls until the block exits."""
+    """Serve HTTP, connect to ARI and take calls until the block exits.
+
+    Callers asking for an operator go to `operator`, else to routing's queue: `routing`
+    when given (shared by several controllers), else built from the settings with the
+    seats of `seat_plan` signed in (see hotline.routing_wiring).
+    """
     settings = components.settings
     renderer = PromptRenderer(
         data_dir=settings.data_dir,
@@ -83,7 +93,11 @@ async def run_controller(
             password=settings.ari_password,
             app=settings.ari_app,
         ) as ari,
-    ):
+        operator_routing(
+            settings, clock=clock, sessions=components.sessions, operator=operator,
+            routing=routing, seat_plan=seat_plan,
+        ) as (handoff, live_routing),
+    ):  # fmt: skip
         services = FlowServices(
             clock=clock,
             directory=components.directory,
@@ -91,7 +105,7 @@ async def run_controller(
             recorder=components.call_recorder,
             voice=Voice(renderer=renderer, base_url=settings.public_url or http_url),
             orders=orders or NoOrders(),
-            operator=operator or GeneralMailboxOperator(),
+            operator=handoff,
             site=settings.home_city,
             dial_timeout_s=settings.dial_timeout_s,
             reply_days=settings.voicemail_reply_days,
@@ -102,9 +116,13 @@ async def run_controller(
         try:
             await asyncio.wait_for(controller.wait_connected(), timeout=30)
             logger.info("controller connected to %s", ari_url)
-            yield RunningHotline(
-                controller=controller, http_url=http_url, simulator=simulator, renderer=renderer
-            )
+            async with routing_services(
+                live_routing, ari=ari, dispatcher=controller.dispatcher, clock=clock
+            ) as call_control:
+                yield RunningHotline(
+                    controller=controller, http_url=http_url, simulator=simulator,
+                    renderer=renderer, routing=live_routing, call_control=call_control,
+                )  # fmt: skip
         finally:
             prerender.cancel()
             await controller.stop()
@@ -126,9 +144,19 @@ async def _prerender(renderer: PromptRenderer) -> None:
 
 @asynccontextmanager
 async def run_embedded(
-    components: Components, *, clock: Clock, sim_port: int, http_port: int | None = None
+    components: Components,
+    *,
+    clock: Clock,
+    sim_port: int,
+    http_port: int | None = None,
+    operator: OperatorHandoff | None = None,
+    seat_plan: Mapping[str, int] | None = ALL_SEATS,
 ) -> AsyncIterator[RunningHotline]:
-    """The embedded default: the PBX simulator on loopback plus the controller."""
+    """The embedded default: the PBX simulator on loopback plus the controller.
+
+    Seats are signed in by `seat_plan` (all of them by default) so callers reach someone;
+    the simulator's seat endpoints answer with its default behaviour.
+    """
     settings = components.settings
     simulator = await start_simulator(
         host="127.0.0.1",
@@ -139,8 +167,9 @@ async def run_embedded(
     )
     try:
         async with run_controller(
-            components, ari_url=simulator.url, clock=clock, simulator=simulator, http_port=http_port
-        ) as running:
+            components, ari_url=simulator.url, clock=clock, simulator=simulator,
+            http_port=http_port, operator=operator, seat_plan=seat_plan,
+        ) as running:  # fmt: skip
             yield running
     finally:
         await simulator.stop()

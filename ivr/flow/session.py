@@ -35,6 +35,7 @@ from ivr.ari import (
     RecordingFailed,
     RecordingFinished,
     StasisEnd,
+    StasisStart,
     Subscription,
 )
 
@@ -77,6 +78,7 @@ class _State:
     peers: dict[str, PeerLeg] = field(default_factory=dict)
     playing: set[str] = field(default_factory=set)
     recording: set[str] = field(default_factory=set)
+    in_stasis: bool = False  # seen StasisStart (matters for channels we originate)
 
 
 class CallSession:
@@ -136,6 +138,8 @@ class CallSession:
             leg = state.peers.get(event.channel.id)
             if leg is not None and event.channel.state == "Up":
                 leg.answered = True
+        elif isinstance(event, StasisStart) and event.channel.id == self.channel_id:
+            state.in_stasis = True
         elif isinstance(event, ChannelHangupRequest | StasisEnd | ChannelDestroyed):
             channel_id = event.channel.id
             if channel_id == self.channel_id:
@@ -152,6 +156,11 @@ class CallSession:
     @property
     def hung_up(self) -> bool:
         return self._state.hung_up
+
+    @property
+    def in_stasis(self) -> bool:
+        """An originated channel answered and entered our app (inbound calls arrive so)."""
+        return self._state.in_stasis
 
     def mark_hung_up(self) -> None:
         """The channel is gone (found missing on resync, or a 404 from ARI)."""

@@ -6,14 +6,12 @@ the call. Once bridged the caller is never moved again (the seeds forbid 二次�
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import uuid
 from typing import TYPE_CHECKING
 
 from directory import DepartmentRecord
-from ivr.ari import AriError
-from ivr.flow.session import CallerHungUp, PeerLeg
+from ivr.flow.bridging import bridge_and_wait
+from ivr.flow.session import PeerLeg
 
 if TYPE_CHECKING:
     from ivr.flow.flow import CallFlow
@@ -53,27 +51,14 @@ async def transfer_to_liaison(flow: CallFlow, department: DepartmentRecord) -> s
 
 
 async def _bridge(flow: CallFlow, leg: PeerLeg) -> None:
-    session, log, clock = flow.session, flow.log, flow.services.clock
-    bridge_id = f"br-{uuid.uuid4().hex}"
+    log = flow.log
     log.outcome = "transferred"
-    session.note_command()
-    try:
-        await session.ari.create_bridge(bridge_id=bridge_id)
-        await session.ari.add_channel(bridge_id, session.channel_id)
-        await session.ari.add_channel(bridge_id, leg.channel_id)
-    except AriError as exc:
-        logger.warning("%s: bridging failed: %s", session.channel_id, exc)
-        await session.hang_up_leg(leg)
-        with contextlib.suppress(AriError):
-            await session.ari.destroy_bridge(bridge_id)
-        raise CallerHungUp(session.channel_id) from exc
-    log.transfer_bridged = True
-    flow.step("bridged", endpoint=leg.endpoint)
-    started = clock.monotonic()
-    try:
-        await session.wait_for_leg_end(leg, 4 * 3600.0)
-    finally:
-        log.talk_s = int(clock.monotonic() - started)
-        await session.hang_up_leg(leg)
-        with contextlib.suppress(AriError):
-            await session.ari.destroy_bridge(bridge_id)
+
+    def bridged() -> None:
+        log.transfer_bridged = True
+        flow.step("bridged", endpoint=leg.endpoint)
+
+    def ended(seconds: float) -> None:
+        log.talk_s = int(seconds)
+
+    await bridge_and_wait(flow.session, leg, on_bridged=bridged, on_ended=ended)

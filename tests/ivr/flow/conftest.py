@@ -16,6 +16,7 @@ from hotline.clock import CHINA_TZ, ScaledClock
 from hotline.config import Settings
 from hotline.migrate import upgrade_async
 from hotline.runtime import RunningHotline, run_embedded
+from ivr.flow.operator import GeneralMailboxOperator
 from ivr.simulator import SimCall, Simulator
 from tests.conftest import SAMPLE_DIRECTORY
 
@@ -82,5 +83,9 @@ async def hotline(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Harness]:
     async with build_components(settings, clock=clock, load_directory=False) as components:
         await import_csv(SAMPLE_DIRECTORY, components.directory_repository)
         await components.directory.reload()
-        async with run_embedded(components, clock=clock, sim_port=0, http_port=0) as running:
+        # The flow tests see the general mailbox as the operator; test_queue.py runs the
+        # queue over the simulator's seats.
+        async with run_embedded(
+            components, clock=clock, sim_port=0, http_port=0, operator=GeneralMailboxOperator()
+        ) as running:
             yield Harness(running, components, clock)

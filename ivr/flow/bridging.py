@@ -1,0 +1,60 @@
+"""Bridging the caller's channel with a dialled leg until either side leaves.
+
+Shared by the liaison transfer, the operator queue and the operator's callback: each
+creates the bridge the same way, waits the same way and tears it down the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable
+
+from ivr.ari import AriError
+from ivr.flow.session import CallerHungUp, CallSession, PeerLeg
+
+logger = logging.getLogger(__name__)
+
+LONGEST_CALL_S = 4 * 3600.0
+
+
+async def bridge_and_wait(
+    session: CallSession,
+    leg: PeerLeg,
+    *,
+    on_bridged: Callable[[], None] | None = None,
+    on_ended: Callable[[float], None] | None = None,
+    max_s: float = LONGEST_CALL_S,
+) -> None:
+    """Bridge the session's channel with `leg`, wait until one of them leaves, clean up.
+
+    `on_bridged` runs once both are in the bridge; `on_ended` gets the talk time in
+    seconds, even when the caller's hang-up ends the wait (CallerHungUp propagates).
+    A bridge that cannot be built hangs the leg up and raises CallerHungUp: the caller's
+    channel is what failed, and nobody is left to talk to.
+    """
+    clock = session.clock
+    bridge_id = f"br-{uuid.uuid4().hex}"
+    session.note_command()
+    try:
+        await session.ari.create_bridge(bridge_id=bridge_id)
+        await session.ari.add_channel(bridge_id, session.channel_id)
+        await session.ari.add_channel(bridge_id, leg.channel_id)
+    except AriError as exc:
+        logger.warning("%s: bridging failed: %s", session.channel_id, exc)
+        await session.hang_up_leg(leg)
+        with contextlib.suppress(AriError):
+            await session.ari.destroy_bridge(bridge_id)
+        raise CallerHungUp(session.channel_id) from exc
+    if on_bridged is not None:
+        on_bridged()
+    started = clock.monotonic()
+    try:
+        await session.wait_for_leg_end(leg, max_s)
+    finally:
+        if on_ended is not None:
+            on_ended(clock.monotonic() - started)
+        await session.hang_up_leg(leg)
+        with contextlib.suppress(AriError):
+            await session.ari.destroy_bridge(bridge_id)
