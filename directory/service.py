@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,8 +55,10 @@ class DirectoryService:
         self._calendar = calendar
         self._home_city = home_city
         self._records: dict[str, DepartmentRecord] = {}
+        self._cities: list[str] = []
         self._index = DirectoryIndex.build([], home_city=home_city)
         self._reload_lock = asyncio.Lock()
+        self._reload_listeners: list[Callable[[Sequence[MatchTarget], Sequence[str]], None]] = []
 
     @property
     def home_city(self) -> str:
@@ -71,8 +74,23 @@ class DirectoryService:
             )
             self._records = {r.code: r for r in records}
             self._index = index
+            self._cities = cities
+            for listener in self._reload_listeners:
+                listener(self.targets(), cities)
             logger.info("directory index rebuilt: %d departments", len(records))
             return len(records)
+
+    def add_reload_listener(
+        self, listener: Callable[[Sequence[MatchTarget], Sequence[str]], None]
+    ) -> None:
+        """Called with the departments and cities after every reload (e.g. a speech grammar)."""
+        self._reload_listeners.append(listener)
+
+    def targets(self) -> list[MatchTarget]:
+        return [to_target(record) for record in self._records.values()]
+
+    def cities(self) -> list[str]:
+        return list(self._cities)
 
     def search(self, query: str, *, city: str | None = None, limit: int = 5) -> LookupResult:
         return self._index.search(query, city=city, limit=limit)

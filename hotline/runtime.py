@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +19,12 @@ from hotline.bootstrap import Components
 from hotline.clock import Clock
 from hotline.http import build_http_app
 from hotline.routing_wiring import ALL_SEATS, Routing, operator_routing, routing_services
+from hotline.speech_wiring import build_speech
 from ivr.ari import AriClient
 from ivr.callbacks import CallbackDialer
 from ivr.controller import Controller
 from ivr.flow.context import FlowServices, OperatorHandoff, Voice
+from ivr.flow.speech_input import SpeechInput
 from ivr.ports import NoOrders, OrderProgressSource
 from ivr.prompts import Hotline, PromptCatalog, PromptRenderer, PromptRenderError, prompt_routes
 from ivr.simulator import RunningSimulator, start_simulator
@@ -70,8 +72,10 @@ async def run_controller(
     operator: OperatorHandoff | None = None,
     orders: OrderProgressSource | None = None,
     http_port: int | None = None,
+    on_latency: Callable[[float], None] | None = None,
     routing: Routing | None = None,
     seat_plan: Mapping[str, int] | None = None,
+    speech: SpeechInput | None = None,
 ) -> AsyncIterator[RunningHotline]:
     """Serve HTTP, connect to ARI and take calls until the block exits.
 
@@ -80,6 +84,9 @@ async def run_controller(
     seats of `seat_plan` signed in (see hotline.routing_wiring).
     """
     settings = components.settings
+    owns_speech = speech is None and bool(settings.vosk_model)
+    if owns_speech:
+        speech = await build_speech(settings.vosk_model, components.directory)
     renderer = PromptRenderer(
         data_dir=settings.data_dir,
         cache_dir=Path(settings.prompt_cache_dir) if settings.prompt_cache_dir else None,
@@ -109,6 +116,8 @@ async def run_controller(
             site=settings.home_city,
             dial_timeout_s=settings.dial_timeout_s,
             reply_days=settings.voicemail_reply_days,
+            on_latency=on_latency,
+            speech=speech,
         )
         controller = Controller(ari=ari, services=services)
         task = asyncio.create_task(controller.run(), name="ari-controller")
@@ -126,6 +135,8 @@ async def run_controller(
         finally:
             prerender.cancel()
             await controller.stop()
+            if speech is not None and owns_speech:
+                await speech.close()
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -151,6 +162,7 @@ async def run_embedded(
     http_port: int | None = None,
     operator: OperatorHandoff | None = None,
     seat_plan: Mapping[str, int] | None = ALL_SEATS,
+    speech: SpeechInput | None = None,
 ) -> AsyncIterator[RunningHotline]:
     """The embedded default: the PBX simulator on loopback plus the controller.
 
@@ -168,7 +180,7 @@ async def run_embedded(
     try:
         async with run_controller(
             components, ari_url=simulator.url, clock=clock, simulator=simulator,
-            http_port=http_port, operator=operator, seat_plan=seat_plan,
+            http_port=http_port, operator=operator, seat_plan=seat_plan, speech=speech,
         ) as running:  # fmt: skip
             yield running
     finally:

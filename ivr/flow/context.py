@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from directory import DirectoryService
 from hotline.clock import Clock
 from ivr.flow.call_log import CallRecorder
+from ivr.flow.speech_input import SpeechInput
 from ivr.ports import OrderProgressSource
 from ivr.prompts import PromptRenderer
 from voicemail import VoicemailService
@@ -56,3 +57,4 @@ class FlowServices:
     voicemail_max_s: int = 120
     voicemail_silence_s: int = 3
     on_latency: Callable[[float], None] | None = None  # event-to-command seconds, for metrics
+    speech: SpeechInput | None = None  # None: keypad only

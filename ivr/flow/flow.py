@@ -12,14 +12,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from directory import DepartmentRecord, Match
+from directory import DepartmentRecord, LookupResult, Match
 from ivr.flow.call_log import CallLog
 from ivr.flow.context import FlowServices
 from ivr.flow.profiles import HotlineProfile
 from ivr.flow.session import CallerHungUp, CallSession
+from ivr.flow.speech_input import SpeechInput
 from ivr.flow.states import CallState, log_transition
 from ivr.flow.transfer import transfer_to_liaison
 from ivr.flow.voicemail import leave_voicemail
+from ivr.speech import Intent, IntentKind
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ class CallFlow:
         self.voicemail_reason = ""
         self.voicemail_mailbox: str | None = None
         self._pending_keys = ""
+        self._pending_speech: Intent | None = None
         self._lookup_failures = 0
         self._handlers: dict[CallState, Callable[[], Awaitable[tuple[str, CallState]]]] = {
             CallState.GREETING: self._greeting,
@@ -68,12 +71,20 @@ class CallFlow:
     async def say(self, *texts: str) -> None:
         await self.session.play(await self.services.voice.media(*texts))
 
-    async def ask(self, *texts: str, max_digits: int, stop_on: str = OPERATOR_KEY) -> str:
+    async def ask(
+        self,
+        *texts: str,
+        max_digits: int,
+        stop_on: str = OPERATOR_KEY,
+        first_timeout_s: float | None = None,
+    ) -> str:
         media = await self.services.voice.media(*texts) if texts else []
         return await self.session.prompt_and_collect(
             media,
             max_digits=max_digits,
-            first_timeout=self.profile.first_timeout_s,
+            first_timeout=self.profile.first_timeout_s
+            if first_timeout_s is None
+            else first_timeout_s,
             inter_timeout=self.profile.inter_digit_timeout_s,
             stop_on=stop_on,
         )
@@ -103,10 +114,41 @@ class CallFlow:
 
     # -- states ---------------------------------------------------------------------------
     async def _greeting(self) -> tuple[str, CallState]:
+        speech = self.services.speech
         keys = await self.ask(
-            self.profile.catalog.greeting, max_digits=20, stop_on=OPERATOR_KEY + ORDER_KEY
+            self.profile.catalog.greeting,
+            max_digits=20,
+            stop_on=OPERATOR_KEY + ORDER_KEY,
+            # with speech on, listening starts as the prompt ends (a key still ends it)
+            first_timeout_s=0.0 if speech is not None else None,
         )
+        if not keys and speech is not None:
+            return await self._listen(speech)
         return self._route_first_input(keys)
+
+    async def _listen(self, speech: SpeechInput) -> tuple[str, CallState]:
+        """The caller spoke (or keyed) after the greeting: route what was heard."""
+        heard = await speech.listen(self.session)
+        if self.session.has_digits():  # a key ended the listening: keys win
+            return self._route_first_input(await self.ask(max_digits=20, stop_on="0*"))
+        recognition, intent = heard.recognition, heard.intent
+        if recognition is not None:
+            self.step("speech", text=recognition.text, confidence=round(recognition.confidence, 2),
+                      accepted=intent is not None)  # fmt: skip
+        if intent is None:
+            if recognition is None:
+                return self._route_first_input("")
+            keys = await self.ask(self.profile.catalog.text("key_initials"), max_digits=20)
+            return self._route_first_input(keys)
+        if intent.kind is IntentKind.EMERGENCY:
+            return "said an emergency word", CallState.EMERGENCY
+        if intent.kind is IntentKind.OPERATOR:
+            return "asked for an operator", CallState.OPERATOR
+        if intent.kind is IntentKind.VOICEMAIL:
+            self.voicemail_reason = "caller_choice"
+            return "asked to leave a message", CallState.VOICEMAIL
+        self._pending_speech = intent
+        return f"said {intent.text}", CallState.LOOKUP
 
     def _route_first_input(self, keys: str) -> tuple[str, CallState]:
         if keys == OPERATOR_KEY:
@@ -130,6 +172,9 @@ class CallFlow:
 
     async def _lookup(self) -> tuple[str, CallState]:
         keys, self._pending_keys = self._pending_keys, ""
+        spoken, self._pending_speech = self._pending_speech, None
+        if spoken is not None:
+            return self._route_speech(spoken)
         if not keys:
             keys = await self.ask(self.profile.catalog.text("no_match"), max_digits=20)
             if keys == OPERATOR_KEY:
@@ -138,6 +183,28 @@ class CallFlow:
                 return self._lookup_failed("silence")
         result = self.services.directory.search_keys(keys, limit=self.profile.max_choices)
         self.step("lookup", keys=keys, results=[m.code for m in result.results])
+        return self._route_result(result)
+
+    def _route_speech(self, intent: Intent) -> tuple[str, CallState]:
+        """Names the grammar knows go straight to their departments; other words are looked up."""
+        directory = self.services.directory
+        if intent.department_codes:
+            found = [directory.get(code) for code in intent.department_codes]
+            records = [r for r in found if r is not None][: self.profile.max_choices]
+            self.step("lookup", said=intent.text, results=[r.code for r in records])
+            if len(records) == 1:
+                return self._select(records[0].code, "one clear match")
+            if records:
+                self.candidates = [
+                    Match(code=r.code, name=r.name, city=r.city, score=100.0, matched="speech")
+                    for r in records
+                ]
+                return "several candidates", CallState.CHOOSE
+        result = directory.search(intent.text, limit=self.profile.max_choices)
+        self.step("lookup", said=intent.text, results=[m.code for m in result.results])
+        return self._route_result(result)
+
+    def _route_result(self, result: LookupResult) -> tuple[str, CallState]:
         if not result.results:
             return self._lookup_failed("no match")
         if len(result.results) == 1 or not result.ambiguous:

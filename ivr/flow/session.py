@@ -183,6 +183,7 @@ class CallSession:
                 return True
             remaining = deadline - self.clock.monotonic()
             if remaining <= 0:
+                self._cause_at = None  # what follows a timeout is caused by the timer
                 return False
             self._changed.clear()
             changed = asyncio.ensure_future(self._changed.wait())
@@ -333,7 +334,13 @@ class CallSession:
 
     # -- recording -----------------------------------------------------------------------
     async def record(
-        self, *, name: str, max_duration: int, max_silence: int, terminate_on: str = "#"
+        self,
+        *,
+        name: str,
+        max_duration: int,
+        max_silence: int,
+        terminate_on: str = "#",
+        beep: bool = True,
     ) -> RecordingResult:
         """Record the caller; a hang-up ends the recording, which is kept all the same."""
         self.note_command()
@@ -343,7 +350,7 @@ class CallSession:
                 name=name,
                 max_duration=max_duration,
                 max_silence=max_silence,
-                beep=True,
+                beep=beep,
                 terminate_on=terminate_on,
                 if_exists="overwrite",
             )

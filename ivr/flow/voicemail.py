@@ -55,6 +55,7 @@ async def leave_voicemail(flow: CallFlow) -> None:
             raise CallerHungUp(session.channel_id)
         return
     audio = b""
+    session.note_command()
     try:
         audio = await session.ari.fetch_recording_file(name)
     except AriError as exc:

