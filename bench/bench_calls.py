@@ -80,8 +80,12 @@ async def place_calls(sim_url: str, calls: int, ramp_s: float) -> None:
         started = time.perf_counter()
         for index in range(calls):
             keys, hangup_after = scripts[index % 2]
-            body = {"number": "114", "caller": f"138{index:08d}",
-                    "script": [{"at": 1.0, "dtmf": keys}], "hangup_after": hangup_after}  # fmt: skip
+            body = {
+                "number": "114",
+                "caller": f"138{index:08d}",
+                "script": [{"at": 1.0, "dtmf": keys}],
+                "hangup_after": hangup_after,
+            }
             async with http.post(f"{sim_url}/sim/calls", json=body) as response:
                 response.raise_for_status()
             delay = started + ramp_s * (index + 1) / calls - time.perf_counter()
@@ -143,9 +147,11 @@ async def main(calls: int, ramp_s: float) -> int:
     print(f"wall time                    {elapsed:.1f} s")
     print(f"event-to-command latency     p50 {p50:.2f} ms  p99 {p99:.2f} ms  "
           f"({len(latencies)} samples)")  # fmt: skip
-    print(f"controller CPU               {cpu_s:.1f} s total, {cpu_s / max(1, finished) * 1000:.1f} ms per call")
-    print(f"controller memory            {(peak_rss - rss_before) / max(1, peak) / 1024:.1f} KiB per "
-          f"concurrent call (peak RSS {peak_rss / 2**20:.0f} MiB)")  # fmt: skip
+    per_call_ms = cpu_s / max(1, finished) * 1000
+    per_call_kib = (peak_rss - rss_before) / max(1, peak) / 1024
+    print(f"controller CPU               {cpu_s:.1f} s total, {per_call_ms:.1f} ms per call")
+    print(f"controller memory            {per_call_kib:.1f} KiB per concurrent call "
+          f"(peak RSS {peak_rss / 2**20:.0f} MiB)")  # fmt: skip
     ok = finished == calls and p99 <= TARGET_P99_MS
     print(f"{'PASS' if ok else 'FAIL'}: p99 <= {TARGET_P99_MS:g} ms with {peak} concurrent calls")
     return 0 if ok else 1
