@@ -21,6 +21,7 @@ from agent_desk.stats.queries import (
     Counters,
     GroupKey,
     Thresholds,
+    counter_names,
     fill_zeros,
     grouped_counters,
 )
@@ -188,7 +189,8 @@ class StatsService:
         for key, counters in by_time.items():
             add_counters(by_time_fine.setdefault(key, {}), counters)
         fill_zeros(by_time_fine, {name for c in by_time_fine.values() for name in c})
-        total = roll_up(by_time_fine, time_only, ()).get((), {})
+        total = dict.fromkeys(counter_names(), 0.0)
+        total.update(roll_up(by_time_fine, time_only, ()).get((), {}))
         days = roll_up(by_time_fine, time_only, (Dimension.DAY,))
         hours = roll_up(by_time_fine, time_only, (Dimension.HOUR,))
         sites = roll_up(by_fine, fine, (Dimension.SITE,))

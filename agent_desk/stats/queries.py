@@ -150,6 +150,16 @@ def callback_counters() -> dict[str, ColumnElement[Any]]:
     }
 
 
+def counter_names() -> list[str]:
+    """Every counter of every source (an empty period has them all at zero)."""
+    return [
+        *call_counters(Thresholds()),
+        *voicemail_counters(date.min, "sqlite"),
+        *order_counters(date.min, "sqlite"),
+        *callback_counters(),
+    ]
+
+
 CALLS = Source(
     "calls",
     CallRecord.started_at,

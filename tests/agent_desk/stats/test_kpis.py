@@ -1,0 +1,117 @@
+"""KPI definitions against a month worked out by hand, and the edge cases."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agent_desk.stats import Dimension, StatsService, Thresholds, parse_period
+from agent_desk.stats.definitions import KPI_BY_KEY, NO_VALUE, format_value
+from tests.agent_desk.stats.conftest import DEPT_A, DEPT_B, FixedClock, Month, at, call
+
+SEPTEMBER = parse_period("2026-09")
+
+
+async def test_every_kpi_of_the_hand_made_month(month: Month) -> None:
+    table = await StatsService(sessions=month.sessions, clock=month.clock).kpis(SEPTEMBER)
+    assert table.total.values() == {
+        "calls_offered": 9,
+        "calls_answered": 8,  # call 9 failed before it was picked up
+        "operator_offered": 3,  # calls 2, 3, 5: call 4 is a short abandon
+        "operator_answered": 2,
+        "operator_answer_rate": pytest.approx(2 / 3),
+        "answered_15s_rate": pytest.approx(1 / 3),
+        "average_speed_of_answer": pytest.approx(15.0),
+        "abandonment_rate": pytest.approx(1 / 3),
+        "average_handling_time": pytest.approx(150.0),
+        "transfer_success_rate": pytest.approx(0.5),
+        "voicemail_rate": pytest.approx(1 / 9),
+        "voicemails": 4,  # the empty one is not a message
+        "voicemail_on_time_rate": pytest.approx(1 / 3),  # the one still in time is not judged
+        "orders_accepted": 5,  # not accepted and archived-after-not-accepted left out
+        "orders_on_time_rate": pytest.approx(2 / 4),  # order 4 is not due yet
+        "resolution_rate": pytest.approx(2 / 5),
+        "redo_rate": pytest.approx(1 / 3),
+        "callback_rate": pytest.approx(2 / 3),
+        "satisfaction_rate": pytest.approx(1 / 2),
+        "missed_call_callback_rate": pytest.approx(1 / 2),
+    }
+
+
+async def test_short_abandon_threshold_is_configurable(month: Month) -> None:
+    stats = StatsService(
+        sessions=month.sessions, clock=month.clock, thresholds=Thresholds(short_abandon_s=0.0)
+    )
+    total = (await stats.kpis(SEPTEMBER)).total
+    assert total.value("operator_offered") == 4
+    assert total.value("abandonment_rate") == pytest.approx(2 / 4)
+
+
+async def test_grouped_by_department_site_hotline_and_hour(month: Month) -> None:
+    stats = StatsService(sessions=month.sessions, clock=month.clock)
+    by_department = await stats.kpis(SEPTEMBER, (Dimension.DEPARTMENT,))
+    a, b = by_department.row(DEPT_A), by_department.row(DEPT_B)
+    assert a is not None and b is not None
+    assert (a.value("calls_offered"), a.value("transfer_success_rate")) == (2, 1.0)
+    assert (b.value("calls_offered"), b.value("transfer_success_rate")) == (1, 0.0)
+    assert a.value("orders_accepted") == 4 and b.value("orders_accepted") == 1
+    assert b.value("orders_on_time_rate") is None  # its one order is not due yet
+    assert b.value("voicemails") == 4
+    by_site = await stats.kpis(SEPTEMBER, (Dimension.SITE,))
+    assert [row.key for row in by_site.rows] == [("linjiang",), ("qingshan",)]
+    qingshan = by_site.row("qingshan")
+    assert qingshan is not None and qingshan.value("operator_answer_rate") == 1.0
+    assert qingshan.value("orders_accepted") is None  # orders carry no city
+    by_hotline = await stats.kpis(SEPTEMBER, (Dimension.HOTLINE,))
+    assert {row.key: row.value("calls_offered") for row in by_hotline.rows} == {
+        ("114",): 1, ("12345",): 8,
+    }  # fmt: skip
+    by_hour = await stats.kpis(SEPTEMBER, (Dimension.HOUR,))
+    assert {row.key[0]: row.value("calls_offered") for row in by_hour.rows} == {
+        9: 2, 10: 4, 11: 2, 12: 1,
+    }  # fmt: skip
+    by_day = await stats.kpis(SEPTEMBER, (Dimension.DAY,))
+    day = by_day.row("2026-09-10")
+    assert day is not None and day.value("calls_offered") == 9
+
+
+async def test_the_dashboard_rolls_up_to_the_same_figures(month: Month) -> None:
+    stats = StatsService(sessions=month.sessions, clock=month.clock)
+    dashboard = await stats.dashboard(SEPTEMBER)
+    direct = (await stats.kpis(SEPTEMBER)).total
+    assert dashboard.total.values() == direct.values()
+    assert [row.key[0] for row in dashboard.by_hour.rows] == [9, 10, 11, 12]
+    assert sum(row.value("calls_offered") or 0 for row in dashboard.by_site.rows) == 9
+    department = dashboard.by_department.row(DEPT_A)
+    assert department is not None and department.value("satisfaction_rate") == 0.5
+
+
+async def test_no_calls_means_no_rates_not_division_errors(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    stats = StatsService(sessions=sessions, clock=FixedClock())
+    total = (await stats.kpis(SEPTEMBER)).total
+    values = total.values()
+    assert values["calls_offered"] == 0 and values["orders_accepted"] == 0
+    rates = [key for key, kpi in KPI_BY_KEY.items() if kpi.denominator is not None]
+    assert all(values[key] is None for key in rates)
+    assert total.formatted()["operator_answer_rate"] == NO_VALUE
+    dashboard = await stats.dashboard(SEPTEMBER)
+    assert dashboard.by_day.rows == () and dashboard.total.value("calls_offered") == 0
+
+
+async def test_all_abandoned(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as session:
+        session.add_all(call(n, at(9, n), "abandoned", queue_wait_s=10.0 + n) for n in range(1, 4))
+    total = (await StatsService(sessions=sessions, clock=FixedClock()).kpis(SEPTEMBER)).total
+    assert total.value("operator_offered") == 3
+    assert total.value("operator_answer_rate") == 0.0
+    assert total.value("abandonment_rate") == 1.0
+    assert total.value("average_speed_of_answer") is None
+    assert format_value(KPI_BY_KEY["abandonment_rate"], 1.0) == "100.0%"
+
+
+async def test_calls_outside_the_period_do_not_count(month: Month) -> None:
+    stats = StatsService(sessions=month.sessions, clock=month.clock)
+    assert (await stats.kpis(parse_period("2026-08"))).total.value("calls_offered") == 0
+    assert (await stats.kpis(parse_period("2026-Q3"))).total.value("calls_offered") == 9
