@@ -51,16 +51,19 @@ async def test_grouped_by_department_site_hotline_and_hour(month: Month) -> None
     stats = StatsService(sessions=month.sessions, clock=month.clock)
     by_department = await stats.kpis(SEPTEMBER, (Dimension.DEPARTMENT,))
     a, b = by_department.row(DEPT_A), by_department.row(DEPT_B)
-    assert a is not None and b is not None
+    assert a is not None
+    assert b is not None
     assert (a.value("calls_offered"), a.value("transfer_success_rate")) == (2, 1.0)
     assert (b.value("calls_offered"), b.value("transfer_success_rate")) == (1, 0.0)
-    assert a.value("orders_accepted") == 4 and b.value("orders_accepted") == 1
+    assert a.value("orders_accepted") == 4
+    assert b.value("orders_accepted") == 1
     assert b.value("orders_on_time_rate") is None  # its one order is not due yet
     assert b.value("voicemails") == 4
     by_site = await stats.kpis(SEPTEMBER, (Dimension.SITE,))
     assert [row.key for row in by_site.rows] == [("linjiang",), ("qingshan",)]
     qingshan = by_site.row("qingshan")
-    assert qingshan is not None and qingshan.value("operator_answer_rate") == 1.0
+    assert qingshan is not None
+    assert qingshan.value("operator_answer_rate") == 1.0
     assert qingshan.value("orders_accepted") is None  # orders carry no city
     by_hotline = await stats.kpis(SEPTEMBER, (Dimension.HOTLINE,))
     assert {row.key: row.value("calls_offered") for row in by_hotline.rows} == {
@@ -72,7 +75,8 @@ async def test_grouped_by_department_site_hotline_and_hour(month: Month) -> None
     }  # fmt: skip
     by_day = await stats.kpis(SEPTEMBER, (Dimension.DAY,))
     day = by_day.row("2026-09-10")
-    assert day is not None and day.value("calls_offered") == 9
+    assert day is not None
+    assert day.value("calls_offered") == 9
 
 
 async def test_the_dashboard_rolls_up_to_the_same_figures(month: Month) -> None:
@@ -83,7 +87,8 @@ async def test_the_dashboard_rolls_up_to_the_same_figures(month: Month) -> None:
     assert [row.key[0] for row in dashboard.by_hour.rows] == [9, 10, 11, 12]
     assert sum(row.value("calls_offered") or 0 for row in dashboard.by_site.rows) == 9
     department = dashboard.by_department.row(DEPT_A)
-    assert department is not None and department.value("satisfaction_rate") == 0.5
+    assert department is not None
+    assert department.value("satisfaction_rate") == 0.5
 
 
 async def test_no_calls_means_no_rates_not_division_errors(
@@ -92,12 +97,14 @@ async def test_no_calls_means_no_rates_not_division_errors(
     stats = StatsService(sessions=sessions, clock=FixedClock())
     total = (await stats.kpis(SEPTEMBER)).total
     values = total.values()
-    assert values["calls_offered"] == 0 and values["orders_accepted"] == 0
+    assert values["calls_offered"] == 0
+    assert values["orders_accepted"] == 0
     rates = [key for key, kpi in KPI_BY_KEY.items() if kpi.denominator is not None]
     assert all(values[key] is None for key in rates)
     assert total.formatted()["operator_answer_rate"] == NO_VALUE
     dashboard = await stats.dashboard(SEPTEMBER)
-    assert dashboard.by_day.rows == () and dashboard.total.value("calls_offered") == 0
+    assert dashboard.by_day.rows == ()
+    assert dashboard.total.value("calls_offered") == 0
 
 
 async def test_all_abandoned(sessions: async_sessionmaker[AsyncSession]) -> None:
