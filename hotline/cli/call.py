@@ -20,8 +20,10 @@ from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError, print_json
 from hotline.clock import CHINA_TZ, ScaledClock
 from hotline.config import Settings
+from hotline.routing_wiring import sites_file
 from hotline.runtime import run_embedded
 from ivr.flow.call_log import CallRecorder
+from routing import load_sites
 
 PRIVATE_SPEED = 40.0
 BEHAVIOURS = ("answer", "busy", "noanswer", "unavailable", "congestion")
@@ -40,6 +42,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="ENDPOINT=BEHAVIOUR",
         help="answer, answer:SECONDS, busy, noanswer, unavailable, congestion",
     )
+    parser.add_argument(
+        "--seats",
+        action="append",
+        default=[],
+        metavar="SITE=N",
+        help="sign in N seats of SITE (the others stay offline); unnamed sites: all seats",
+    )
     parser.add_argument("--at", help="simulated date and time, ISO 8601 (default: now)")
     parser.add_argument("--hangup-after", type=float, default=300.0, help="caller hangs up (s)")
     parser.add_argument("--json", action="store_true")
@@ -56,6 +65,16 @@ def parse_endpoints(items: list[str]) -> dict[str, str]:
             )
         endpoints[endpoint] = behaviour
     return endpoints
+
+
+def parse_seats(items: list[str]) -> dict[str, int]:
+    plan: dict[str, int] = {}
+    for item in items:
+        site, sep, count = item.partition("=")
+        if not sep or not site or not count.isdigit():
+            raise CommandError(f"--seats {item!r}: expected SITE=N, e.g. linjiang=2", exit_code=2)
+        plan[site] = int(count)
+    return plan
 
 
 def parse_at(text: str | None) -> datetime | None:
@@ -85,6 +104,13 @@ def _call(args: argparse.Namespace, settings: Settings) -> int:
     if "HOTLINE_LOG_LEVEL" not in os.environ:
         logging.getLogger().setLevel(logging.WARNING)  # keep the output to the record
     endpoints = parse_endpoints(args.endpoint)
+    args.seat_plan = parse_seats(args.seats)
+    known = {site.id for site in load_sites(sites_file(settings)).sites}
+    if unknown := sorted(set(args.seat_plan) - known):
+        raise CommandError(
+            f"--seats: no site {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+            exit_code=2,
+        )
     at = parse_at(args.at)
     script = build_script(args.keys, args.say)
     record = asyncio.run(_place(settings, args, endpoints, at, script))
@@ -104,11 +130,18 @@ async def _place(
 ) -> dict[str, Any]:
     sim_url = f"http://127.0.0.1:{settings.sim_port}"
     if await _running(sim_url):
+        if args.seat_plan:
+            raise CommandError(
+                "--seats needs a private simulator: a running `hotline up` keeps its own seats",
+                exit_code=2,
+            )
         return await _place_on_running(settings, sim_url, args, endpoints, at, script)
     clock = ScaledClock(start=at, speed=PRIVATE_SPEED)
     async with (
         build_components(settings, clock=clock) as components,
-        run_embedded(components, clock=clock, sim_port=0, http_port=0) as running,
+        run_embedded(
+            components, clock=clock, sim_port=0, http_port=0, seat_plan=args.seat_plan
+        ) as running,
     ):
         assert running.simulator is not None
         sim = running.simulator.simulator
@@ -178,5 +211,8 @@ def _describe(record: dict[str, Any]) -> str:
         lines.append(f"dialled {dial['endpoint']}: {dial['dialstatus']}")
     if record["voicemail"]:
         lines.append(f"voicemail: {record['voicemail']}")
+    if record.get("seat"):
+        overflow = f", overflowed to {record['overflow_to']}" if record.get("overflow_to") else ""
+        lines.append(f"operator seat: {record['seat']} after {record['queue_wait_s']} s{overflow}")
     lines.append("path: " + " → ".join(str(s["step"]) for s in record["steps"]))
     return "\n".join(lines)

@@ -5,63 +5,44 @@ seats through one Redis, and a Redis outage mid-queue."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+import dataclasses
+import json
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from directory import import_csv
-from hotline.bootstrap import Components, build_components
 from hotline.clock import ScaledClock
 from hotline.config import Settings
-from hotline.migrate import upgrade_async
-from hotline.routing_wiring import ALL_SEATS, Routing
-from hotline.runtime import run_embedded
+from hotline.routing_wiring import build_routing
+from hotline.runtime import run_controller
 from ivr.flow.hold import DEFAULT_HOLD_MUSIC
 from ivr.prompts import Hotline, PromptCatalog
-from routing import SeatState
+from ivr.simulator import start_simulator
+from routing import RedisStore, ResilientStore, SeatState
 from tests.conftest import SAMPLE_DIRECTORY
 from tests.ivr.flow.conftest import OPEN_HOURS, SPEED, Harness
-
-NO_SEATS = {"linjiang": 0, "qingshan": 0, "baisha": 0}
-Start = Callable[..., AbstractAsyncContextManager[Harness]]
-
-
-@asynccontextmanager
-async def components_for(settings: Settings, clock: ScaledClock) -> AsyncIterator[Components]:
-    await upgrade_async(settings.resolved_database_url)
-    async with build_components(settings, clock=clock, load_directory=False) as components:
-        await import_csv(SAMPLE_DIRECTORY, components.directory_repository)
-        await components.directory.reload()
-        yield components
+from tests.ivr.flow.routing_harness import (
+    NO_SEATS,
+    Start,
+    components_for,
+    eventually,
+    queue_hotlines,
+    routing_of,
+)
+from tests.routing.conftest import fresh_namespace
+from tests.routing.test_outage import start_redis_on
+from tests.servers import free_port, redis_server
 
 
 @pytest.fixture
 async def start(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Start]:
-    """Starts a hotline whose operator is the queue, with `seat_plan` seats signed in."""
-    async with AsyncExitStack() as stack:
-
-        @asynccontextmanager
-        async def started(
-            seat_plan: Mapping[str, int] = ALL_SEATS, **settings: Any
-        ) -> AsyncIterator[Harness]:
-            config = Settings(data_dir=tmp_path, http_port=0, prompt_cache_dir=str(prompt_cache),
-                              **settings)  # fmt: skip
-            clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)
-            components = await stack.enter_async_context(components_for(config, clock))
-            running = await stack.enter_async_context(
-                run_embedded(components, clock=clock, sim_port=0, http_port=0, seat_plan=seat_plan)
-            )
-            yield Harness(running, components, clock)
-
+    async with queue_hotlines(tmp_path, prompt_cache) as started:
         yield started
-
-
-def routing_of(hotline: Harness) -> Routing:
-    assert hotline.running.routing is not None
-    return hotline.running.routing
 
 
 def step(record: dict[str, Any], name: str) -> dict[str, Any]:
@@ -184,3 +165,163 @@ async def test_a_waiting_caller_hears_music_and_its_place_in_line(start: Start) 
         assert renderer.media_uri(one_ahead, hotline.running.http_url) in heard
         assert DEFAULT_HOLD_MUSIC[0] in heard, [(h[:30], h[-12:]) for h in heard]
         assert len(await routing_of(hotline).callbacks.pending()) == 2
+
+
+def baisha_settings(tmp_path: Path, prompt_cache: Path, **changes: Any) -> Settings:
+    return Settings(data_dir=tmp_path, http_port=0, prompt_cache_dir=str(prompt_cache),
+                    home_city="白沙市", **changes)  # fmt: skip
+
+
+@pytest.mark.redis
+async def test_two_controllers_sharing_redis_never_give_one_seat_two_calls(
+    tmp_path: Path, prompt_cache: Path
+) -> None:
+    clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)
+    settings = baisha_settings(tmp_path, prompt_cache)
+    plan = {"baisha": 3, "linjiang": 0, "qingshan": 0}
+    namespace = fresh_namespace()
+    with redis_server() as (url, _process, _port):
+        async with AsyncExitStack() as stack:
+            components = await stack.enter_async_context(components_for(settings, clock))
+            simulator = await start_simulator(
+                host="127.0.0.1", port=0, clock=clock, recordings_dir=tmp_path / "recordings",
+                users={settings.ari_user: settings.ari_password},
+            )  # fmt: skip
+            stack.push_async_callback(simulator.stop)
+            controllers: list[Harness] = []
+            for app in ("hotline", "hotline2"):  # two processes: own ARI app, own Redis client
+                own = dataclasses.replace(
+                    components, settings=dataclasses.replace(settings, ari_app=app)
+                )
+                store = RedisStore(url=url, clock=clock, namespace=namespace)
+                stack.push_async_callback(store.close)
+                routing = await stack.enter_async_context(
+                    build_routing(own.settings, clock=clock, sessions=components.sessions,
+                                  seat_plan=plan, store=store)
+                )  # fmt: skip
+                running = await stack.enter_async_context(
+                    run_controller(own, ari_url=simulator.url, clock=clock, simulator=simulator,
+                                   http_port=0, routing=routing)
+                )  # fmt: skip
+                controllers.append(Harness(running, own, clock))
+            calls = [
+                (harness, harness.sim.place_call(
+                    "114", caller=f"1370000{n:04d}", app=harness.running.controller.ari.app,
+                    script=[{"at": 1.0, "dtmf": "0"}], hangup_after=40,
+                ))
+                for n in range(6)
+                for harness in [controllers[n % 2]]
+            ]  # fmt: skip
+            records = await asyncio.gather(*(h.record_of(c, wait_s=60) for h, c in calls))
+    answered = [r for r in records if r["outcome"] == "operator"]
+    # Every call overlaps every other (all wait or talk until 40 s): three seats, so three
+    # answered calls, each on its own seat, whichever controller took it.
+    assert sorted(r["seat"] for r in answered) == ["bs-01", "bs-02", "bs-03"]
+    assert [r["outcome"] for r in records].count("abandoned") == 3
+    assert [h.running.controller.calls_started for h in controllers] == [3, 3]
+
+
+@pytest.mark.redis
+async def test_calls_are_answered_through_a_redis_outage_and_no_queued_call_is_lost(
+    tmp_path: Path, prompt_cache: Path
+) -> None:
+    clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)
+    settings = baisha_settings(tmp_path, prompt_cache)
+    namespace = fresh_namespace()
+    with redis_server() as (url, process, port):
+        store = ResilientStore(
+            primary=RedisStore(url=url, clock=clock, namespace=namespace, timeout_s=0.5),
+            clock=clock,
+            retry_every_s=0.05,
+        )
+        async with AsyncExitStack() as stack:
+            stack.push_async_callback(store.close)
+            components = await stack.enter_async_context(components_for(settings, clock))
+            routing = await stack.enter_async_context(
+                build_routing(settings, clock=clock, sessions=components.sessions,
+                              seat_plan={"baisha": 2, "linjiang": 0, "qingshan": 0}, store=store)
+            )  # fmt: skip
+            simulator = await start_simulator(
+                host="127.0.0.1", port=0, clock=clock, recordings_dir=tmp_path / "recordings",
+                users={settings.ari_user: settings.ari_password},
+            )  # fmt: skip
+            stack.push_async_callback(simulator.stop)
+            running = await stack.enter_async_context(
+                run_controller(components, ari_url=simulator.url, clock=clock,
+                               simulator=simulator, http_port=0, routing=routing)
+            )  # fmt: skip
+            hotline = Harness(running, components, clock)
+
+            async def seat_state(seat: str, state: SeatState) -> None:
+                async def reached() -> bool:
+                    return (await routing.presence.seat(seat)).state is state
+
+                await eventually(reached)
+
+            first = hotline.call(keys="0", caller="13600000001", hangup_after=60)
+            await seat_state("bs-01", SeatState.ON_CALL)
+            process.terminate()
+            process.wait(timeout=10)
+            second = hotline.call(keys="0", caller="13600000002", hangup_after=60)
+            await seat_state("bs-02", SeatState.ON_CALL)  # answered from the local view
+            assert store.degraded
+            third = hotline.call(keys="0", caller="13600000003", hangup_after=150)
+
+            async def queued_locally() -> bool:
+                return bool(await store.queue_entries("baisha"))
+
+            await eventually(queued_locally)
+            restarted = start_redis_on(port, str(tmp_path))
+            try:
+                probe = RedisStore(url=url, clock=clock, namespace=namespace)
+                stack.push_async_callback(probe.close)
+
+                async def queued_in_redis() -> bool:
+                    return bool(await probe.queue_entries("baisha"))
+
+                await eventually(queued_in_redis)  # the queued caller reaches the new Redis
+                [waiting] = await probe.queue_entries("baisha")
+                assert waiting.caller == "13600000003"
+                records = [await hotline.record_of(c, wait_s=60) for c in (first, second, third)]
+            finally:
+                restarted.terminate()
+                restarted.wait(timeout=10)
+    assert [(r["outcome"], r["seat"]) for r in records[:2]] == [
+        ("operator", "bs-01"),
+        ("operator", "bs-02"),
+    ]
+    # the third caller waited through the outage and got the first seat free after wrap-up
+    assert records[2]["outcome"] == "operator"
+    assert records[2]["queue_wait_s"] > 60
+
+
+def test_hotline_call_reports_the_seat_and_the_overflow_in_json(
+    tmp_path: Path, prompt_cache: Path
+) -> None:
+    env = {
+        "HOTLINE_DATA_DIR": str(tmp_path),
+        "HOTLINE_LOG_LEVEL": "WARNING",
+        "HOTLINE_SIM_PORT": str(free_port()),  # nothing listens: a private simulator
+        "HOTLINE_PROMPT_CACHE_DIR": str(prompt_cache),
+        "PATH": "/usr/bin:/bin",
+    }
+
+    def hotline(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "hotline", *args], env=env,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    assert hotline("db", "upgrade").returncode == 0
+    assert hotline("directory", "import", str(SAMPLE_DIRECTORY)).returncode == 0
+    result = hotline(
+        "call", "114", "--keys", "0", "--seats", "linjiang=0", "--seats", "baisha=0",
+        "--hangup-after", "80", "--at", "2026-11-24T10:00", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["outcome"] == "operator"
+    assert record["seat"] == "qs-01"
+    assert record["overflow_to"] == "qingshan"
+    assert record["queue_wait_s"] > 30
+    refused = hotline("call", "114", "--seats", "nowhere=1")
+    assert refused.returncode == 2
+    assert "no site nowhere" in refused.stderr
