@@ -15,9 +15,11 @@ from pathlib import Path
 
 from aiohttp import web
 
+from agent_desk import Desk, OrderProgressReader
 from hotline.bootstrap import Components
 from hotline.clock import Clock
-from hotline.http import build_http_app
+from hotline.desk_wiring import VoicemailFollowUp
+from hotline.http import build_http_app, desk_for
 from hotline.routing_wiring import ALL_SEATS, Routing, operator_routing, routing_services
 from hotline.speech_wiring import build_speech
 from ivr.ari import AriClient
@@ -25,7 +27,7 @@ from ivr.callbacks import CallbackDialer
 from ivr.controller import Controller
 from ivr.flow.context import FlowServices, OperatorHandoff, Voice
 from ivr.flow.speech_input import SpeechInput
-from ivr.ports import NoOrders, OrderProgressSource
+from ivr.ports import OrderProgressSource
 from ivr.prompts import Hotline, PromptCatalog, PromptRenderer, PromptRenderError, prompt_routes
 from ivr.simulator import RunningSimulator, start_simulator
 
@@ -46,10 +48,15 @@ class RunningHotline:
 
 @asynccontextmanager
 async def serve_http(
-    components: Components, renderer: PromptRenderer, *, host: str, port: int
+    components: Components,
+    renderer: PromptRenderer,
+    *,
+    host: str,
+    port: int,
+    desk: Desk | None = None,
 ) -> AsyncIterator[str]:
     """The HTTP API, desk and prompt files; yields the URL it listens on."""
-    app = build_http_app(components)
+    app = build_http_app(components, desk)
     app.add_routes(prompt_routes(renderer))
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
@@ -92,8 +99,18 @@ async def run_controller(
         cache_dir=Path(settings.prompt_cache_dir) if settings.prompt_cache_dir else None,
     )
     port = settings.http_port if http_port is None else http_port
+    desk = desk_for(components)
+    components.voicemail.add_listener(
+        VoicemailFollowUp(
+            desk=desk,
+            sessions=components.sessions,
+            recognizer=speech.recognizer if speech is not None else None,
+        )
+    )
     async with (
-        serve_http(components, renderer, host=settings.http_host, port=port) as http_url,
+        serve_http(
+            components, renderer, host=settings.http_host, port=port, desk=desk
+        ) as http_url,
         AriClient(
             base_url=ari_url,
             username=settings.ari_user,
@@ -111,7 +128,7 @@ async def run_controller(
             voicemail=components.voicemail,
             recorder=components.call_recorder,
             voice=Voice(renderer=renderer, base_url=settings.public_url or http_url),
-            orders=orders or NoOrders(),
+            orders=orders or OrderProgressReader(orders=desk.orders),
             operator=handoff,
             site=settings.home_city,
             dial_timeout_s=settings.dial_timeout_s,
@@ -128,6 +145,7 @@ async def run_controller(
             async with routing_services(
                 live_routing, ari=ari, dispatcher=controller.dispatcher, clock=clock
             ) as call_control:
+                desk.call_control = call_control
                 yield RunningHotline(
                     controller=controller, http_url=http_url, simulator=simulator,
                     renderer=renderer, routing=live_routing, call_control=call_control,

@@ -56,6 +56,10 @@ class SpeechInput:
         """The directory changed: rebuild the grammar (cheap; commands stay)."""
         self._grammar.rebuild(targets, cities=cities)
 
+    @property
+    def recognizer(self) -> SpeechRecognizer:
+        return self._recognizer
+
     async def close(self) -> None:
         await self._recognizer.close()
 
