@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from aiohttp import ClientResponse, web
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent_desk import build_desk_app
+from agent_desk.desk import DESK
 from agent_desk.orders.models import WorkOrder
+from agent_desk.stats.http import LIVE_SOURCE, stats_routes
+from agent_desk.stats.live import RoutingLiveSource
+from directory import DirectoryRepository, DirectoryService, import_csv
 from hotline.clock import CHINA_TZ
+from hotline.config import Settings
+from hotline.workdays import WorkingCalendar
 from ivr.call_records import CallRecord
+from routing import InMemoryStore, Presence, QueueEntry, load_sites
 from routing.models import CallbackRequest
+from tests.agent_desk.conftest import PASSWORD, SAMPLE_DIRECTORY, USERS, fast_passwords
 from voicemail.models import Voicemail
 
 DAY = date(2026, 9, 10)
@@ -119,3 +131,50 @@ async def month(sessions: async_sessionmaker[AsyncSession]) -> Month:
     async with sessions.begin() as session:
         session.add_all(small_month())
     return Month(sessions, FixedClock())
+
+
+# --- the desk app with the statistics routes, on the hand-made month ------------------------
+
+
+@dataclass
+class StatsHarness:
+    client: TestClient[web.Request, web.Application]
+    month: Month
+    store: InMemoryStore
+
+    async def get(self, path: str, *, as_user: str = "sup1") -> ClientResponse:
+        self.client.session.cookie_jar.clear()
+        response = await self.client.post(
+            "/api/auth/login", json={"name": as_user, "password": PASSWORD}
+        )
+        assert response.status == 200, await response.text()
+        return await self.client.get(path)
+
+
+@pytest.fixture
+async def stats_harness(month: Month) -> AsyncIterator[StatsHarness]:
+    repository = DirectoryRepository(month.sessions)
+    await import_csv(SAMPLE_DIRECTORY, repository)
+    calendar = WorkingCalendar()
+    directory = DirectoryService(repository=repository, calendar=calendar, home_city="临江市")
+    await directory.reload()
+    app = build_desk_app(
+        sessions=month.sessions, directory=directory, clock=month.clock, calendar=calendar,
+        settings=Settings(), passwords=fast_passwords(),
+    )  # fmt: skip
+    app.add_routes(stats_routes())
+    sites = load_sites()
+    store = InMemoryStore(clock=month.clock)
+    presence = Presence(store=store, sites=sites)
+    await presence.define_seats()
+    await presence.sign_in("lj-01")
+    await store.enqueue(QueueEntry(call_id="q1", caller="13800000001", site="linjiang",
+                                   enqueued_at=month.clock.now().timestamp() - 42))  # fmt: skip
+    await store.increment("linjiang", f"overflowed_out:{month.clock.now().date().isoformat()}", 3)
+    app[LIVE_SOURCE] = RoutingLiveSource(
+        store=store, sites=sites, clock=month.clock, ivr_calls=lambda: {"linjiang": 4}
+    )
+    for name, (role, departments) in USERS.items():
+        await app[DESK].auth.add_user(name, role, departments=departments, password=PASSWORD)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield StatsHarness(client, month, store)

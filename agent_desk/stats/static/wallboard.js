@@ -1,0 +1,35 @@
+// The wallboard: redraws its tiles and city table from the server's event stream.
+"use strict";
+
+function cell(text) { const td = document.createElement("td"); td.textContent = String(text); return td; }
+
+function drawWallboard(board) {
+  const live = board.live;
+  document.getElementById("live-absent").hidden = Boolean(live);
+  document.getElementById("tile-ivr").textContent = live ? live.calls_in_ivr_total : "—";
+  document.getElementById("tile-waiting").textContent = live ? live.waiting : "—";
+  document.getElementById("tile-longest").textContent = live ? Math.round(live.longest_wait_s) : "—";
+  for (const [key, text] of Object.entries(board.today_text)) {
+    const tile = document.querySelector(`[data-today="${key}"]`);
+    if (tile) { tile.textContent = text; }
+  }
+  const body = document.querySelector("#sites tbody");
+  body.replaceChildren();
+  for (const site of (live ? live.sites : [])) {
+    const seats = live.seats[site.site] || {};
+    const row = document.createElement("tr");
+    row.dataset.site = site.site;
+    row.append(cell(site.site), cell(site.waiting), cell(site.overflowed_out), cell(site.overflowed_in));
+    for (const state of ["available", "ringing", "on_call", "wrap_up", "break", "offline"]) {
+      row.append(cell(seats[state] || 0));
+    }
+    body.append(row);
+  }
+  document.getElementById("updated-at").textContent = board.at.slice(11, 19);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const board = document.getElementById("wallboard");
+  const stream = new EventSource(board.dataset.stream);
+  stream.addEventListener("wallboard", (event) => drawWallboard(JSON.parse(event.data)));
+});
