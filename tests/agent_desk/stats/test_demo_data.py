@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from agent_desk.stats import Dimension, StatsService, date_range
 from hotline.cli import demo_data
+from hotline.cli.common import CommandError
 from hotline.config import Settings
 from hotline.database import create_engine, create_session_factory
 from ivr.call_records import CallRecord
@@ -67,5 +68,5 @@ def test_demo_data_fills_a_realistic_history(
 def test_demo_data_refuses_an_unknown_site(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
     args = _parser().parse_args(["demo-data", "--days", "1", "--site", "atlantis"])
-    with pytest.raises(demo_data.CommandError, match="atlantis"):
+    with pytest.raises(CommandError, match="atlantis"):
         args.handler(args, settings)
