@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +20,7 @@ from hotline.bootstrap import Components
 from hotline.clock import Clock
 from hotline.desk_wiring import VoicemailFollowUp
 from hotline.http import build_http_app, desk_for
+from hotline.metrics_wiring import LiveReadings
 from hotline.routing_wiring import ALL_SEATS, Routing, operator_routing, routing_services
 from hotline.speech_wiring import build_speech
 from ivr.ari import AriClient
@@ -27,6 +28,7 @@ from ivr.callbacks import CallbackDialer
 from ivr.controller import Controller
 from ivr.flow.context import FlowServices, OperatorHandoff, Voice
 from ivr.flow.speech_input import SpeechInput
+from ivr.metrics import build_metrics, metrics_routes
 from ivr.ports import OrderProgressSource
 from ivr.prompts import Hotline, PromptCatalog, PromptRenderer, PromptRenderError, prompt_routes
 from ivr.simulator import RunningSimulator, start_simulator
@@ -54,10 +56,11 @@ async def serve_http(
     host: str,
     port: int,
     desk: Desk | None = None,
+    extra_routes: Sequence[web.RouteDef] = (),
 ) -> AsyncIterator[str]:
     """The HTTP API, desk and prompt files; yields the URL it listens on."""
     app = build_http_app(components, desk)
-    app.add_routes(prompt_routes(renderer))
+    app.add_routes([*prompt_routes(renderer), *extra_routes])
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
@@ -100,6 +103,15 @@ async def run_controller(
     )
     port = settings.http_port if http_port is None else http_port
     desk = desk_for(components)
+    readings = LiveReadings()
+    metrics = build_metrics(
+        calls=readings.calls,
+        reconnects=readings.reconnects,
+        queue_lengths=readings.queue_lengths,
+        seats=readings.seats,
+    )
+    if speech is not None:
+        speech.on_recognition = metrics.observe_recognition
     components.voicemail.add_listener(
         VoicemailFollowUp(
             desk=desk,
@@ -109,13 +121,19 @@ async def run_controller(
     )
     async with (
         serve_http(
-            components, renderer, host=settings.http_host, port=port, desk=desk
+            components,
+            renderer,
+            host=settings.http_host,
+            port=port,
+            desk=desk,
+            extra_routes=metrics_routes(metrics),
         ) as http_url,
         AriClient(
             base_url=ari_url,
             username=settings.ari_user,
             password=settings.ari_password,
             app=settings.ari_app,
+            on_request=metrics.on_ari_request,
         ) as ari,
         operator_routing(
             settings, clock=clock, sessions=components.sessions, operator=operator,
@@ -137,6 +155,7 @@ async def run_controller(
             speech=speech,
         )
         controller = Controller(ari=ari, services=services)
+        readings.controller, readings.routing = controller, live_routing
         task = asyncio.create_task(controller.run(), name="ari-controller")
         prerender = asyncio.create_task(_prerender(renderer), name="prompt-prerender")
         try:

@@ -16,6 +16,7 @@ from ivr.ari import AriClient, AriError, ChannelDispatcher, EventStream, StasisS
 from ivr.flow.call_log import CallLog
 from ivr.flow.context import FlowServices
 from ivr.flow.flow import CallFlow
+from ivr.flow.mailbox import MailboxFlow
 from ivr.flow.profiles import profile_for
 from ivr.flow.session import CallSession
 
@@ -32,12 +33,17 @@ class Controller:
         self.ari = ari
         self.services = services
         self.dispatcher = ChannelDispatcher(clock=services.clock)
-        self.flows: dict[str, CallFlow] = {}
+        self.flows: dict[str, CallFlow | MailboxFlow] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._stream: EventStream | None = None
         self._stream_created = asyncio.Event()
         self.calls_started = 0
         self.calls_finished = 0
+
+    @property
+    def reconnects(self) -> int:
+        """WebSocket reconnections so far."""
+        return self._stream.reconnects if self._stream is not None else 0
 
     @property
     def connected(self) -> bool:
@@ -84,7 +90,9 @@ class Controller:
         self.start_call(channel_id=channel.id, number=number, caller=channel.caller.number,
                         answered=channel.state == "Up")  # fmt: skip
 
-    def start_call(self, *, channel_id: str, number: str, caller: str, answered: bool) -> CallFlow:
+    def start_call(
+        self, *, channel_id: str, number: str, caller: str, answered: bool
+    ) -> CallFlow | MailboxFlow:
         services = self.services
         now = services.clock.now()
         session = CallSession(
@@ -104,7 +112,15 @@ class Controller:
             site=services.site,
             answered_at=now if answered else None,
         )
-        flow = CallFlow(session=session, services=services, profile=profile_for(number), log=log)
+        flow: CallFlow | MailboxFlow
+        if services.mailboxes is not None and number == services.mailbox_number:
+            flow = MailboxFlow(
+                session=session, services=services, mailboxes=services.mailboxes, log=log
+            )
+        else:
+            flow = CallFlow(
+                session=session, services=services, profile=profile_for(number), log=log
+            )
         self.flows[channel_id] = flow
         self.calls_started += 1
         logger.info("%s: call to %s from %s", channel_id, number, caller or "unknown")
@@ -113,7 +129,7 @@ class Controller:
         task.add_done_callback(self._tasks.discard)
         return flow
 
-    async def _run_flow(self, flow: CallFlow, answered: bool) -> None:
+    async def _run_flow(self, flow: CallFlow | MailboxFlow, answered: bool) -> None:
         try:
             if not answered:
                 try:

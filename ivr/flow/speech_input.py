@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ivr.ari import AriError
@@ -51,6 +51,7 @@ class SpeechInput:
         self._router = SpeechRouter(grammar)
         self._max_seconds = max_seconds
         self._max_silence = max_silence
+        self.on_recognition: Callable[[float], None] | None = None  # seconds, for metrics
 
     def rebuild(self, targets: Iterable[GrammarTarget], *, cities: Iterable[str] = ()) -> None:
         """The directory changed: rebuild the grammar (cheap; commands stay)."""
@@ -83,6 +84,8 @@ class SpeechInput:
         finally:
             await _discard(session, name)
         recognition = await self._recognizer.recognize(audio, self._grammar)
+        if self.on_recognition is not None:
+            self.on_recognition(recognition.elapsed_s)
         intent = self._router.route(recognition)
         logger.info(
             "%s: heard %r (confidence %.2f, %s)",

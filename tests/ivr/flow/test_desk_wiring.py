@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 from sqlalchemy import select
 
 from agent_desk.orders.models import WorkOrder
@@ -37,3 +38,17 @@ async def test_order_progress_is_read_only_to_the_number_that_filed_it(hotline: 
     theirs = await hotline.record_of(hotline.call(keys=f"*{order.number}#", caller="13700000000"))
     step = next(s for s in theirs["steps"] if s["step"] == "order_status")
     assert (step["found"], step["disclosed"]) == (True, False)
+
+
+async def test_metrics_show_calls_seats_and_ari_latency(hotline: Harness) -> None:
+    await hotline.record_of(hotline.call(keys="9#"))
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{hotline.running.http_url}/metrics") as response,
+    ):
+        assert response.status == 200
+        text = await response.text()
+    assert 'hotline_calls{state="ivr"} 0.0' in text
+    assert "hotline_ari_request_seconds_count" in text
+    # this fixture hands callers to the general mailbox, so no routing seats are shown
+    assert "# TYPE hotline_seats gauge" in text
