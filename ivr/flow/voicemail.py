@@ -28,7 +28,7 @@ def _prompt_text(flow: CallFlow) -> str:
     department = flow.department
     if flow.voicemail_reason == "after_hours" and department is not None:
         return catalog.closed(department.name, department.schedule.describe())
-    return catalog.text(_PROMPTS.get(flow.voicemail_reason, "operator_busy"))
+    return catalog.text(_PROMPTS.get(flow.voicemail_reason, "leave_message"))
 
 
 async def leave_voicemail(flow: CallFlow) -> None:
