@@ -18,6 +18,7 @@ OUTCOMES = (
     "emergency_referral",
     "abandoned",
     "failed",
+    "mailbox",  # a liaison called the voicemail line (ivr.flow.mailbox)
 )
 
 

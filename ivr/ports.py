@@ -8,7 +8,10 @@ the defaults below keep the call flow whole.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
+
+from voicemail import VoicemailInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +44,50 @@ class CallControl(Protocol):
     async def transfer_to_department(self, *, call_id: str, department_code: str) -> None: ...
 
     async def originate_callback(self, *, from_endpoint: str, to_number: str, note: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxAccess:
+    """A liaison signed in by phone: who (for the audit log) and whose messages they hear."""
+
+    liaison: str  # the desk user name
+    departments: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxLocked:
+    """Too many wrong PINs for this liaison id: no PIN is checked until `until`."""
+
+    until: datetime
+
+
+class LiaisonMailboxes(Protocol):
+    """The liaisons' voicemail by phone (the desk implements it over its users and orders).
+
+    Every method after `sign_in` is narrowed to `access.departments`: a voicemail of
+    another department does not exist for the liaison.
+    """
+
+    async def sign_in(self, *, liaison_id: str, pin: str) -> MailboxAccess | MailboxLocked | None:
+        """None for an unknown id or a wrong PIN (the caller cannot tell which)."""
+        ...
+
+    async def messages(self, access: MailboxAccess) -> list[VoicemailInfo]:
+        """The unhandled messages of the liaison's departments, newest first."""
+        ...
+
+    async def note_playback(self, access: MailboxAccess, voicemail_id: int) -> None: ...
+
+    async def mark_handled(self, access: MailboxAccess, voicemail_id: int) -> bool:
+        """False when the voicemail is not (or no longer) the liaison's to handle."""
+        ...
+
+    async def note_callback(self, access: MailboxAccess, voicemail_id: int, text: str) -> None:
+        """Record a call-back attempt on the voicemail's work order."""
+        ...
+
+
+class VoicemailAudio(Protocol):
+    """Where Asterisk fetches a voicemail's audio to play it to a liaison."""
+
+    def media_uri(self, voicemail_id: int) -> str: ...

@@ -10,7 +10,7 @@ from directory import DirectoryService
 from hotline.clock import Clock
 from ivr.flow.call_log import CallRecorder
 from ivr.flow.speech_input import SpeechInput
-from ivr.ports import OrderProgressSource
+from ivr.ports import LiaisonMailboxes, OrderProgressSource, VoicemailAudio
 from ivr.prompts import PromptRenderer
 from voicemail import VoicemailService
 
@@ -58,3 +58,8 @@ class FlowServices:
     voicemail_silence_s: int = 3
     on_latency: Callable[[float], None] | None = None  # event-to-command seconds, for metrics
     speech: SpeechInput | None = None  # None: keypad only
+    # The liaisons' voicemail line (ivr.flow.mailbox); None: the access number is a hotline.
+    mailboxes: LiaisonMailboxes | None = None
+    mailbox_number: str = ""
+    voicemail_audio: VoicemailAudio | None = None
+    outbound_trunk: str = "PJSIP/trunk"  # call-backs dial PJSIP/<number>@trunk
