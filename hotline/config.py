@@ -43,6 +43,8 @@ class Settings:
     redis_url: str = ""
     log_level: str = "INFO"
     prompt_cache_dir: str = ""  # default: <data_dir>/prompts
+    voicemail_access_number: str = "12329"  # liaisons collect their voicemail by phone here
+    outbound_trunk: str = "PJSIP/trunk"  # liaisons' call-backs dial PJSIP/<number>@trunk
 
     @property
     def resolved_database_url(self) -> str:

@@ -166,6 +166,29 @@ class OrderService:
         self._publish(order)
         return order
 
+    async def add_note(
+        self, order_id: int, *, text: str, actor: str, visibility: Visibility
+    ) -> OrderEvent:
+        """Write something that happened (a call-back, …) into the order's history.
+
+        The status stays: the note is an event with transition `note` and the same status
+        on both sides, so the history shows it in order with the moves.
+        """
+        text = text.strip()
+        if not text or len(text) > 4000:
+            raise OrderInputInvalid("a note must be 1 to 4000 characters")
+        now = china(self._clock.now())
+        async with self._sessions() as session:
+            order = await self._load(session, order_id, visibility)
+            event = OrderEvent(order_id=order.id, at=now, actor=actor, transition="note",
+                               from_status=order.status, to_status=order.status, reason=text,
+                               department_code=order.department_code)  # fmt: skip
+            session.add(event)
+            audit.record(session, at=now, actor=actor, action="order.note",
+                         target=order.number, detail=text)  # fmt: skip
+            await session.commit()
+        return event
+
     async def get(self, order_id: int, *, visibility: Visibility) -> OrderView:
         async with self._sessions() as session:
             order = await self._load(session, order_id, visibility)

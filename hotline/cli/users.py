@@ -1,4 +1,4 @@
-"""`hotline users add|ensure-admin|list`: desk accounts from the command line."""
+"""`hotline users add|ensure-admin|list|set-pin`: desk accounts from the command line."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 
 from agent_desk.auth import AuthService, Passwords, Role
 from agent_desk.errors import OrderInputInvalid, UserExists
+from agent_desk.mailboxes import LiaisonPins
 from hotline.bootstrap import Components, build_components
 from hotline.cli.common import CommandError
 from hotline.config import Settings
@@ -26,6 +27,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ensure.set_defaults(handler=_ensure_admin)
     listing = actions.add_parser("list", help="list users, roles and departments")
     listing.set_defaults(handler=_list)
+    set_pin = actions.add_parser(
+        "set-pin", help="a liaison's PIN for the voicemail line (prints their phone id)"
+    )
+    set_pin.add_argument("name")
+    set_pin.add_argument("--pin", help="4 to 8 digits (default: a generated one, printed)")
+    set_pin.set_defaults(handler=_set_pin)
 
 
 def _service(components: Components) -> AuthService:
@@ -73,4 +80,23 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{user.name}\t{user.role.value}\t{','.join(sorted(user.departments))}")
 
     asyncio.run(run())
+    return 0
+
+
+def _set_pin(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> tuple[int, str]:
+        async with build_components(settings, load_directory=False) as components:
+            pins = LiaisonPins(
+                sessions=components.sessions, clock=components.clock, passwords=Passwords()
+            )
+            pin = args.pin or pins.new_pin()
+            try:
+                return await pins.set_pin(args.name, pin, actor="cli"), pin
+            except OrderInputInvalid as exc:
+                raise CommandError(exc.message) from None
+
+    phone_id, pin = asyncio.run(run())
+    print(f"liaison {args.name}: phone id {phone_id}, PIN set")
+    if not args.pin:
+        print(f"PIN: {pin}")
     return 0
