@@ -68,6 +68,7 @@ async def _fill(sessions: async_sessionmaker[AsyncSession], args: argparse.Names
     plan = DemoPlan(
         last_day=LAST_DAY, days=args.days, calls_per_day=int(per_day),
         departments=sample_departments(80), sites=SITES, order_events=False, order_share=1.0,
+        web_order_share=0.025,
     )  # fmt: skip
     started = time.perf_counter()
     written = await generate(sessions, plan)

@@ -23,6 +23,7 @@ class Dimension(StrEnum):
     HOTLINE = "hotline"  # the number dialled: 12345, 114, 96128
     HOUR = "hour"  # hour of day, China time, 0–23
     DAY = "day"  # calendar day, China time, YYYY-MM-DD
+    SLOT = "slot"  # one hour of one day, China time, "YYYY-MM-DD HH" (one cheap key for both)
 
 
 class KpiKind(StrEnum):

@@ -52,6 +52,7 @@ class DemoPlan:
     seed: int = 12345
     order_events: bool = True  # the event trail; benchmarks may leave it out
     order_share: float = 0.55  # operator-answered calls that become a work order
+    web_order_share: float = 0.02  # orders from the web / SMS channels, per call
 
 
 @dataclass(slots=True)
@@ -138,6 +139,8 @@ class DemoGenerator:
             call["outcome"], call["reason"] = "failed", "error_in_menu"
         call["ended_at"] = started + timedelta(seconds=length)
         batch.calls.append(call)
+        if rng.random() < self.plan.web_order_share:
+            self._order(batch, call, dept.code, channel=rng.choice(("web", "sms")))
 
     def _transfer(self, batch: DemoBatch, call: Row, dept: DemoDepartment) -> float:
         rng = self.rng
@@ -208,7 +211,7 @@ class DemoGenerator:
         if rng.random() < 0.5:
             self._order(batch, call, code)
 
-    def _order(self, batch: DemoBatch, call: Row, code: str) -> None:
+    def _order(self, batch: DemoBatch, call: Row, code: str, channel: str = "phone") -> None:
         rng, ids = self.rng, self.ids
         ids.order += 1
         accepted = call["started_at"] + timedelta(minutes=3)
@@ -240,8 +243,9 @@ class DemoGenerator:
             "id": ids.order, "number": f"DM{ids.run[:4]}{ids.order:09d}", "order_type": kind.value,
             "urgency": "normal", "status": status.value, "subject": "演示工单",
             "description": "", "caller_number": call["caller_number"], "caller_name": "",
-            "hotline_number": call["hotline_number"], "call_id": call["call_id"],
-            "channel": "phone", "department_code": code, "accepted_at": accepted,
+            "hotline_number": call["hotline_number"],
+            "call_id": call["call_id"] if channel == "phone" else "",
+            "channel": channel, "department_code": code, "accepted_at": accepted,
             "due_date": due, "reply": "已办理" if replied else None, "replied_at": replied,
             "satisfaction": rating, "not_accepted_reason": None, "referral": None,
             "merged_into_id": None, "supervised": False, "redo_count": redo,

@@ -94,6 +94,12 @@ def roll_up(
     return result
 
 
+def _split_slot(slot: str | int) -> tuple[str, int]:
+    """ "2026-09-01 09" → ("2026-09-01", 9)."""
+    text = str(slot)
+    return text[:10], int(text[11:13])
+
+
 def _sort_key(key: GroupKey) -> tuple[tuple[int, str], ...]:
     return tuple((value, "") if isinstance(value, int) else (0, value) for value in key)
 
@@ -175,16 +181,19 @@ class StatsService:
 
     async def dashboard(self, period: Period) -> Dashboard:
         """Totals, days, hours, cities, numbers and departments of `period`."""
-        fine = (Dimension.DAY, Dimension.HOUR, Dimension.SITE, Dimension.HOTLINE)
-        time_only = (Dimension.DAY, Dimension.HOUR)
+        slot_fine = (Dimension.SLOT, Dimension.SITE, Dimension.HOTLINE)
         # Three independent scans on their own connections, so two cores share the work.
         # Calls and callbacks carry every fine dimension; orders and voicemails lack the
-        # city, so their day × hour groups are read separately and merged in.
-        by_fine, by_time, by_department = await asyncio.gather(
-            self._grouped_alone(period, fine),
-            self._grouped_alone(period, time_only, ("voicemails", "orders")),
+        # city, so their hour slots are read separately and merged in.
+        by_slot_fine, by_slot, by_department = await asyncio.gather(
+            self._grouped_alone(period, slot_fine),
+            self._grouped_alone(period, (Dimension.SLOT,), ("voicemails", "orders")),
             self._grouped_alone(period, (Dimension.DEPARTMENT,)),
         )
+        fine = (Dimension.DAY, Dimension.HOUR, Dimension.SITE, Dimension.HOTLINE)
+        time_only = (Dimension.DAY, Dimension.HOUR)
+        by_fine = {(*_split_slot(key[0]), *key[1:]): c for key, c in by_slot_fine.items()}
+        by_time = {_split_slot(key[0]): c for key, c in by_slot.items()}
         by_time_fine = roll_up(by_fine, fine, time_only)
         for key, counters in by_time.items():
             add_counters(by_time_fine.setdefault(key, {}), counters)

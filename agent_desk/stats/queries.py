@@ -55,6 +55,13 @@ def local_hour(column: Any, dialect: str) -> ColumnElement[Any]:
 
 
 # FILTER (WHERE …) rather than SUM(CASE …): both databases have it and it is twice as fast.
+def local_slot(column: Any, dialect: str) -> ColumnElement[Any]:
+    """The hour slot as one expression: grouping on it costs one key instead of two."""
+    if dialect == "postgresql":
+        return func.date_trunc("hour", func.timezone("Asia/Shanghai", column))
+    return func.substr(column, 1, 13)
+
+
 def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.count().filter(condition)
 
@@ -76,6 +83,8 @@ class Source:
             return local_hour(self.time, dialect)
         if dim is Dimension.DAY:
             return local_date(self.time, dialect)
+        if dim is Dimension.SLOT:
+            return local_slot(self.time, dialect)
         column = self.columns.get(dim)
         return None if column is None else column.expression
 
@@ -211,6 +220,8 @@ def _key(values: Sequence[Any], dims: Sequence[Dimension]) -> GroupKey:
     for value, dim in zip(values, dims, strict=True):
         if dim is Dimension.HOUR:
             key.append(int(value) if value is not None else -1)
+        elif dim is Dimension.SLOT:
+            key.append(str(value)[:13])  # PostgreSQL gives a timestamp, SQLite the text
         else:
             key.append("" if value is None else str(value))
     return tuple(key)
