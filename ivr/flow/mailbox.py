@@ -164,7 +164,7 @@ class MailboxFlow:
             intro, replay = [], False
             key = await self.ask(media + menu, max_digits=1)
             silences = silences + 1 if not key else 0
-            if key in EXIT_KEYS and key:
+            if key and key in EXIT_KEYS:
                 return await self._leave(f"key {key}")
             if not key and silences >= MAX_SILENCES:
                 return await self._leave("silence")
