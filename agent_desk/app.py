@@ -7,7 +7,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.auth import AuthPolicy, AuthService, Passwords
 from agent_desk.desk import DESK, Desk
-from agent_desk.http import api_auth, api_desk, api_orders, api_voicemails, openapi, pages
+from agent_desk.desk_tools import DESK_TOOLS, build_tools
+from agent_desk.http import (
+    api_auth,
+    api_calls,
+    api_departments,
+    api_desk,
+    api_kb_edit,
+    api_orders,
+    api_users_admin,
+    api_voicemails,
+    openapi,
+    pages,
+)
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
@@ -59,16 +71,25 @@ async def _release_event_streams(app: web.Application) -> None:
     app[DESK].closing.set()
 
 
-def install_desk(app: web.Application, desk: Desk) -> None:
-    """Add the desk's API, pages and static files to `app` (which has error_middleware)."""
+def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | None = None) -> None:
+    """Add the desk's API, pages and static files to `app` (which has error_middleware).
+
+    `passwords` hashes the one-time passwords of password resets (default: argon2's own
+    parameters, as sign-in uses).
+    """
     app[DESK] = desk
+    app[DESK_TOOLS] = build_tools(desk, passwords=passwords or Passwords())
     pages.setup(app)
     app.add_routes(
         [
             *openapi.routes(),
             *api_auth.routes(),
+            *api_users_admin.routes(),
             *api_orders.routes(),
             *api_voicemails.routes(),
+            *api_kb_edit.routes(),
+            *api_departments.routes(),
+            *api_calls.routes(),
             *api_desk.routes(),
             *pages.routes(),
         ]
@@ -95,5 +116,5 @@ def build_desk_app(
         sessions=sessions, directory=directory, clock=clock, calendar=calendar,
         settings=settings, call_control=call_control, passwords=passwords,
     )  # fmt: skip
-    install_desk(app, desk)
+    install_desk(app, desk, passwords=passwords)
     return app

@@ -1,7 +1,9 @@
 """The knowledge base: FAQ entries per department (知识库), searched by operators.
 
 Imported from CSV (columns: department_code, question, answer, keywords); a bad row is
-reported with its line and the good rows are kept.
+reported with its line and the good rows are kept. Departments edit their own entries
+from the desk (`create`, `update`, `delete`, each audited); `departments` narrows every
+call to what a liaison may touch, and anything outside it is simply not found.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from sqlalchemy import DateTime, String, Text, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
+from agent_desk import audit
 from agent_desk.timeutil import china
 from hotline.clock import Clock
 from hotline.database import Base
+from hotline.errors import HotlineError, InvalidInput, NotFound
 
 KB_COLUMNS = ("department_code", "question", "answer", "keywords")
 
@@ -35,6 +39,32 @@ class FaqEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class KbEntryNotFound(NotFound):
+    code = "kb-entry-not-found"
+
+
+class KbEntryExists(HotlineError):
+    status = 409
+    code = "kb-entry-exists"
+
+
+@dataclass(frozen=True, slots=True)
+class FaqText:
+    """What an editor writes: the question, its answer and search keywords."""
+
+    question: str
+    answer: str
+    keywords: str = ""
+
+    def checked(self) -> FaqText:
+        question, answer, keywords = self.question.strip(), self.answer.strip(), self.keywords
+        if not question or not answer:
+            raise InvalidInput("question and answer must not be empty")
+        if len(question) > 500 or len(keywords) > 500:
+            raise InvalidInput("question and keywords are at most 500 characters each")
+        return FaqText(question=question, answer=answer, keywords=keywords.strip())
+
+
 @dataclass(slots=True)
 class KbImportReport:
     created: int = 0
@@ -49,6 +79,7 @@ def entry_to_json(entry: FaqEntry) -> dict[str, object]:
         "question": entry.question,
         "answer": entry.answer,
         "keywords": entry.keywords,
+        "updated_at": china(entry.updated_at).isoformat(),
     }
 
 
@@ -118,3 +149,77 @@ class KnowledgeBase:
                     report.updated += 1
             await session.commit()
         return report
+
+    # -- editing by the department ------------------------------------------------------
+
+    async def get(self, entry_id: int, *, departments: frozenset[str] | None) -> FaqEntry:
+        """The entry, if it exists and belongs to one of `departments` (None: any)."""
+        async with self._sessions() as session:
+            return await _visible(session, entry_id, departments)
+
+    async def create(self, department_code: str, text: FaqText, *, actor: str) -> FaqEntry:
+        text = text.checked()
+        now = china(self._clock.now())
+        async with self._sessions() as session:
+            await _refuse_duplicate(session, department_code, text.question, None)
+            entry = FaqEntry(
+                department_code=department_code,
+                question=text.question,
+                answer=text.answer,
+                keywords=text.keywords,
+                updated_at=now,
+            )
+            session.add(entry)
+            await session.flush()
+            audit.record(session, at=now, actor=actor, action="kb.create",
+                         target=str(entry.id), detail=department_code)  # fmt: skip
+            await session.commit()
+            return entry
+
+    async def update(
+        self, entry_id: int, text: FaqText, *, departments: frozenset[str] | None, actor: str
+    ) -> FaqEntry:
+        text = text.checked()
+        now = china(self._clock.now())
+        async with self._sessions() as session:
+            entry = await _visible(session, entry_id, departments)
+            await _refuse_duplicate(session, entry.department_code, text.question, entry.id)
+            entry.question, entry.answer, entry.keywords = text.question, text.answer, text.keywords
+            entry.updated_at = now
+            audit.record(session, at=now, actor=actor, action="kb.update",
+                         target=str(entry.id), detail=entry.department_code)  # fmt: skip
+            await session.commit()
+            return entry
+
+    async def delete(
+        self, entry_id: int, *, departments: frozenset[str] | None, actor: str
+    ) -> None:
+        async with self._sessions() as session:
+            entry = await _visible(session, entry_id, departments)
+            await session.delete(entry)
+            audit.record(session, at=china(self._clock.now()), actor=actor, action="kb.delete",
+                         target=str(entry_id), detail=entry.department_code)  # fmt: skip
+            await session.commit()
+
+
+async def _visible(
+    session: AsyncSession, entry_id: int, departments: frozenset[str] | None
+) -> FaqEntry:
+    entry = await session.get(FaqEntry, entry_id)
+    if entry is None or (departments is not None and entry.department_code not in departments):
+        raise KbEntryNotFound(f"no knowledge-base entry {entry_id}")
+    return entry
+
+
+async def _refuse_duplicate(
+    session: AsyncSession, department_code: str, question: str, own_id: int | None
+) -> None:
+    # The CSV import upserts by (department, question): two entries with the same
+    # question would make the next import update an arbitrary one of them.
+    found = await session.scalar(
+        select(FaqEntry.id).where(
+            FaqEntry.department_code == department_code, FaqEntry.question == question
+        )
+    )
+    if found is not None and found != own_id:
+        raise KbEntryExists(f"{department_code} already has the question {question[:60]!r}")

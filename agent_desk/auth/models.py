@@ -26,6 +26,9 @@ class User(Base):
     pin_hash: Mapped[str | None] = mapped_column(String(200))
     pin_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     pin_locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Where notifications reach them (agent_desk.recipients); empty means "not by that means".
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
 
 
 class UserDepartment(Base):

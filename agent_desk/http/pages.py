@@ -11,7 +11,9 @@ import jinja2
 from aiohttp import web
 
 from agent_desk.auth import Principal, Role
-from agent_desk.i18n import MESSAGES, language, translator
+from agent_desk.desk_tools import DESK_TOOLS
+from agent_desk.i18n import MESSAGES, language
+from agent_desk.manage_messages import MANAGE_MESSAGES
 from agent_desk.orders.models import OrderType, Urgency
 from agent_desk.permissions import current_principal
 
@@ -28,6 +30,9 @@ PAGE_ROLES = {
     "console": frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN}),
     "inbox": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     "supervisor": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "departments": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
+    "kb": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
+    "users": frozenset({Role.ADMIN}),
 }
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
@@ -50,13 +55,16 @@ def _render(
     request: web.Request, template: str, principal: Principal | None, **extra: Any
 ) -> web.Response:
     lang = language(request.query.get("lang") or request.cookies.get(LANG_COOKIE))
+    # The management pages' words sit in their own catalogue, over the desk's.
+    catalogue = {**MESSAGES["zh"], **MANAGE_MESSAGES["zh"], **MESSAGES[lang],
+                 **MANAGE_MESSAGES[lang]}  # fmt: skip
     context = {
-        "t": translator(lang),
+        "t": lambda key: catalogue.get(key, key),
         "lang": lang,
         "other_lang": "en" if lang == "zh" else "zh",
         "user": principal,
         "csrf_token": principal.csrf_token if principal else "",
-        "messages_json": json.dumps(MESSAGES[lang], ensure_ascii=False),
+        "messages_json": json.dumps(catalogue, ensure_ascii=False),
         "order_types": [t.value for t in OrderType],
         "urgencies": [u.value for u in Urgency],
         "roles": PAGE_ROLES,
@@ -81,6 +89,14 @@ async def home(request: web.Request) -> web.Response:
     raise web.HTTPFound(HOME[principal.role])
 
 
+async def _page_data(request: web.Request, name: str) -> dict[str, Any]:
+    """What a page renders on the server besides the common context."""
+    if name == "users":
+        accounts = await request.app[DESK_TOOLS].users.accounts()
+        return {"accounts": accounts, "all_roles": [r.value for r in Role]}
+    return {}
+
+
 def _page(name: str) -> Any:
     async def handler(request: web.Request) -> web.Response:
         principal = await current_principal(request)
@@ -88,7 +104,8 @@ def _page(name: str) -> Any:
             raise web.HTTPFound("/desk/login")
         if principal.role not in PAGE_ROLES[name]:
             raise web.HTTPFound(HOME[principal.role])
-        return _render(request, f"{name}.html", principal, page=name)
+        extra = await _page_data(request, name)
+        return _render(request, f"{name}.html", principal, page=name, **extra)
 
     return handler
 
@@ -101,5 +118,8 @@ def routes() -> list[web.RouteDef | web.StaticDef]:
         web.get("/desk/console", _page("console")),
         web.get("/desk/inbox", _page("inbox")),
         web.get("/desk/supervisor", _page("supervisor")),
+        web.get("/desk/departments", _page("departments")),
+        web.get("/desk/kb", _page("kb")),
+        web.get("/desk/users", _page("users")),
         web.static("/desk/static", PACKAGE_DIR / "static"),
     ]

@@ -1,0 +1,27 @@
+"""The caller's recent calls for the console (hotline staff only: liaisons see orders)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from agent_desk.calls import call_to_json
+from agent_desk.desk_tools import DESK_TOOLS
+from agent_desk.http.access import CALL_READERS, require_role
+from agent_desk.http.common import query_text
+from hotline.errors import InvalidInput
+from hotline.web import query_int
+
+
+async def list_calls(request: web.Request) -> web.Response:
+    await require_role(request, CALL_READERS, "read call records")
+    caller = query_text(request, "caller", max_length=64)
+    if caller is None:
+        raise InvalidInput("give the caller number in caller", details={"field": "caller"})
+    calls = await request.app[DESK_TOOLS].calls.recent(
+        caller, limit=query_int(request, "limit", 10, low=1, high=100)
+    )
+    return web.json_response({"calls": [call_to_json(c) for c in calls]})
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.get("/api/calls", list_calls)]

@@ -1,0 +1,69 @@
+"""Account administration (admin only): details, contacts, (de)activation, password reset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from agent_desk.desk_tools import DESK_TOOLS
+from agent_desk.http.common import json_body, path_id
+from agent_desk.permissions import Action, authorize
+from agent_desk.user_admin import KEEP, Keep
+from hotline.errors import InvalidInput
+
+
+def _contact(body: dict[str, Any], name: str) -> str | Keep | None:
+    if name not in body:
+        return KEEP
+    value = body[name]
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(f"{name} must be a string or null", details={"field": name})
+    return value
+
+
+async def get_user(request: web.Request) -> web.Response:
+    await authorize(request, Action.USERS_MANAGE)
+    account = await request.app[DESK_TOOLS].users.account(path_id(request, "user_id"))
+    return web.json_response(account.to_json())
+
+
+async def patch_user(request: web.Request) -> web.Response:
+    """Change `email`, `phone` (null or "" clears) and/or `active`."""
+    principal = await authorize(request, Action.USERS_MANAGE)
+    users = request.app[DESK_TOOLS].users
+    user_id = path_id(request, "user_id")
+    await users.account(user_id)  # 404 before a complaint about the body
+    body = await json_body(request)
+    unknown = sorted(set(body) - {"email", "phone", "active"})
+    if unknown:
+        raise InvalidInput(f"cannot change {', '.join(unknown)}", details={"field": unknown[0]})
+    active = body.get("active")
+    if active is not None and not isinstance(active, bool):
+        raise InvalidInput("active must be true or false", details={"field": "active"})
+    email, phone = _contact(body, "email"), _contact(body, "phone")
+    account = await users.account(user_id)
+    if not (isinstance(email, Keep) and isinstance(phone, Keep)):
+        account = await users.set_contact(user_id, email=email, phone=phone, actor=principal.name)
+    if active is not None and active != account.active:
+        account = await users.set_active(user_id, active, actor=principal.name)
+    return web.json_response(account.to_json())
+
+
+async def reset_password(request: web.Request) -> web.Response:
+    """A new one-time password, shown in this answer only."""
+    principal = await authorize(request, Action.USERS_MANAGE)
+    account, password = await request.app[DESK_TOOLS].users.reset_password(
+        path_id(request, "user_id"), actor=principal.name
+    )
+    response = web.json_response({"user": account.to_json(), "one_time_password": password})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/api/users/{user_id}", get_user),
+        web.patch("/api/users/{user_id}", patch_user),
+        web.post("/api/users/{user_id}/password", reset_password),
+    ]
