@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.orders.models import PENDING_STATUSES, WorkOrder
-from agent_desk.stats.definitions import KPI_BY_KEY, RANKING_KPIS, Dimension, kpi_value
+from agent_desk.stats.definitions import KPI_BY_KEY, RANKING_KPIS, kpi_value
 from agent_desk.stats.kpis import KpiTable, StatsService
 from agent_desk.stats.periods import Period
 from agent_desk.stats.queries import china_wall, count_if, local_date
@@ -126,7 +126,7 @@ class SupervisionService:
         self._stats = StatsService(sessions=sessions, clock=clock)
 
     async def overview(self, period: Period) -> Supervision:
-        table = await self._stats.kpis(period, (Dimension.DEPARTMENT,))
+        table = await self._stats.by_department(period)
         today = self._clock.now().date()
         async with self._sessions() as session:
             return Supervision(
