@@ -1,4 +1,4 @@
-"""`hotline users add|ensure-admin|list|set-pin`: desk accounts from the command line."""
+"""`hotline users add|ensure-admin|list|set-pin|set-contact`: desk accounts from the shell."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 from agent_desk.auth import AuthService, Passwords, Role
 from agent_desk.errors import OrderInputInvalid, UserExists
 from agent_desk.mailboxes import LiaisonPins
+from agent_desk.user_admin import KEEP, ContactInvalid, Keep, UserAdmin, UserNotFound
 from hotline.bootstrap import Components, build_components
 from hotline.cli.common import CommandError
 from hotline.config import Settings
@@ -22,6 +23,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--department", action="append", default=[], metavar="CODE",
                      help="a department a liaison answers for (repeatable)")  # fmt: skip
     add.add_argument("--password", help="the password (default: a generated one-time password)")
+    add.add_argument("--email", help="where voicemail notifications are e-mailed")
+    add.add_argument("--phone", help="the mobile number notifications are texted to")
     add.set_defaults(handler=_add)
     ensure = actions.add_parser("ensure-admin", help="create 'admin' if no administrator exists")
     ensure.set_defaults(handler=_ensure_admin)
@@ -33,6 +36,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     set_pin.add_argument("name")
     set_pin.add_argument("--pin", help="4 to 8 digits (default: a generated one, printed)")
     set_pin.set_defaults(handler=_set_pin)
+    contact = actions.add_parser(
+        "set-contact", help="a user's e-mail and mobile for notifications ('' clears one)"
+    )
+    contact.add_argument("name")
+    contact.add_argument("--email")
+    contact.add_argument("--phone")
+    contact.set_defaults(handler=_set_contact)
 
 
 def _service(components: Components) -> AuthService:
@@ -46,10 +56,12 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
                 if await components.directory_repository.get(code) is None:
                     raise CommandError(f"no department with code {code!r}")
             try:
-                _, password = await _service(components).add_user(
+                user, password = await _service(components).add_user(
                     args.name, Role(args.role), departments=args.department, password=args.password
                 )
-            except (UserExists, OrderInputInvalid) as exc:
+                if args.email is not None or args.phone is not None:
+                    await _set_user_contact(components, user.id, args.email, args.phone)
+            except (UserExists, OrderInputInvalid, ContactInvalid) as exc:
                 raise CommandError(exc.message) from None
             return password
 
@@ -99,4 +111,35 @@ def _set_pin(args: argparse.Namespace, settings: Settings) -> int:
     print(f"liaison {args.name}: phone id {phone_id}, PIN set")
     if not args.pin:
         print(f"PIN: {pin}")
+    return 0
+
+
+def _admin(components: Components) -> UserAdmin:
+    return UserAdmin(sessions=components.sessions, clock=components.clock, passwords=Passwords())
+
+
+async def _set_user_contact(
+    components: Components, user_id: int, email: str | None, phone: str | None
+) -> None:
+    # An option not given leaves that contact as it is; an empty one clears it.
+    email_value: str | Keep = KEEP if email is None else email
+    phone_value: str | Keep = KEEP if phone is None else phone
+    await _admin(components).set_contact(user_id, email=email_value, phone=phone_value,
+                                         actor="cli")  # fmt: skip
+
+
+def _set_contact(args: argparse.Namespace, settings: Settings) -> int:
+    if args.email is None and args.phone is None:
+        raise CommandError("give --email and/or --phone")
+
+    async def run() -> None:
+        async with build_components(settings, load_directory=False) as components:
+            try:
+                user_id = await _admin(components).id_of(args.name)
+                await _set_user_contact(components, user_id, args.email, args.phone)
+            except (UserNotFound, ContactInvalid) as exc:
+                raise CommandError(exc.message) from None
+
+    asyncio.run(run())
+    print(f"contact of {args.name} updated")
     return 0
