@@ -16,7 +16,7 @@ _ERRORS = {
     "401": "not signed in",
     "403": "role not allowed, or CSRF token missing",
     "404": "no such object (or not visible to this user)",
-    "409": "transition not allowed from the order's status",
+    "409": "conflicts with the current state (order status, duplicate, own account)",
     "429": "sign-in locked after repeated failures",
     "503": "the call controller is not connected",
 }
@@ -108,6 +108,66 @@ MOVE = {
 }
 ID = _path("order_id")
 VM_ID = _path("voicemail_id")
+USER_ID = _path("user_id")
+KB_ID = _path("entry_id")
+CODE = _path("code", STR)
+DEPARTMENT_EDIT = {
+    "type": "object",
+    "description": "any of the fields the department answers for; others are refused",
+    "properties": {
+        **{name: STR for name in ("service_phone", "complaint_phone", "supervision_phone",
+                                  "liaison", "liaison_endpoint", "backup_endpoint", "hours",
+                                  "address", "duties")},
+        "aliases": {"oneOf": [STR, {"type": "array", "items": STR}]},
+    },
+}  # fmt: skip
+KB_TEXT: dict[str, Any] = {"type": "object", "required": ["question", "answer"],
+           "properties": {"question": STR, "answer": STR, "keywords": STR}}  # fmt: skip
+KB_NEW = {**KB_TEXT, "required": ["department_code", "question", "answer"],
+          "properties": {**KB_TEXT["properties"], "department_code": STR}}  # fmt: skip
+NULLABLE_STR = {"type": "string", "nullable": True}
+USER_PATCH = {"type": "object", "properties": {
+    "email": NULLABLE_STR, "phone": NULLABLE_STR, "active": {"type": "boolean"}}}  # fmt: skip
+
+
+def _manage_paths() -> dict[str, Any]:
+    """Directory entries, knowledge-base editing, accounts and call history."""
+    return {
+        "/api/departments": {"get": _op(
+            "departments whose entry the user may edit", "200", _list_of("departments"))},
+        "/api/departments/{code}": {
+            "get": _op("a department's entry with its change history", "200", OBJ,
+                       errors=("400", "401", "403", "404"), params=[CODE]),
+            "put": _op("change the department's own fields (kept in the history)", "200", OBJ,
+                       errors=("401", "403", "404"), body=DEPARTMENT_EDIT, params=[CODE]),
+        },
+        "/api/kb/entries": {"post": _op(
+            "add a knowledge-base entry to one's department", "201", OBJ,
+            errors=("401", "403", "404", "409"), body=KB_NEW)},
+        "/api/kb/entries/{entry_id}": {
+            "get": _op("one knowledge-base entry", "200", OBJ, errors=("401", "403", "404"),
+                       params=[KB_ID]),
+            "put": _op("change a knowledge-base entry", "200", OBJ,
+                       errors=("401", "403", "404", "409"), body=KB_TEXT, params=[KB_ID]),
+            "delete": _op("delete a knowledge-base entry", "200", OBJ,
+                          errors=("401", "403", "404"), params=[KB_ID, CSRF_PARAM]),
+        },
+        "/api/users/{user_id}": {
+            "get": _op("an account with contacts (admin)", "200", OBJ,
+                       errors=("401", "403", "404"), params=[USER_ID]),
+            "patch": _op("change an account's e-mail, phone or active flag (admin)", "200", OBJ,
+                         errors=("401", "403", "404", "409"), body=USER_PATCH,
+                         params=[USER_ID]),
+        },
+        "/api/users/{user_id}/password": {"post": _op(
+            "reset the password; the one-time password is in this answer only (admin)", "200",
+            OBJ, errors=("401", "403", "404"), params=[USER_ID, CSRF_PARAM])},
+        "/api/calls": {"get": _op(
+            "a caller's recent calls with their IVR path (hotline staff)", "200",
+            _list_of("calls"), errors=("400", "401", "403"),
+            params=[{**_query("caller", STR), "required": True},
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 100})])},
+    }  # fmt: skip
 
 
 def document() -> dict[str, Any]:
@@ -176,6 +236,7 @@ def document() -> dict[str, Any]:
             errors=("400", "401", "403"),
             params=[_query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}),
                     _query("action", STR)])},
+        **_manage_paths(),
     }  # fmt: skip
     return {
         "openapi": "3.0.3",
