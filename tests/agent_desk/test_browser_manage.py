@@ -1,0 +1,39 @@
+"""The management pages in real headless Chromium: a liaison keeps the department's hours."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.agent_desk.conftest import DEPT_A, DeskHarness
+from tests.agent_desk.test_browser import browser, signed_in
+
+__all__ = ["browser"]  # the fixture, shared with the desk's other browser tests
+pytestmark = pytest.mark.browser
+
+NEW_HOURS = "mon-sat 08:00-18:00"
+
+
+async def test_liaison_edits_the_hours_and_sees_them_in_the_history(
+    browser: Browser, harness: DeskHarness
+) -> None:
+    page = await signed_in(browser, harness, "li_a")
+    await page.click("a[href='/desk/departments']")
+    await expect(page.locator("#department-name")).to_contain_text(DEPT_A)
+    hours = page.locator("#department-form input[name=hours]")
+    await expect(hours).to_have_value("mon-fri 08:30-12:00 14:30-17:30")
+    await hours.fill(NEW_HOURS)
+    await page.click("#department-form button[type=submit]")
+    await expect(page.locator("#department-result")).to_have_text("已保存")
+    row = page.locator('#department-history tr[data-field="hours"]')
+    await expect(row).to_contain_text(NEW_HOURS)
+    await expect(row).to_contain_text("li_a")
+    await expect(row).to_contain_text("办公时间")
+    record = harness.desk.directory.get(DEPT_A)
+    assert record is not None
+    assert record.hours == NEW_HOURS
+    # A bad value is refused on the page, naming the field, and changes nothing.
+    await hours.fill("whenever")
+    await page.click("#department-form button[type=submit]")
+    await expect(page.locator("#department-result")).to_contain_text("hours")
+    await expect(page.locator("#department-history tbody tr")).to_have_count(1)
