@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -24,7 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from sqlalchemy import text  # noqa: E402
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 
 from agent_desk.stats.demo import DemoPlan, generate, sample_departments  # noqa: E402
 from agent_desk.stats.kpis import StatsService  # noqa: E402
@@ -75,6 +76,17 @@ async def _fill(sessions: async_sessionmaker[AsyncSession], args: argparse.Names
     print(f"  generated {written} in {time.perf_counter() - started:.1f} s")
 
 
+async def _settle(engine: AsyncEngine) -> None:
+    """What a live database has had time to do: statistics, WAL checkpoint, visibility map."""
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        if engine.dialect.name == "sqlite":
+            await autocommit.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            await autocommit.execute(text("ANALYZE"))
+        else:
+            await autocommit.execute(text("VACUUM ANALYZE"))
+
+
 async def run(url: str, label: str, args: argparse.Namespace) -> bool:
     await upgrade_async(url)
     engine = create_engine(url)
@@ -82,8 +94,7 @@ async def run(url: str, label: str, args: argparse.Namespace) -> bool:
     print(f"{label}:")
     try:
         await _fill(sessions, args)
-        async with engine.begin() as connection:
-            await connection.execute(text("ANALYZE"))
+        await _settle(engine)
         clock = FixedClock()
         stats = StatsService(sessions=sessions, clock=clock)
         supervision = SupervisionService(sessions=sessions, clock=clock)
@@ -92,6 +103,8 @@ async def run(url: str, label: str, args: argparse.Namespace) -> bool:
         print(f"  dashboard 2026-09: best {best:.0f} ms, median {median:.0f} ms")
         s_best, s_median = await _timed(lambda: supervision.overview(month), args.runs)
         print(f"  supervision views: best {s_best:.0f} ms, median {s_median:.0f} ms")
+        # Other processes on the machine skew the median; say how busy it was.
+        print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         ok = median <= TARGET_MS
         print(f"  {'PASS' if ok else 'FAIL'}: dashboard median {median:.0f} ms "
               f"(target ≤ {TARGET_MS:.0f} ms)")  # fmt: skip
