@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, expect
 
+from ivr.call_records import CallRecord
 from tests.agent_desk.conftest import DEPT_A, DeskHarness
 from tests.agent_desk.test_browser import browser, signed_in
 
@@ -37,3 +38,22 @@ async def test_liaison_edits_the_hours_and_sees_them_in_the_history(
     await page.click("#department-form button[type=submit]")
     await expect(page.locator("#department-result")).to_contain_text("hours")
     await expect(page.locator("#department-history tbody tr")).to_have_count(1)
+
+
+async def test_the_console_shows_the_path_of_the_callers_latest_call(
+    browser: Browser, harness: DeskHarness
+) -> None:
+    async with harness.sessions() as session:
+        session.add(CallRecord(
+            call_id="c-live", channel_id="ch", hotline_number="12345",
+            caller_number="13700000008", started_at=harness.clock.now(), outcome="operator",
+            steps=[{"t": 0.0, "step": "greeting"}, {"t": 2.5, "step": "menu", "key": "0"},
+                   {"t": 3.0, "step": "operator_queue"}],
+        ))  # fmt: skip
+        await session.commit()
+    page = await signed_in(browser, harness, "op1")
+    await page.goto(str(harness.client.make_url("/desk/console?caller=13700000008")))
+    steps = page.locator("#call-path li")
+    await expect(steps).to_have_count(3)
+    await expect(steps.nth(1)).to_contain_text("menu · key=0")
+    await expect(page.locator('#calls tr[data-call="c-live"]')).to_contain_text("operator")
