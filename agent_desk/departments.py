@@ -95,7 +95,9 @@ def _field_value(field: str, value: object) -> str:
                 details={"field": field},
             )
         if any("|" in a for a in value):
-            raise DepartmentInputInvalid("aliases: an alias cannot contain '|'", details={"field": field})
+            raise DepartmentInputInvalid(
+                "aliases: an alias cannot contain '|'", details={"field": field}
+            )
         value = "|".join(value)
     if not isinstance(value, str):
         raise DepartmentInputInvalid(f"{field} must be a string", details={"field": field})
