@@ -23,6 +23,7 @@ from agent_desk.http import (
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
+from agent_desk.stats.http import stats_routes
 from agent_desk.voicemails import VoicemailInbox
 from directory import DirectoryService
 from directory import http as directory_http
@@ -92,6 +93,7 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *api_calls.routes(),
             *api_desk.routes(),
             *pages.routes(),
+            *stats_routes(),
         ]
     )
     app.on_shutdown.append(_release_event_streams)

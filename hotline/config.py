@@ -43,8 +43,18 @@ class Settings:
     redis_url: str = ""
     log_level: str = "INFO"
     prompt_cache_dir: str = ""  # default: <data_dir>/prompts
+    # Simulation only (tests, demos against the simulator): a controller clock that starts
+    # at clock_start (ISO) and runs clock_speed times faster than real time.
+    clock_speed: str = ""
+    clock_start: str = ""
     voicemail_access_number: str = "12329"  # liaisons collect their voicemail by phone here
     outbound_trunk: str = "PJSIP/trunk"  # liaisons' call-backs dial PJSIP/<number>@trunk
+    smtp_host: str = ""  # unset: e-mail notifications are logged, not sent
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "12345 热线 <hotline@localhost>"
 
     @property
     def resolved_database_url(self) -> str:

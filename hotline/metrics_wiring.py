@@ -1,21 +1,53 @@
-"""The readings behind /metrics: the running controller's calls and routing's live state."""
+"""Live readings of the running controller and routing: behind /metrics and the wallboard.
+
+The HTTP server starts before the controller connects, so the readings are attached
+to the controller and routing once they run.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
 
+from agent_desk.stats.live import RoutingLiveSource, SiteQueue
+from hotline.clock import Clock
 from hotline.routing_wiring import Routing
 from ivr.controller import Controller
 from ivr.flow.states import CallState
 
 
 class LiveReadings:
-    """Reads the controller and routing as they are now; both are attached once running."""
+    """Reads the controller and routing as they are now; both are attached once running.
 
-    def __init__(self) -> None:
+    Also the wallboard's `LiveCallSource`.
+    """
+
+    def __init__(self, clock: Clock) -> None:
         self.controller: Controller | None = None
         self.routing: Routing | None = None
+        self._clock = clock
+        self._wallboard: RoutingLiveSource | None = None
+
+    def attach(self, controller: Controller, routing: Routing | None) -> None:
+        self.controller, self.routing = controller, routing
+        if routing is not None:
+            self._wallboard = RoutingLiveSource(
+                store=routing.store,
+                sites=routing.sites,
+                clock=self._clock,
+                ivr_calls=lambda: {routing.home.id: self.calls()["ivr"]},
+            )
+
+    async def calls_in_ivr(self) -> Mapping[str, int]:
+        if self._wallboard is None:
+            return {}
+        return await self._wallboard.calls_in_ivr()
+
+    async def queue_snapshot(self) -> list[SiteQueue]:
+        return await self._wallboard.queue_snapshot() if self._wallboard is not None else []
+
+    async def seats_by_state(self) -> Mapping[str, Mapping[str, int]]:
+        return await self._wallboard.seats_by_state() if self._wallboard is not None else {}
 
     def calls(self) -> Mapping[str, int]:
         counts = Counter({"ivr": 0, "queued": 0, "bridged": 0})

@@ -70,6 +70,16 @@ def build_store(settings: Settings, clock: Clock) -> LiveStore:
     return InMemoryStore(clock=clock)
 
 
+@asynccontextmanager
+async def own_store(settings: Settings, clock: Clock) -> AsyncIterator[LiveStore]:
+    """A live store of its own (for checkpoints when no routing runs), closed on exit."""
+    store = build_store(settings, clock)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
 async def sign_in_seats(routing: Routing, plan: Mapping[str, int]) -> list[str]:
     """Make the planned number of each site's seats available; returns their ids."""
     signed_in: list[str] = []

@@ -16,22 +16,35 @@ from pathlib import Path
 from aiohttp import web
 
 from agent_desk import Desk, OrderProgressReader
+from agent_desk.mailboxes import DeskMailboxes
+from agent_desk.stats.http import LIVE_SOURCE
+from agent_desk.stats.live import LiveCallSource
 from hotline.bootstrap import Components
 from hotline.clock import Clock
-from hotline.desk_wiring import VoicemailFollowUp
+from hotline.desk_wiring import VoicemailFollowUp, notifications
 from hotline.http import build_http_app, desk_for
 from hotline.metrics_wiring import LiveReadings
-from hotline.routing_wiring import ALL_SEATS, Routing, operator_routing, routing_services
+from hotline.routing_wiring import (
+    ALL_SEATS,
+    Routing,
+    operator_routing,
+    own_store,
+    routing_services,
+)
 from hotline.speech_wiring import build_speech
 from ivr.ari import AriClient
 from ivr.callbacks import CallbackDialer
+from ivr.checkpoints import Checkpointer
 from ivr.controller import Controller
 from ivr.flow.context import FlowServices, OperatorHandoff, Voice
+from ivr.flow.mailbox_prompts import MailboxPrompts
 from ivr.flow.speech_input import SpeechInput
 from ivr.metrics import build_metrics, metrics_routes
 from ivr.ports import OrderProgressSource
 from ivr.prompts import Hotline, PromptCatalog, PromptRenderer, PromptRenderError, prompt_routes
 from ivr.simulator import RunningSimulator, start_simulator
+from ivr.takeover import ControllerWatch
+from ivr.voicemail_media import VoicemailAudioLinks, VoicemailTokens, voicemail_media_routes
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +70,12 @@ async def serve_http(
     port: int,
     desk: Desk | None = None,
     extra_routes: Sequence[web.RouteDef] = (),
+    live: LiveCallSource | None = None,
 ) -> AsyncIterator[str]:
     """The HTTP API, desk and prompt files; yields the URL it listens on."""
     app = build_http_app(components, desk)
+    if live is not None:
+        app[LIVE_SOURCE] = live
     app.add_routes([*prompt_routes(renderer), *extra_routes])
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
@@ -103,7 +119,7 @@ async def run_controller(
     )
     port = settings.http_port if http_port is None else http_port
     desk = desk_for(components)
-    readings = LiveReadings()
+    readings = LiveReadings(clock)
     metrics = build_metrics(
         calls=readings.calls,
         reconnects=readings.reconnects,
@@ -112,13 +128,7 @@ async def run_controller(
     )
     if speech is not None:
         speech.on_recognition = metrics.observe_recognition
-    components.voicemail.add_listener(
-        VoicemailFollowUp(
-            desk=desk,
-            sessions=components.sessions,
-            recognizer=speech.recognizer if speech is not None else None,
-        )
-    )
+    tokens = VoicemailTokens.with_random_key(clock)
     async with (
         serve_http(
             components,
@@ -126,7 +136,11 @@ async def run_controller(
             host=settings.http_host,
             port=port,
             desk=desk,
-            extra_routes=metrics_routes(metrics),
+            extra_routes=[
+                *metrics_routes(metrics),
+                *voicemail_media_routes(tokens, components.voicemail),
+            ],
+            live=readings,
         ) as http_url,
         AriClient(
             base_url=ari_url,
@@ -139,7 +153,21 @@ async def run_controller(
             settings, clock=clock, sessions=components.sessions, operator=operator,
             routing=routing, seat_plan=seat_plan,
         ) as (handoff, live_routing),
+        contextlib.AsyncExitStack() as stack,
+        notifications(components) as notifier,
     ):  # fmt: skip
+        components.voicemail.add_listener(
+            VoicemailFollowUp(
+                desk=desk,
+                sessions=components.sessions,
+                recognizer=speech.recognizer if speech is not None else None,
+                notifier=notifier,
+            )
+        )
+        checkpoint_store = live_routing.store if live_routing is not None else None
+        if checkpoint_store is None and settings.redis_url:
+            checkpoint_store = await stack.enter_async_context(own_store(settings, clock))
+        checkpointer = Checkpointer(checkpoint_store) if checkpoint_store is not None else None
         services = FlowServices(
             clock=clock,
             directory=components.directory,
@@ -153,11 +181,26 @@ async def run_controller(
             reply_days=settings.voicemail_reply_days,
             on_latency=on_latency,
             speech=speech,
+            checkpointer=checkpointer,
+            mailboxes=DeskMailboxes.for_desk(desk),
+            mailbox_number=settings.voicemail_access_number,
+            voicemail_audio=VoicemailAudioLinks(
+                tokens=tokens, base_url=settings.public_url or http_url
+            ),
+            outbound_trunk=settings.outbound_trunk,
         )
         controller = Controller(ari=ari, services=services)
-        readings.controller, readings.routing = controller, live_routing
+        readings.attach(controller, live_routing)
         task = asyncio.create_task(controller.run(), name="ari-controller")
         prerender = asyncio.create_task(_prerender(renderer), name="prompt-prerender")
+        watch = (
+            asyncio.create_task(
+                ControllerWatch(store=checkpoint_store, controller=controller).run(),
+                name="controller-watch",
+            )
+            if checkpoint_store is not None and settings.redis_url
+            else None
+        )
         try:
             await asyncio.wait_for(controller.wait_connected(), timeout=30)
             logger.info("controller connected to %s", ari_url)
@@ -171,7 +214,11 @@ async def run_controller(
                 )  # fmt: skip
         finally:
             prerender.cancel()
+            if watch is not None:
+                watch.cancel()
             await controller.stop()
+            if checkpointer is not None:
+                await checkpointer.close()
             if speech is not None and owns_speech:
                 await speech.close()
             task.cancel()
@@ -183,6 +230,7 @@ async def run_controller(
 async def _prerender(renderer: PromptRenderer) -> None:
     """Render every fixed phrase ahead, so no caller waits for speech synthesis."""
     texts = {text for hotline in Hotline for text in PromptCatalog(hotline).fixed().values()}
+    texts.update(MailboxPrompts().fixed().values())
     try:
         await renderer.render_many(sorted(texts))
         logger.info("%d fixed prompts ready", len(texts))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import agent_desk.audit
 import agent_desk.auth.models
+import agent_desk.departments
 import agent_desk.kb
 import agent_desk.orders.models
+import agent_desk.stats.indexes
 import directory.models
 import ivr.call_records
 import routing.models
@@ -21,7 +23,9 @@ REGISTERED = (
     ivr.call_records,
     routing.models,
     agent_desk.audit,
+    agent_desk.departments,
     agent_desk.auth.models,
     agent_desk.kb,
     agent_desk.orders.models,
+    agent_desk.stats.indexes,
 )

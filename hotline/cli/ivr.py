@@ -6,9 +6,11 @@ import argparse
 import asyncio
 import contextlib
 import signal
+from datetime import datetime
 
 from hotline.bootstrap import build_components
-from hotline.clock import ScaledClock, SystemClock
+from hotline.cli.common import CommandError
+from hotline.clock import Clock, ScaledClock, SystemClock
 from hotline.config import Settings
 from hotline.runtime import run_controller, run_embedded
 from ivr.simulator import start_simulator
@@ -61,7 +63,7 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ivr(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> None:
-        clock = SystemClock()
+        clock = controller_clock(settings)
         async with (
             build_components(settings, clock=clock) as components,
             run_controller(components, ari_url=settings.ari_url, clock=clock) as running,
@@ -71,6 +73,18 @@ def _ivr(args: argparse.Namespace, settings: Settings) -> int:
 
     asyncio.run(run())
     return 0
+
+
+def controller_clock(settings: Settings) -> Clock:
+    """The wall clock, or a simulated one when HOTLINE_CLOCK_SPEED is set (simulation only)."""
+    if not settings.clock_speed:
+        return SystemClock()
+    try:
+        speed = float(settings.clock_speed)
+        start = datetime.fromisoformat(settings.clock_start) if settings.clock_start else None
+        return ScaledClock(start=start, speed=speed)
+    except ValueError as exc:
+        raise CommandError(f"clock_speed / clock_start: {exc}", exit_code=2) from None
 
 
 def _pbx_sim(args: argparse.Namespace, settings: Settings) -> int:

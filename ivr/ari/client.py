@@ -89,9 +89,12 @@ class AriClient(ChannelApi, BridgeMediaApi):
         backoff_initial: float = 0.5,
         backoff_max: float = 30.0,
         subscribe_all: bool = False,
+        app: str | None = None,
     ) -> EventStream:
-        """The WebSocket event stream for `self.app`; start it with `EventStream.run()`."""
-        url = self._http.ws_url({"app": self.app, "subscribeAll": True if subscribe_all else None})
+        """The WebSocket event stream for `app` (default `self.app`); start it with `run()`."""
+        url = self._http.ws_url(
+            {"app": app or self.app, "subscribeAll": True if subscribe_all else None}
+        )
         return EventStream(
             session=self._http.session,
             url=url,

@@ -47,6 +47,8 @@ async def bridge_and_wait(
         with contextlib.suppress(AriError):
             await session.ari.destroy_bridge(bridge_id)
         raise CallerHungUp(session.channel_id) from exc
+    session.bridge_id = bridge_id
+    session.changed()
     if on_bridged is not None:
         on_bridged()
     started = clock.monotonic()
@@ -58,3 +60,4 @@ async def bridge_and_wait(
         await session.hang_up_leg(leg)
         with contextlib.suppress(AriError):
             await session.ari.destroy_bridge(bridge_id)
+        session.bridge_id = None

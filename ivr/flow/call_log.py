@@ -68,6 +68,31 @@ class CallLog:
         }
 
 
+_TIMES = ("started_at", "answered_at", "ended_at")
+
+
+def log_state(log: CallLog) -> dict[str, Any]:
+    """The whole call log as JSON-able data, for a checkpoint."""
+    data = {name: getattr(log, name) for name in CallLog.__dataclass_fields__}
+    for name in _TIMES:
+        value = data[name]
+        data[name] = value.isoformat() if value is not None else None
+    return data
+
+
+def log_from_state(data: dict[str, Any]) -> CallLog:
+    """A call log back from `log_state` (a controller resuming another's call)."""
+    values: dict[str, Any] = {
+        name: data[name] for name in CallLog.__dataclass_fields__ if name in data
+    }
+    for name in _TIMES:
+        raw = values.get(name)
+        values[name] = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    values["steps"] = list(values.get("steps") or [])
+    values["dials"] = list(values.get("dials") or [])
+    return CallLog(**values)
+
+
 def record_json(row: CallRecord) -> dict[str, Any]:
     """A stored call record in the same JSON shape as `CallLog.to_json`."""
     return {

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from directory import DirectoryService
 from hotline.clock import Clock
+from ivr.checkpoints import Checkpointer
 from ivr.flow.call_log import CallRecorder
 from ivr.flow.speech_input import SpeechInput
 from ivr.ports import LiaisonMailboxes, OrderProgressSource, VoicemailAudio
@@ -58,6 +59,7 @@ class FlowServices:
     voicemail_silence_s: int = 3
     on_latency: Callable[[float], None] | None = None  # event-to-command seconds, for metrics
     speech: SpeechInput | None = None  # None: keypad only
+    checkpointer: Checkpointer | None = None  # None: calls are not crash-safe
     # The liaisons' voicemail line (ivr.flow.mailbox); None: the access number is a hotline.
     mailboxes: LiaisonMailboxes | None = None
     mailbox_number: str = ""

@@ -13,9 +13,11 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from directory import DepartmentRecord, LookupResult, Match
-from ivr.flow.call_log import CallLog
+from ivr.checkpoints import CallCheckpoint
+from ivr.flow.call_log import CallLog, log_state
 from ivr.flow.context import FlowServices
 from ivr.flow.profiles import HotlineProfile
+from ivr.flow.resume import resume_bridge, resume_recording
 from ivr.flow.session import CallerHungUp, CallSession
 from ivr.flow.speech_input import SpeechInput
 from ivr.flow.states import CallState, log_transition
@@ -63,7 +65,47 @@ class CallFlow:
             CallState.OPERATOR: self._operator,
             CallState.EMERGENCY: self._emergency,
             CallState.ORDER_STATUS: self._order_status,
+            CallState.RESUME_BRIDGE: self._resume_bridge,
+            CallState.RESUME_RECORDING: self._resume_recording,
         }
+        self.resumed_from: CallCheckpoint | None = None
+        session.on_change = self.mark_checkpoint
+
+    # -- checkpoints ----------------------------------------------------------------------
+    def snapshot(self) -> CallCheckpoint:
+        """Where this call is, for another controller to resume it."""
+        held = self.session.held()
+        return CallCheckpoint(
+            app=self.session.app,
+            channel_id=self.session.channel_id,
+            state=self.state.value,
+            log=log_state(self.log),
+            flow={
+                "department": self.department.code if self.department else None,
+                "voicemail_reason": self.voicemail_reason,
+                "voicemail_mailbox": self.voicemail_mailbox,
+                "lookup_failures": self._lookup_failures,
+            },
+            legs=held.legs,
+            bridge_id=held.bridge_id,
+            recordings=held.recordings,
+        )
+
+    def mark_checkpoint(self) -> None:
+        checkpointer = self.services.checkpointer
+        if checkpointer is not None:
+            checkpointer.mark(self.log.call_id, self.snapshot)
+
+    def restore(self, checkpoint: CallCheckpoint, state: CallState) -> None:
+        """Continue a call another controller (or this one, before a crash) was running."""
+        self.resumed_from = checkpoint
+        code = checkpoint.flow.get("department")
+        self.department = self.services.directory.get(code) if code else None
+        self.voicemail_reason = str(checkpoint.flow.get("voicemail_reason") or "")
+        self.voicemail_mailbox = checkpoint.flow.get("voicemail_mailbox")
+        self._lookup_failures = int(checkpoint.flow.get("lookup_failures") or 0)
+        self.state = state
+        self.step("resumed", state=checkpoint.state, to=state.value)
 
     def step(self, name: str, **details: object) -> None:
         self.log.step(self.services.clock.now(), name, **details)
@@ -93,6 +135,7 @@ class CallFlow:
         """Drive the states until the call ends; always leaves a call record."""
         try:
             while self.state is not CallState.ENDED:
+                self.mark_checkpoint()
                 reason, after = await self._handlers[self.state]()
                 log_transition(self.session.channel_id, self.state, reason, after)
                 self.step(self.state.value, to=after.value, why=reason)
@@ -111,6 +154,8 @@ class CallFlow:
         finally:
             self.session.close()
             await self.services.recorder.save(self.log)
+            if self.services.checkpointer is not None:
+                self.services.checkpointer.forget(self.log.call_id)
 
     # -- states ---------------------------------------------------------------------------
     async def _greeting(self) -> tuple[str, CallState]:
@@ -282,6 +327,16 @@ class CallFlow:
         self.log.reason = "order_status"
         await self.say(answer.text, self.profile.catalog.text("goodbye"))
         return "progress read", CallState.ENDED
+
+    async def _resume_bridge(self) -> tuple[str, CallState]:
+        assert self.resumed_from is not None
+        await resume_bridge(self, self.resumed_from)
+        return "bridged call ended", CallState.ENDED
+
+    async def _resume_recording(self) -> tuple[str, CallState]:
+        assert self.resumed_from is not None
+        await resume_recording(self, self.resumed_from)
+        return "message kept", CallState.ENDED
 
     def _department(self) -> DepartmentRecord:
         if self.department is None:

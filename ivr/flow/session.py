@@ -16,7 +16,7 @@ import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hotline.clock import Clock
 from ivr.ari import (
@@ -69,6 +69,15 @@ class RecordingResult:
     cause: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class HeldObjects:
+    """Legs, bridge and live recordings a call holds (what a crash could leave behind)."""
+
+    legs: tuple[dict[str, Any], ...]
+    bridge_id: str | None
+    recordings: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class _State:
     digits: deque[str] = field(default_factory=deque)
@@ -103,6 +112,8 @@ class CallSession:
         self._changed = asyncio.Event()
         # event-to-command latency: when the event a flow waited for arrived (real time)
         self._on_latency = on_latency
+        self.bridge_id: str | None = None  # the bridge the caller is in, for checkpoints
+        self.on_change: Callable[[], None] | None = None  # a checkpoint is due
         self._last_event_at = 0.0
         self._cause_at: float | None = None
         self._subscriptions: list[Subscription] = [dispatcher.subscribe(channel_id, self._on_event)]
@@ -129,11 +140,13 @@ class CallSession:
                 cause=rec.cause,
             )
             state.recording.discard(rec.name)
+            self.changed()
         elif isinstance(event, Dial):
             leg = state.peers.get(event.peer.id)
             if leg is not None and event.dialstatus:
                 leg.dialstatus = event.dialstatus
                 leg.answered = leg.answered or event.dialstatus == "ANSWER"
+                self.changed()
         elif isinstance(event, ChannelStateChange):
             leg = state.peers.get(event.channel.id)
             if leg is not None and event.channel.state == "Up":
@@ -194,6 +207,28 @@ class CallSession:
             finally:
                 changed.cancel()
                 sleeper.cancel()
+
+    def changed(self) -> None:
+        """Something a checkpoint keeps changed (a leg, a bridge, a recording)."""
+        if self.on_change is not None:
+            self.on_change()
+
+    def held(self) -> HeldObjects:
+        """The ARI objects this call holds, for its checkpoint."""
+        state = self._state
+        legs = tuple(
+            {"channel_id": leg.channel_id, "endpoint": leg.endpoint, "answered": leg.answered}
+            for leg in state.peers.values()
+            if not leg.ended
+        )
+        return HeldObjects(legs=legs, bridge_id=self.bridge_id, recordings=tuple(state.recording))
+
+    def adopt_leg(self, channel_id: str, endpoint: str) -> PeerLeg:
+        """Take over an answered leg another controller dialled (crash recovery)."""
+        leg = PeerLeg(channel_id=channel_id, endpoint=endpoint, dialstatus="ANSWER", answered=True)
+        self._state.peers[channel_id] = leg
+        self._subscriptions.append(self._dispatcher.subscribe(channel_id, self._on_event))
+        return leg
 
     def note_command(self) -> None:
         """An ARI command is about to go out: report how long after its cause."""
@@ -290,6 +325,7 @@ class CallSession:
         leg = PeerLeg(channel_id=f"leg-{uuid.uuid4().hex}", endpoint=endpoint)
         self._state.peers[leg.channel_id] = leg
         self._subscriptions.append(self._dispatcher.subscribe(leg.channel_id, self._on_event))
+        self.changed()
         self.note_command()
         try:
             await self.ari.create_channel(
@@ -325,6 +361,7 @@ class CallSession:
         if leg.ended:
             return
         leg.ended = True
+        self.changed()
         self.note_command()
         with contextlib.suppress(AriError):
             await self.ari.hangup(leg.channel_id)
@@ -357,6 +394,7 @@ class CallSession:
         )
         recordings = self._state.recordings
         self._state.recording.add(name)
+        self.changed()
         try:
             await self.wait_until(lambda: name in recordings, max_duration + 10.0)
         except CallerHungUp:

@@ -20,6 +20,8 @@ class CallState(Enum):
     OPERATOR = "operator"
     EMERGENCY = "emergency"
     ORDER_STATUS = "order_status"
+    RESUME_BRIDGE = "resume_bridge"  # crash recovery: a bridged call taken over
+    RESUME_RECORDING = "resume_recording"  # crash recovery: a voicemail being recorded
     ENDED = "ended"
 
 

@@ -41,9 +41,7 @@ ROWS = [
 async def korean_hotline(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Harness]:
     csv_path = tmp_path / "seoul.csv"
     csv_path.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
-    settings = Settings(
-        data_dir=tmp_path, http_port=0, prompt_cache_dir=str(prompt_cache)
-    )
+    settings = Settings(data_dir=tmp_path, http_port=0, prompt_cache_dir=str(prompt_cache))
     await upgrade_async(settings.resolved_database_url)
     clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)
     recognizer = await SpeechRecognizer.load(KOREAN_MODEL)

@@ -1,0 +1,76 @@
+"""Taking over a call from its checkpoint: a bridged call, or a voicemail being recorded.
+
+Everything else is simply restarted from its state (a prompt is played again, a queue
+place is kept by the store); these two hold ARI objects that must not be thrown away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from ivr.ari import AriError, AriNotFound
+from ivr.checkpoints import CallCheckpoint
+from ivr.flow.session import CallerHungUp
+from ivr.flow.voicemail import keep_recording
+
+if TYPE_CHECKING:
+    from ivr.flow.flow import CallFlow
+
+logger = logging.getLogger(__name__)
+
+POLL_S = 0.5
+
+
+async def resume_bridge(flow: CallFlow, checkpoint: CallCheckpoint) -> None:
+    """Wait out a call that was bridged when its controller died, then tidy up."""
+    session = flow.session
+    answered = [leg for leg in checkpoint.legs if leg.get("answered")]
+    if not answered or checkpoint.bridge_id is None:
+        return
+    leg = session.adopt_leg(str(answered[0]["channel_id"]), str(answered[0]["endpoint"]))
+    session.bridge_id = checkpoint.bridge_id
+    try:
+        await session.ari.get_channel(leg.channel_id)
+    except AriNotFound:
+        leg.ended = True  # the other side left while nobody was watching
+    try:
+        await session.wait_for_leg_end(leg, 4 * 3600.0)
+    finally:
+        await session.hang_up_leg(leg)
+        with contextlib.suppress(AriError):
+            await session.ari.destroy_bridge(checkpoint.bridge_id)
+        session.bridge_id = None
+
+
+async def resume_recording(flow: CallFlow, checkpoint: CallCheckpoint) -> None:
+    """A voicemail was being recorded: let Asterisk finish it, then keep it."""
+    session = flow.session
+    name = checkpoint.recordings[0]
+    hung_up = False
+    while True:
+        try:
+            await session.ari.get_live_recording(name)
+        except AriNotFound:
+            break
+        try:
+            await session.wait_until(lambda: False, POLL_S)
+        except CallerHungUp:
+            hung_up = True
+            await session.clock.sleep(POLL_S)
+    seconds = await _stored_seconds(flow, name)
+    if seconds is None:
+        flow.step("recording_lost", recording=name)
+        if hung_up:
+            raise CallerHungUp(session.channel_id)
+        return
+    await keep_recording(flow, name=name, duration_s=seconds, hung_up=hung_up or session.hung_up)
+
+
+async def _stored_seconds(flow: CallFlow, name: str) -> float | None:
+    try:
+        audio = await flow.session.ari.fetch_recording_file(name)
+    except AriError:
+        return None
+    return max(0, len(audio) - 44) / 16000

@@ -1,0 +1,140 @@
+"""Crash recovery: channels left in Stasis by a controller that died are taken over.
+
+On every (re)connection the controller compares `GET /channels` with the checkpoints of
+its application(s): a checkpointed call whose caller is still there is resumed; one
+whose caller left is finished (its recording kept, its legs and bridge cleared, its call
+record written); a caller in Stasis that no checkpoint knows is served as a new call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import IntegrityError
+
+from ivr.ari import AriError, Channel
+from ivr.checkpoints import CallCheckpoint
+from ivr.flow.call_log import log_from_state
+from ivr.flow.states import CallState
+from ivr.flow.voicemail import store_recording
+from voicemail import GENERAL_MAILBOX
+
+if TYPE_CHECKING:
+    from ivr.controller import Controller
+
+logger = logging.getLogger(__name__)
+
+OWN_CHANNEL_ARGS = frozenset({"dialled", "liaison", "seat", "callback"})
+# States a resumed call restarts in; the others restart from the greeting.
+RESTARTABLE = {CallState.TRANSFER, CallState.VOICEMAIL, CallState.OPERATOR}
+
+
+def stasis_app(channel: Channel) -> tuple[str, list[str]] | None:
+    """The Stasis application a channel sits in and its arguments, from its dialplan."""
+    if channel.dialplan.app_name != "Stasis":
+        return None
+    app, *args = channel.dialplan.app_data.split(",")
+    return app, args
+
+
+async def recover(controller: Controller, app: str) -> None:
+    """Take over `app`'s calls that no running flow of this controller holds."""
+    checkpointer = controller.services.checkpointer
+    alive = {channel.id: channel for channel in await controller.ari.list_channels()}
+    checkpoints = await checkpointer.load() if checkpointer is not None else {}
+    held: set[str] = set()
+    for checkpoint in checkpoints.values():
+        held.update(str(leg["channel_id"]) for leg in checkpoint.legs)
+    resumed = finished = adopted = 0
+    for call_id, checkpoint in checkpoints.items():
+        if checkpoint.app != app or checkpoint.channel_id in controller.flows:
+            continue
+        if checkpoint.channel_id in alive:
+            await resume(controller, checkpoint)
+            resumed += 1
+        else:
+            await finish_orphan(controller, call_id, checkpoint)
+            finished += 1
+    for channel in alive.values():
+        found = stasis_app(channel)
+        if found is None or found[0] != app or channel.id in controller.flows or channel.id in held:
+            continue
+        args = found[1]
+        if args and args[0] in OWN_CHANNEL_ARGS:
+            continue
+        if any(cp.channel_id == channel.id for cp in checkpoints.values()):
+            continue
+        controller.start_call(
+            channel_id=channel.id,
+            number=args[0] if args else channel.dialplan.exten,
+            caller=channel.caller.number,
+            answered=channel.state == "Up",
+            app=app,
+        )
+        adopted += 1
+    if resumed or finished or adopted:
+        logger.info(
+            "recovery of %s: %d calls resumed, %d finished, %d adopted", app, resumed, finished,
+            adopted,
+        )  # fmt: skip
+
+
+async def _release(
+    controller: Controller, checkpoint: CallCheckpoint, *, keep_bridge: bool
+) -> None:
+    """Hang up the legs and destroy the bridge a dead controller left."""
+    if keep_bridge:
+        return
+    for leg in checkpoint.legs:
+        with contextlib.suppress(AriError):
+            await controller.ari.hangup(str(leg["channel_id"]))
+    if checkpoint.bridge_id:
+        with contextlib.suppress(AriError):
+            await controller.ari.destroy_bridge(checkpoint.bridge_id)
+
+
+async def resume(controller: Controller, checkpoint: CallCheckpoint) -> None:
+    state = CallState(checkpoint.state)
+    bridged = checkpoint.bridge_id is not None and any(
+        leg.get("answered") for leg in checkpoint.legs
+    )
+    if bridged:
+        target = CallState.RESUME_BRIDGE
+    elif checkpoint.recordings and state is CallState.VOICEMAIL:
+        target = CallState.RESUME_RECORDING
+    else:
+        target = state if state in RESTARTABLE else CallState.GREETING
+    await _release(controller, checkpoint, keep_bridge=bridged)
+    controller.resume_call(checkpoint, target)
+
+
+async def finish_orphan(controller: Controller, call_id: str, checkpoint: CallCheckpoint) -> None:
+    """The caller left while no controller watched: keep what can be kept, record the call."""
+    services = controller.services
+    log = log_from_state(checkpoint.log)
+    await _release(controller, checkpoint, keep_bridge=False)
+    if checkpoint.recordings and CallState(checkpoint.state) is CallState.VOICEMAIL:
+        name = checkpoint.recordings[0]
+        try:
+            audio = await controller.ari.fetch_recording_file(name)
+        except AriError:
+            audio = b""
+        if audio:
+            await store_recording(
+                services=services,
+                ari=controller.ari,
+                log=log,
+                mailbox=checkpoint.flow.get("voicemail_mailbox") or GENERAL_MAILBOX,
+                department_code=checkpoint.flow.get("department"),
+                name=name,
+                duration_s=max(0, len(audio) - 44) / 16000,
+            )
+    log.step(services.clock.now(), "recovered", state=checkpoint.state, caller_gone=True)
+    try:
+        await services.recorder.save(log)
+    except IntegrityError:
+        logger.info("%s: record already written before the crash", checkpoint.channel_id)
+    if services.checkpointer is not None:
+        await services.checkpointer.delete(call_id)
