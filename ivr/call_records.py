@@ -18,6 +18,7 @@ OUTCOMES = (
     "emergency_referral",
     "abandoned",
     "failed",
+    "callback_requested",  # the caller asked to be called back while queued
     "mailbox",  # a liaison called the voicemail line (ivr.flow.mailbox)
 )
 

@@ -170,6 +170,33 @@ def _manage_paths() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _stats_paths() -> dict[str, Any]:
+    """Statistics for supervisors and admins (agent_desk/stats)."""
+    day = {"type": "string", "format": "date"}
+    period = _query(
+        "period", {"type": "string", "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$"}
+    )
+    return {
+        "/api/stats/kpis": {"get": _op(
+            "KPIs for a period, optionally grouped", "200", OBJ, errors=("400", "401", "403"),
+            params=[_query("from", day), _query("to", day), period,
+                    _query("group", {"type": "string", "enum": [
+                        "department", "city", "hotline_number", "hour", "day"]})])},
+        "/api/stats/supervision": {"get": _op(
+            "ranking, overdue work, unanswered liaison lines, repeat transfers", "200", OBJ,
+            errors=("400", "401", "403"), params=[period])},
+        "/api/stats/report": {"get": _op(
+            "a periodic report (json, csv, pdf, or the quarterly public summary)", "200", OBJ,
+            errors=("400", "401", "403"),
+            params=[period, _query("format", {"type": "string",
+                                              "enum": ["json", "csv", "pdf", "public"]})])},
+        "/api/stats/live": {"get": _op("the live wallboard figures", "200", OBJ)},
+        "/api/stats/live/stream": {"get": _op(
+            "the wallboard figures as server-sent events, every 5 s", "200", STR,
+            content_type="text/event-stream")},
+    }  # fmt: skip
+
+
 def document() -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/api/auth/login": {"post": _op(
@@ -237,6 +264,7 @@ def document() -> dict[str, Any]:
             params=[_query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}),
                     _query("action", STR)])},
         **_manage_paths(),
+        **_stats_paths(),
     }  # fmt: skip
     return {
         "openapi": "3.0.3",

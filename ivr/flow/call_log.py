@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -47,25 +48,7 @@ class CallLog:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "call_id": self.call_id,
-            "channel_id": self.channel_id,
-            "hotline_number": self.hotline_number,
-            "caller": self.caller_number,
-            "site": self.site,
-            "started_at": self.started_at.isoformat(),
-            "answered_at": self.answered_at.isoformat() if self.answered_at else None,
-            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
-            "outcome": self.outcome,
-            "reason": self.reason,
-            "department": self.department_code,
-            "dials": self.dials,
-            "voicemail": self.voicemail_id,
-            "steps": self.steps,
-            "queue_wait_s": self.queue_wait_s,
-            "seat": self.seat,
-            "overflow_to": self.overflow_to,
-        }
+        return record_json(self)
 
 
 _TIMES = ("started_at", "answered_at", "ended_at")
@@ -93,8 +76,8 @@ def log_from_state(data: dict[str, Any]) -> CallLog:
     return CallLog(**values)
 
 
-def record_json(row: CallRecord) -> dict[str, Any]:
-    """A stored call record in the same JSON shape as `CallLog.to_json`."""
+def record_json(row: CallRecord | CallLog) -> dict[str, Any]:
+    """A call record (stored, or still being built) as the CLI and the API show it."""
     return {
         "call_id": row.call_id,
         "channel_id": row.channel_id,
@@ -116,12 +99,23 @@ def record_json(row: CallRecord) -> dict[str, Any]:
     }
 
 
+# Runs in the transaction that writes a record (the statistics rollups add it to its hour).
+RecordHook = Callable[[AsyncSession, CallRecord], Awaitable[None]]
+
+
 class CallRecorder:
     """Writes call records; the only writer of the call_records table."""
 
-    def __init__(self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        on_record: RecordHook | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._on_record = on_record
 
     async def save(self, log: CallLog) -> None:
         log.ended_at = log.ended_at or self._clock.now()
@@ -149,6 +143,8 @@ class CallRecorder:
         )
         async with self._sessions.begin() as session:
             session.add(row)
+            if self._on_record is not None:
+                await self._on_record(session, row)
         logger.info("%s: call record written (%s)", log.channel_id, log.outcome)
 
     async def recent(self, *, limit: int = 50) -> list[dict[str, Any]]:

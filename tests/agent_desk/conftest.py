@@ -12,6 +12,7 @@ import pytest
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
+from playwright.async_api import Browser, async_playwright
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk import build_desk_app
@@ -171,3 +172,25 @@ async def harness(
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield DeskHarness(client=client, desk=desk, clock=clock, call_control=call_control,
                           sessions=sessions)  # fmt: skip
+
+
+# Real headless Chromium from Debian (playwright cannot download its own here).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_PRESENT = Path(CHROMIUM).exists()
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]  # fmt: skip
+
+
+@pytest.fixture
+async def browser(database_url: str) -> AsyncIterator[Browser]:
+    """Chromium for browser tests, which run once, on SQLite."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("browser tests run once, on SQLite")
+    if not CHROMIUM_PRESENT:
+        pytest.skip("chromium is not installed")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()

@@ -7,9 +7,8 @@ from playwright.async_api import Browser, expect
 
 from ivr.call_records import CallRecord
 from tests.agent_desk.conftest import DEPT_A, DeskHarness
-from tests.agent_desk.test_browser import browser, signed_in
+from tests.agent_desk.test_browser import signed_in
 
-__all__ = ["browser"]  # the fixture, shared with the desk's other browser tests
 pytestmark = pytest.mark.browser
 
 NEW_HOURS = "mon-sat 08:00-18:00"

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.agent_desk.conftest import PASSWORD
 from tests.agent_desk.stats.conftest import StatsHarness
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_PRESENT = Path(CHROMIUM).exists()
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]  # fmt: skip
-
-
-@pytest.fixture
-async def browser(database_url: str) -> AsyncIterator[Browser]:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("browser tests run once, on SQLite")
-    if not CHROMIUM_PRESENT:
-        pytest.skip("chromium is not installed")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 async def supervisor_page(browser: Browser, harness: StatsHarness) -> Page:
