@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from agent_desk.stats.rollup_upkeep import add_call_record
 from directory import DirectoryRepository, DirectoryService
 from hotline.clock import Clock, SystemClock
 from hotline.config import Settings
@@ -68,7 +69,8 @@ async def build_components(
             directory_repository=repository,
             directory=directory,
             voicemail=voicemail,
-            call_recorder=CallRecorder(sessions=sessions, clock=clock),
+            # The recorder keeps the statistics' hourly rollups; ivr cannot import agent_desk.
+            call_recorder=CallRecorder(sessions=sessions, clock=clock, on_record=add_call_record),
         )
         await voicemail.drain()
     finally:

@@ -8,6 +8,7 @@ import agent_desk.departments
 import agent_desk.kb
 import agent_desk.orders.models
 import agent_desk.stats.indexes
+import agent_desk.stats.rollups
 import directory.models
 import ivr.call_records
 import routing.models
@@ -28,4 +29,5 @@ REGISTERED = (
     agent_desk.kb,
     agent_desk.orders.models,
     agent_desk.stats.indexes,
+    agent_desk.stats.rollups,
 )

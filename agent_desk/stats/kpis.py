@@ -3,6 +3,8 @@
 `StatsService.kpis(period, group)` groups in SQL; `dashboard(period)` reads two grouped
 queries per table and derives totals, days, hours and cities by adding counters up
 (they are sums, so the roll-up is exact) — fewer scans of a month's calls.
+Call counters come from the hourly rollups (`rollups.py`) whenever those account for every
+call of the period, else from the call records; both give the same numbers.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from agent_desk.stats.queries import (
     fill_zeros,
     grouped_counters,
 )
+from agent_desk.stats.rollup_upkeep import rollups_complete
 from hotline.clock import Clock
 
 
@@ -144,24 +147,35 @@ class StatsService:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         thresholds: Thresholds | None = None,
+        rollups: bool = True,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self.thresholds = thresholds or Thresholds()
+        self._rollups = rollups  # False: always aggregate the raw records (for comparison)
 
     def today(self) -> date:
         return self._clock.now().date()
+
+    async def _use_rollups(self, session: AsyncSession, period: Period) -> bool:
+        if not self._rollups:
+            return False
+        return await rollups_complete(session, period.start, period.end, self.thresholds)
+
+    async def _rollups_alone(self, period: Period) -> bool:
+        async with self._sessions() as session:
+            return await self._use_rollups(session, period)
 
     async def _grouped(
         self,
         session: AsyncSession,
         period: Period,
         dims: Sequence[Dimension],
-        sources: Collection[str] | None = None,
+        rollups: bool,
     ) -> dict[GroupKey, Counters]:
         return await grouped_counters(
             session, dims, period.start, period.end, today=self.today(),
-            thresholds=self.thresholds, sources=sources,
+            thresholds=self.thresholds, call_rollups=rollups,
         )  # fmt: skip
 
     async def _grouped_alone(
@@ -170,20 +184,25 @@ class StatsService:
         dims: Sequence[Dimension],
         sources: Collection[str] | None = None,
         call_counter_names: Collection[str] | None = None,
+        *,
+        rollups: bool,
     ) -> dict[GroupKey, Counters]:
         async with self._sessions() as session:
             return await grouped_counters(
                 session, dims, period.start, period.end, today=self.today(),
                 thresholds=self.thresholds, sources=sources,
-                call_counter_names=call_counter_names,
+                call_counter_names=call_counter_names, call_rollups=rollups,
             )  # fmt: skip
 
-    async def by_department(self, period: Period) -> KpiTable:
+    async def by_department(self, period: Period, *, rollups: bool | None = None) -> KpiTable:
         """Departments' KPIs: their transfers, voicemails and orders (operator KPIs are the
         hotline's, not a department's, and stay None here). One scan per table."""
+        if rollups is None:
+            rollups = await self._rollups_alone(period)
         grouped = await self._grouped_alone(
-            period, (Dimension.DEPARTMENT,), call_counter_names=DEPARTMENT_CALL_COUNTERS
-        )
+            period, (Dimension.DEPARTMENT,), call_counter_names=DEPARTMENT_CALL_COUNTERS,
+            rollups=rollups,
+        )  # fmt: skip
         total: Counters = {}
         for counters in grouped.values():
             add_counters(total, counters)
@@ -192,20 +211,22 @@ class StatsService:
     async def kpis(self, period: Period, group: Sequence[Dimension] = ()) -> KpiTable:
         """KPIs of `period` grouped by `group` (empty: only the total)."""
         async with self._sessions() as session:
-            total = (await self._grouped(session, period, ())).get((), {})
-            grouped = await self._grouped(session, period, group) if group else {}
+            rollups = await self._use_rollups(session, period)
+            total = (await self._grouped(session, period, (), rollups)).get((), {})
+            grouped = await self._grouped(session, period, group, rollups) if group else {}
         return _table(period, group, grouped, total)
 
     async def dashboard(self, period: Period) -> Dashboard:
         """Totals, days, hours, cities, numbers and departments of `period`."""
         slot_fine = (Dimension.SLOT, Dimension.SITE, Dimension.HOTLINE)
+        rollups = await self._rollups_alone(period)
         # Three independent scans on their own connections, so two cores share the work.
         # Calls and callbacks carry every fine dimension; orders and voicemails lack the
         # city, so their hour slots are read separately and merged in.
         by_slot_fine, by_slot, by_department = await asyncio.gather(
-            self._grouped_alone(period, slot_fine),
-            self._grouped_alone(period, (Dimension.SLOT,), ("voicemails", "orders")),
-            self.by_department(period),
+            self._grouped_alone(period, slot_fine, rollups=rollups),
+            self._grouped_alone(period, (Dimension.SLOT,), ("voicemails", "orders"), rollups=False),
+            self.by_department(period, rollups=rollups),
         )
         fine = (Dimension.DAY, Dimension.HOUR, Dimension.SITE, Dimension.HOTLINE)
         time_only = (Dimension.DAY, Dimension.HOUR)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from agent_desk.orders.models import OrderStatus, WorkOrder
 from agent_desk.stats.definitions import SERVICE_LEVEL_S, SHORT_ABANDON_S, Dimension
+from agent_desk.stats.rollups import rollup_statement
 from hotline.clock import CHINA_TZ
 from ivr.call_records import CallRecord
 from routing.models import CALLBACK_DONE, CallbackRequest
@@ -242,10 +243,13 @@ async def grouped_counters(
     thresholds: Thresholds = Thresholds(),
     sources: Collection[str] | None = None,
     call_counter_names: Collection[str] | None = None,
+    call_rollups: bool = False,
 ) -> dict[GroupKey, Counters]:
     """Every counter of every source (or of the named `sources`: calls, voicemails, orders,
     callbacks), grouped by `dims`, for times in [start, end). `call_counter_names` narrows
-    the call counters (fewer aggregates per row for views that need only some)."""
+    the call counters (fewer aggregates per row for views that need only some).
+    `call_rollups`: read the call counters from the hourly rollups (the caller has checked
+    them with `rollup_upkeep.rollups_complete`)."""
     dialect = session.get_bind().dialect.name
     calls = call_counters(thresholds)
     if call_counter_names is not None:
@@ -261,7 +265,10 @@ async def grouped_counters(
     for source, counters in plans:
         if sources is not None and source.name not in sources:
             continue
-        statement = _statement(source, counters, dims, start, end, dialect)
+        if source is CALLS and call_rollups:
+            statement: Select[Any] | None = rollup_statement(counters, dims, start, end)
+        else:
+            statement = _statement(source, counters, dims, start, end, dialect)
         if statement is None:
             continue
         applicable.extend(counters)

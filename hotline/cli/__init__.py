@@ -7,11 +7,23 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from hotline.cli import call, db, demo_data, dialplan, directory, ivr, kb, records, serve, users
+from hotline.cli import (
+    call,
+    db,
+    demo_data,
+    dialplan,
+    directory,
+    ivr,
+    kb,
+    records,
+    serve,
+    stats,
+    users,
+)
 from hotline.cli.common import CommandError
 from hotline.config import ConfigError, load_settings
 
-_MODULES = (db, directory, serve, ivr, call, records, users, kb, dialplan, demo_data)
+_MODULES = (db, directory, serve, ivr, call, records, users, kb, dialplan, demo_data, stats)
 
 
 def build_parser() -> argparse.ArgumentParser:
