@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import wave
+from array import array
+from pathlib import Path
+
 from tests.ivr.flow.conftest import Harness
 
 
@@ -154,3 +159,33 @@ async def test_caller_hanging_up_while_bridged_ends_the_liaison_leg(hotline: Har
     record = await hotline.record_of(hotline.call(keys="425#", hangup_after=50))
     assert record["outcome"] == "transferred"
     assert_nothing_left(hotline)
+
+
+async def test_caller_hanging_up_while_recording_keeps_the_voicemail(hotline: Harness) -> None:
+    hotline.sim.set_endpoint("PJSIP/lj-001-a", "busy")
+    hotline.sim.set_endpoint("PJSIP/lj-001-b", "busy")
+    # speaking (a tone) keeps the recording going until the caller hangs up
+    speech = hotline.components.settings.data_dir / "speech.wav"
+    write_tone(speech, seconds=30.0)
+    call = hotline.call(keys="425#", script=[{"at": 35.0, "say": str(speech)}], hangup_after=45)
+    record = await hotline.record_of(call)
+    assert record["outcome"] == "voicemail"
+    voicemail = await hotline.components.voicemail.get(record["voicemail"])
+    assert voicemail is not None
+    assert not voicemail.empty
+    assert voicemail.duration_s > 0
+    assert record["steps"][-1]["step"] == "hangup"
+    assert_nothing_left(hotline)
+
+
+def write_tone(path: Path, *, seconds: float) -> None:
+    """An 8 kHz 16-bit mono WAV of a 440 Hz tone: audio the recorder hears as talking."""
+    samples = array(
+        "h",
+        (int(8000 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(int(8000 * seconds))),
+    )
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(samples.tobytes())
