@@ -21,6 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from agent_desk import Desk, VoicemailOrders
 from agent_desk.recipients import DeskRecipients
 from hotline.bootstrap import Components
+from hotline.errors import ServiceUnavailable
+from ivr.callbacks import CallbackDialer
+from ivr.controller import Controller
+from ivr.live_transfer import transfer_live_call
 from ivr.speech import SpeechRecognizer, transcribe_voicemail
 from voicemail import Voicemail, VoicemailInfo
 from voicemail.notify import (
@@ -125,3 +129,21 @@ async def notifications(components: Components) -> AsyncIterator[Notifier]:
         with contextlib.suppress(asyncio.CancelledError):
             await digest
         await notifier.close()
+
+
+class LiveCallControl:
+    """The desk's `CallControl`: live transfers by the controller, callbacks by the dialer."""
+
+    def __init__(self, *, controller: Controller, dialer: CallbackDialer | None) -> None:
+        self._controller = controller
+        self._dialer = dialer
+
+    async def transfer_to_department(self, *, call_id: str, department_code: str) -> None:
+        await transfer_live_call(self._controller, ref=call_id, department_code=department_code)
+
+    async def originate_callback(self, *, from_endpoint: str, to_number: str, note: str) -> str:
+        if self._dialer is None:
+            raise ServiceUnavailable("callbacks need the operator queue (no sites are loaded)")
+        return await self._dialer.originate_callback(
+            from_endpoint=from_endpoint, to_number=to_number, note=note
+        )

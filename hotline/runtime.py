@@ -21,7 +21,7 @@ from agent_desk.stats.http import LIVE_SOURCE
 from agent_desk.stats.live import LiveCallSource
 from hotline.bootstrap import Components
 from hotline.clock import Clock
-from hotline.desk_wiring import VoicemailFollowUp, notifications
+from hotline.desk_wiring import LiveCallControl, VoicemailFollowUp, notifications
 from hotline.http import build_http_app, desk_for
 from hotline.metrics_wiring import LiveReadings
 from hotline.routing_wiring import (
@@ -207,7 +207,7 @@ async def run_controller(
             async with routing_services(
                 live_routing, ari=ari, dispatcher=controller.dispatcher, clock=clock
             ) as call_control:
-                desk.call_control = call_control
+                desk.call_control = LiveCallControl(controller=controller, dialer=call_control)
                 yield RunningHotline(
                     controller=controller, http_url=http_url, simulator=simulator,
                     renderer=renderer, routing=live_routing, call_control=call_control,

@@ -10,6 +10,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable
+from functools import partial
 
 from ivr.ari import AriError
 from ivr.flow.session import CallerHungUp, CallSession, PeerLeg
@@ -53,7 +54,15 @@ async def bridge_and_wait(
         on_bridged()
     started = clock.monotonic()
     try:
-        await session.wait_for_leg_end(leg, max_s)
+        while True:
+            await session.wait_until(partial(_left_or_replaced, session, leg), max_s)
+            handover = session.handover
+            if handover is None:
+                break
+            # the operator put the caller through: the new leg is already in the bridge
+            session.handover = None
+            previous, leg = leg, handover
+            await session.hang_up_leg(previous)
     finally:
         if on_ended is not None:
             on_ended(clock.monotonic() - started)
@@ -61,3 +70,7 @@ async def bridge_and_wait(
         with contextlib.suppress(AriError):
             await session.ari.destroy_bridge(bridge_id)
         session.bridge_id = None
+
+
+def _left_or_replaced(session: CallSession, leg: PeerLeg) -> bool:
+    return leg.ended or session.handover is not None

@@ -305,7 +305,8 @@ class CallFlow:
     async def _operator(self) -> tuple[str, CallState]:
         self.step("operator")
         outcome = await self.services.operator.hand_off(self)
-        self.log.outcome = outcome
+        if self.log.outcome != "transferred":  # the operator put the caller through
+            self.log.outcome = outcome
         return f"operator {outcome}", CallState.ENDED
 
     async def _emergency(self) -> tuple[str, CallState]:

@@ -113,6 +113,7 @@ class CallSession:
         # event-to-command latency: when the event a flow waited for arrived (real time)
         self._on_latency = on_latency
         self.bridge_id: str | None = None  # the bridge the caller is in, for checkpoints
+        self.handover: PeerLeg | None = None  # a leg taking over the bridge (live transfer)
         self.on_change: Callable[[], None] | None = None  # a checkpoint is due
         self._last_event_at = 0.0
         self._cause_at: float | None = None
@@ -222,6 +223,12 @@ class CallSession:
             if not leg.ended
         )
         return HeldObjects(legs=legs, bridge_id=self.bridge_id, recordings=tuple(state.recording))
+
+    def hand_over(self, leg: PeerLeg) -> None:
+        """`leg` (answered, already in the caller's bridge) replaces the current one."""
+        self.handover = leg
+        self.changed()
+        self._changed.set()
 
     def adopt_leg(self, channel_id: str, endpoint: str) -> PeerLeg:
         """Take over an answered leg another controller dialled (crash recovery)."""

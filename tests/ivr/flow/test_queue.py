@@ -21,8 +21,9 @@ from hotline.config import Settings
 from hotline.routing_wiring import build_routing
 from hotline.runtime import run_controller
 from ivr.flow.hold import DEFAULT_HOLD_MUSIC
+from ivr.live_transfer import transfer_live_call
 from ivr.prompts import Hotline, PromptCatalog
-from ivr.simulator import start_simulator
+from ivr.simulator import SimCall, start_simulator
 from routing import RedisStore, ResilientStore, SeatState
 from tests.conftest import SAMPLE_DIRECTORY
 from tests.ivr.flow.conftest import OPEN_HOURS, SPEED, Harness
@@ -325,3 +326,30 @@ def test_hotline_call_reports_the_seat_and_the_overflow_in_json(
     refused = hotline("call", "114", "--seats", "nowhere=1")
     assert refused.returncode == 2
     assert "no site nowhere" in refused.stderr
+
+
+async def test_the_operator_puts_the_caller_through_to_a_liaison(start: Start) -> None:
+    async with start(seat_plan={"linjiang": 1}) as hotline:
+        hotline.sim.set_endpoint("PJSIP/lj-001-a", "answer:1", hangup_after=10)
+        call = hotline.call(keys="0", caller="13900000009", hangup_after=120)
+        async with asyncio.timeout(60):
+            while not bridged_to_operator(hotline, call):  # noqa: ASYNC110 - test polling
+                await asyncio.sleep(0.05)
+        assert hotline.running.controller is not None
+        await transfer_live_call(
+            hotline.running.controller, ref="13900000009", department_code="linjiang.gongan"
+        )
+        record = await hotline.record_of(call)
+        assert record["outcome"] == "transferred"
+        assert record["department"] == "linjiang.gongan"
+        assert record["seat"] == "lj-01"
+        assert {"endpoint": "PJSIP/lj-001-a", "dialstatus": "ANSWER"} in record["dials"]
+        seat = await routing_of(hotline).presence.seat("lj-01")
+        assert seat.state is not SeatState.ON_CALL  # the operator was released
+        assert_nothing_left(hotline)
+
+
+def bridged_to_operator(hotline: Harness, call: SimCall) -> bool:
+    flow = hotline.running.controller.flows.get(call.channel_id)
+    steps = list(flow.log.steps) if flow is not None else []
+    return any(s.get("step") == "operator_bridged" for s in steps)
