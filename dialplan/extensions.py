@@ -41,7 +41,7 @@ def render_extensions(plan: SitePlan) -> str:
         plan.context("public"),
         comment="Calls from the public network: set the carrier trunk's context to this one.",
     )
-    for number in sorted(set(site.hotline_numbers)):
+    for number in sorted({*site.hotline_numbers, *plan.options.service_numbers}):
         writer.line(f"exten => {safe_name(number)},1,NoOp(hotline {number} at {site.id})")
         writer.line(" same => n,Answer()")
         writer.line(f" same => n,Stasis({app},${{EXTEN}})")

@@ -36,6 +36,8 @@ class RenderOptions:
     """Site id → host name or address of its Asterisk, overriding `pbx-<site>.<domain>`."""
     http_bind: str = ""
     """Address Asterisk's HTTP server (ARI) binds to; empty: the host of `ari_url`."""
+    service_numbers: tuple[str, ...] = ()
+    """Numbers every site also sends to Stasis, e.g. the liaisons' voicemail line."""
 
     def sip_host(self, site_id: str) -> str:
         return self.sip_hosts.get(site_id) or f"pbx-{site_id}.{self.sip_domain}"

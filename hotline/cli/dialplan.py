@@ -73,6 +73,7 @@ async def _render_async(args: argparse.Namespace, settings: Settings) -> int:
         sip_domain=args.sip_domain,
         sip_hosts=sip_hosts_from_env((site.id for site in sites.sites), os.environ),
         http_bind=args.http_bind,
+        service_numbers=(settings.voicemail_access_number,),
     )
     secrets_path: Path = args.secrets or settings.data_dir / SECRETS_FILE
     try:

@@ -25,6 +25,7 @@ OPTIONS = RenderOptions(
     ari_password="golden-ari-password",
     ari_url="http://127.0.0.1:8088",
     dial_timeout_s=20,
+    service_numbers=("12329",),
 )
 
 
@@ -104,6 +105,7 @@ def test_hotline_numbers_go_to_stasis_with_the_dialled_number(rendering: Renderi
     ]
     assert [line.split(",")[0] for line in context.splitlines() if line.startswith("exten")] == [
         "exten => 114",
+        "exten => 12329",  # the liaisons' voicemail line (a service number of every site)
         "exten => 12345",
         "exten => 96128",
     ]
