@@ -36,15 +36,18 @@ GROUPINGS: tuple[tuple[Dimension, ...], ...] = (
 
 def assert_same(raw: Any, rolled: Any, path: str = "") -> None:
     if isinstance(raw, dict):
-        assert isinstance(rolled, dict) and raw.keys() == rolled.keys(), path
+        assert isinstance(rolled, dict), path
+        assert raw.keys() == rolled.keys(), path
         for key in raw:
             assert_same(raw[key], rolled[key], f"{path}.{key}")
     elif isinstance(raw, list):
-        assert isinstance(rolled, list) and len(raw) == len(rolled), path
+        assert isinstance(rolled, list), path
+        assert len(raw) == len(rolled), path
         for i, (a, b) in enumerate(zip(raw, rolled, strict=True)):
             assert_same(a, b, f"{path}[{i}]")
     elif isinstance(raw, float) and path.rsplit(".", 1)[-1] in FLOAT_SUMS:
-        assert isinstance(rolled, float) and math.isclose(raw, rolled, rel_tol=1e-12), path
+        assert isinstance(rolled, float), path
+        assert math.isclose(raw, rolled, rel_tol=1e-12), path
     else:
         assert raw == rolled, path
 
@@ -69,7 +72,12 @@ async def assert_every_kpi_the_same(
 async def rolled_up(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[Any, ...]]:
     async with sessions() as session:
         rows = await session.execute(
-            select(CallStatsHourly).order_by(*CallStatsHourly.__table__.primary_key.columns)
+            select(CallStatsHourly).order_by(
+                CallStatsHourly.slot,
+                CallStatsHourly.site,
+                CallStatsHourly.hotline_number,
+                CallStatsHourly.department_code,
+            )
         )
         return [
             tuple(getattr(row, column.name) for column in CallStatsHourly.__table__.c)
