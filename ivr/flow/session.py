@@ -13,10 +13,8 @@ import contextlib
 import logging
 import time
 import uuid
-from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from hotline.clock import Clock
 from ivr.ari import (
@@ -38,56 +36,18 @@ from ivr.ari import (
     StasisStart,
     Subscription,
 )
+from ivr.flow.call_objects import (
+    CallerHungUp,
+    ChannelState,
+    HeldObjects,
+    PeerLeg,
+    RecordingResult,
+)
+
+__all__ = ["CallSession", "CallerHungUp", "HeldObjects", "PeerLeg", "RecordingResult"]
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
-
-
-class CallerHungUp(Exception):
-    """The caller's channel left: the flow stops and the call record is written."""
-
-
-@dataclass(slots=True)
-class PeerLeg:
-    """A channel the controller created and dialled (a liaison or a seat)."""
-
-    channel_id: str
-    endpoint: str
-    dialstatus: str = ""
-    answered: bool = False
-    ended: bool = False
-    cause: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RecordingResult:
-    """How a recording ended: `done` (kept) or `failed`, with its length."""
-
-    name: str
-    state: str
-    duration_s: float
-    cause: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HeldObjects:
-    """Legs, bridge and live recordings a call holds (what a crash could leave behind)."""
-
-    legs: tuple[dict[str, Any], ...]
-    bridge_id: str | None
-    recordings: tuple[str, ...]
-
-
-@dataclass(slots=True)
-class _State:
-    digits: deque[str] = field(default_factory=deque)
-    hung_up: bool = False
-    playbacks_done: dict[str, str] = field(default_factory=dict)
-    recordings: dict[str, RecordingResult] = field(default_factory=dict)
-    peers: dict[str, PeerLeg] = field(default_factory=dict)
-    playing: set[str] = field(default_factory=set)
-    recording: set[str] = field(default_factory=set)
-    in_stasis: bool = False  # seen StasisStart (matters for channels we originate)
 
 
 class CallSession:
@@ -108,7 +68,7 @@ class CallSession:
         self.channel_id = channel_id
         self.app = app
         self._dispatcher = dispatcher
-        self._state = _State()
+        self._state = ChannelState()
         self._changed = asyncio.Event()
         # event-to-command latency: when the event a flow waited for arrived (real time)
         self._on_latency = on_latency
