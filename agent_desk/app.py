@@ -15,6 +15,7 @@ from agent_desk.http import (
     api_desk,
     api_kb_edit,
     api_orders,
+    api_seats,
     api_users_admin,
     api_voicemails,
     openapi,
@@ -94,6 +95,7 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *api_desk.routes(),
             *pages.routes(),
             *stats_routes(),
+            *api_seats.routes(),
         ]
     )
     app.on_shutdown.append(_release_event_streams)

@@ -36,6 +36,7 @@ class Action(StrEnum):
     VOICEMAILS_HANDLE = "voicemails.handle"
     KB_READ = "kb.read"
     CALLS_TRANSFER = "calls.transfer"
+    SEATS = "seats"  # seat presence and missed-call callbacks
     AUDIT_READ = "audit.read"
     USERS_MANAGE = "users.manage"
     EVENTS = "events"
@@ -49,6 +50,7 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.VOICEMAILS_HANDLE: frozenset({LIAISON, SUPERVISOR, ADMIN}),
     Action.KB_READ: EVERYONE,
     Action.CALLS_TRANSFER: frozenset({OPERATOR, SUPERVISOR, ADMIN}),
+    Action.SEATS: frozenset({OPERATOR, SUPERVISOR, ADMIN}),
     Action.AUDIT_READ: frozenset({SUPERVISOR, ADMIN}),
     Action.USERS_MANAGE: frozenset({ADMIN}),
     Action.EVENTS: EVERYONE,

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from agent_desk import Desk, OrderProgressReader
 from agent_desk.mailboxes import DeskMailboxes
+from agent_desk.seats import SeatDesk
 from agent_desk.stats.http import LIVE_SOURCE
 from agent_desk.stats.live import LiveCallSource
 from hotline.bootstrap import Components
@@ -58,6 +59,7 @@ class RunningHotline:
     simulator: RunningSimulator | None
     renderer: PromptRenderer
     routing: Routing | None = None  # None when a hand-off other than the queue was passed
+    desk: Desk | None = None
     call_control: CallbackDialer | None = None
 
 
@@ -208,9 +210,15 @@ async def run_controller(
                 live_routing, ari=ari, dispatcher=controller.dispatcher, clock=clock
             ) as call_control:
                 desk.call_control = LiveCallControl(controller=controller, dialer=call_control)
+                if live_routing is not None:
+                    desk.seats = SeatDesk(
+                        presence=live_routing.presence,
+                        callbacks=live_routing.callbacks,
+                        sites=live_routing.sites,
+                    )
                 yield RunningHotline(
                     controller=controller, http_url=http_url, simulator=simulator,
-                    renderer=renderer, routing=live_routing, call_control=call_control,
+                    renderer=renderer, routing=live_routing, call_control=call_control, desk=desk,
                 )  # fmt: skip
         finally:
             prerender.cancel()

@@ -197,6 +197,28 @@ def _stats_paths() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _seat_paths() -> dict[str, Any]:
+    """Seat presence and missed-call callbacks (hotline staff)."""
+    seat = _path("seat_id", STR)
+    return {
+        "/api/seats": {"get": _op("every site's seats with their presence", "200",
+                                  _list_of("sites"), errors=("401", "403", "503"))},
+        "/api/seats/{seat_id}/state": {"post": _op(
+            "sign in, take a break or sign out at a seat", "200", OBJ,
+            errors=("401", "403", "404", "409", "503"), params=[seat],
+            body={"type": "object", "required": ["state"], "properties": {
+                "state": {"type": "string", "enum": ["available", "break", "offline"]}}})},
+        "/api/callbacks": {"get": _op("callers to call back (one per caller per day)", "200",
+                                      _list_of("callbacks"), errors=("401", "403", "503"),
+                                      params=[_query("site", STR)])},
+        "/api/callbacks/{entry_id}/call": {"post": _op(
+            "ring the operator's seat, then the caller; noted on the caller's latest order",
+            "202", OBJ, errors=("401", "403", "404", "503"), params=[_path("entry_id")],
+            body={"type": "object", "required": ["from_endpoint"],
+                  "properties": {"from_endpoint": STR}})},
+    }  # fmt: skip
+
+
 def document() -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/api/auth/login": {"post": _op(
@@ -265,6 +287,7 @@ def document() -> dict[str, Any]:
                     _query("action", STR)])},
         **_manage_paths(),
         **_stats_paths(),
+        **_seat_paths(),
     }  # fmt: skip
     return {
         "openapi": "3.0.3",

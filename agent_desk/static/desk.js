@@ -136,6 +136,51 @@ function console_() {
   const params = new URLSearchParams(window.location.search);
   if (params.get("caller")) { callerInput.value = params.get("caller"); history(); }
   liveUpdates(history);
+  seatsAndCallbacks();
+}
+
+// The operator's seat (presence) and the missed-call callback list.
+async function seatsAndCallbacks() {
+  const select = document.getElementById("seat-select");
+  const status = document.getElementById("seat-state");
+  let seats = [];
+  try {
+    seats = (await api("GET", "/api/seats")).sites.flatMap((site) => site.seats);
+  } catch (error) { status.textContent = error.message; return; }
+  select.replaceChildren(...seats.map((seat) => el("option", `${seat.id} (${seat.state})`, { value: seat.id })));
+  const saved = window.localStorage.getItem("hotline-seat");
+  if (saved && seats.some((seat) => seat.id === saved)) { select.value = saved; }
+  const endpointOf = (id) => (seats.find((seat) => seat.id === id) || {}).endpoint;
+  for (const button of document.querySelectorAll("#seat-panel button")) {
+    button.addEventListener("click", async () => {
+      try {
+        const seat = await api("POST", `/api/seats/${encodeURIComponent(select.value)}/state`, { state: button.dataset.state });
+        window.localStorage.setItem("hotline-seat", seat.id);
+        status.textContent = `${seat.id}: ${seat.state}`;
+      } catch (error) { status.textContent = error.message; }
+    });
+  }
+  const body = document.querySelector("#callbacks tbody");
+  const out = document.getElementById("callback-result");
+  async function reload() {
+    const result = await api("GET", "/api/callbacks");
+    body.replaceChildren(...result.callbacks.map((c) => {
+      const row = el("tr");
+      const call = el("button", t("callbacks.call"), { type: "button" });
+      call.addEventListener("click", async () => {
+        try {
+          const answer = await api("POST", `/api/callbacks/${c.id}/call`, { from_endpoint: endpointOf(select.value) });
+          out.textContent = `${c.caller}: ${answer.callback_id}`;
+        } catch (error) { out.textContent = error.message; }
+      });
+      const action = el("td");
+      action.append(call);
+      row.append(el("td", c.caller), el("td", c.last_at.slice(0, 16)), el("td", c.missed_calls), el("td", c.reason), action);
+      return row;
+    }));
+  }
+  await reload();
+  window.setInterval(() => reload().catch(() => {}), 15000);
 }
 
 function inbox() {

@@ -20,10 +20,12 @@ from agent_desk.auth import AuthService, Passwords, Role
 from agent_desk.desk import DESK, Desk
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
+from agent_desk.seats import SeatDesk
 from directory import DirectoryRepository, DirectoryService, import_csv
 from hotline.clock import CHINA_TZ
 from hotline.config import Settings
 from hotline.workdays import WorkingCalendar
+from routing import DEFAULT_SITES_FILE, CallbackList, InMemoryStore, Presence, load_sites
 from voicemail.models import Voicemail
 
 START = datetime(2026, 11, 24, 9, 30, tzinfo=CHINA_TZ)  # a Tuesday
@@ -167,6 +169,12 @@ async def harness(
         settings=Settings(), call_control=call_control, passwords=fast_passwords(),
     )  # fmt: skip
     desk = app[DESK]
+    sites = load_sites(DEFAULT_SITES_FILE)
+    presence = Presence(store=InMemoryStore(clock=clock), sites=sites)
+    await presence.define_seats()
+    desk.seats = SeatDesk(
+        presence=presence, callbacks=CallbackList(sessions=sessions, clock=clock), sites=sites
+    )
     for name, (role, departments) in USERS.items():
         await desk.auth.add_user(name, role, departments=departments, password=PASSWORD)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:

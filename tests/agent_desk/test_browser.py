@@ -99,3 +99,16 @@ async def test_english_toggle_switches_the_labels(browser: Browser, harness: Des
     page = await signed_in(browser, harness, "op1")
     await page.click("a.lang")
     await expect(page.locator("#order-form button[type=submit]")).to_have_text("Log and dispatch")
+
+
+async def test_operator_signs_in_at_a_seat_from_the_console(
+    browser: Browser, harness: DeskHarness
+) -> None:
+    page = await signed_in(browser, harness, "op1")
+    await expect(page.locator("#seat-select option")).to_have_count(22)
+    await page.select_option("#seat-select", "lj-03")
+    await page.click('#seat-panel button[data-state="available"]')
+    await expect(page.locator("#seat-state")).to_have_text("lj-03: available")
+    assert harness.desk.seats is not None
+    seat = await harness.desk.seats.presence.seat("lj-03")
+    assert seat.state.value == "available"

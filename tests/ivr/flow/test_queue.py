@@ -14,8 +14,10 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
+from agent_desk.auth import Role
 from hotline.clock import ScaledClock
 from hotline.config import Settings
 from hotline.routing_wiring import build_routing
@@ -353,3 +355,50 @@ def bridged_to_operator(hotline: Harness, call: SimCall) -> bool:
     flow = hotline.running.controller.flows.get(call.channel_id)
     steps = list(flow.log.steps) if flow is not None else []
     return any(s.get("step") == "operator_bridged" for s in steps)
+
+
+async def test_an_operator_signs_in_at_the_desk_and_calls_a_missed_caller_back(
+    start: Start,
+) -> None:
+    async with start(seat_plan={"linjiang": 0, "qingshan": 0, "baisha": 0}) as hotline:
+        desk = hotline.running.desk
+        assert desk is not None
+        await desk.auth.add_user("op1", Role.OPERATOR, password="op1-password-123")
+        base = hotline.running.http_url
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.post(
+                f"{base}/api/auth/login", json={"name": "op1", "password": "op1-password-123"}
+            ) as response:
+                assert response.status == 200
+                headers = {"X-CSRF-Token": (await response.json())["csrf_token"]}
+            # nobody is signed in: a caller who hangs up in the queue is a missed call
+            missed = await hotline.record_of(
+                hotline.call(keys="0", caller="13900000077", hangup_after=20)
+            )
+            assert missed["outcome"] == "abandoned"
+            async with http.get(f"{base}/api/callbacks") as response:
+                callbacks = (await response.json())["callbacks"]
+            assert [c["caller"] for c in callbacks] == ["13900000077"]
+            # the operator signs in at seat lj-01: the queue now rings it
+            async with http.post(
+                f"{base}/api/seats/lj-01/state", json={"state": "available"}, headers=headers
+            ) as response:
+                assert response.status == 200
+                assert (await response.json())["state"] == "available"
+            answered = await hotline.record_of(hotline.call(keys="0", hangup_after=40))
+            assert answered["outcome"] == "operator"
+            assert answered["seat"] == "lj-01"
+            # ... and calls the missed caller back from that seat
+            seat = hotline.running.routing.sites.site("linjiang").seats[0]
+            async with http.post(
+                f"{base}/api/callbacks/{callbacks[0]['id']}/call",
+                json={"from_endpoint": seat.endpoint},
+                headers=headers,
+            ) as response:
+                assert response.status == 202, await response.text()
+            dialled = "PJSIP/13900000077@trunk"
+            async with asyncio.timeout(60):
+                while not any(  # noqa: ASYNC110 - test polling
+                    c.endpoint == dialled for c in hotline.sim.channels.values()
+                ):
+                    await asyncio.sleep(0.05)

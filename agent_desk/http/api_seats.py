@@ -1,0 +1,118 @@
+"""Seat presence and missed-call callbacks at the desk (the operator's side of routing)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import select
+
+from agent_desk import audit
+from agent_desk.desk import DESK, Desk
+from agent_desk.errors import CallControlAbsent
+from agent_desk.http.common import json_body, text_field
+from agent_desk.permissions import Action, authorize, order_visibility
+from agent_desk.seats import SeatDesk, callback_json, seat_json
+from agent_desk.timeutil import china
+from hotline.errors import InvalidInput, NotFound, ServiceUnavailable
+from routing import CallbackRequest
+
+SEAT_STATES = ("available", "break", "offline")
+
+
+def _seats(desk: Desk) -> SeatDesk:
+    if desk.seats is None:
+        raise ServiceUnavailable("operator seats are not running (no sites are loaded)")
+    return desk.seats
+
+
+async def list_seats(request: web.Request) -> web.Response:
+    await authorize(request, Action.SEATS)
+    seats = _seats(request.app[DESK])
+    sites = []
+    for site in seats.sites.sites:
+        endpoints = {seat.id: seat.endpoint for seat in site.seats}
+        records = await seats.presence.site_seats(site.id)
+        listed = [seat_json(r, endpoints.get(r.seat_id, "")) for r in records]
+        sites.append({"id": site.id, "name": site.name, "seats": listed})
+    return web.json_response({"sites": sites})
+
+
+async def set_seat_state(request: web.Request) -> web.Response:
+    principal = await authorize(request, Action.SEATS)
+    desk = request.app[DESK]
+    seats = _seats(desk)
+    seat_id = request.match_info["seat_id"]
+    body = await json_body(request)
+    state = text_field(body, "state", required=True, max_length=16) or ""
+    if state not in SEAT_STATES:
+        raise InvalidInput(f"state must be one of {', '.join(SEAT_STATES)}, got {state!r}")
+    if seat_id not in {seat.id for site in seats.sites.sites for seat in site.seats}:
+        raise NotFound(f"no seat {seat_id!r}")
+    current = await seats.presence.seat(seat_id)
+    if state == "break":
+        record = await seats.presence.take_break(seat_id)
+    elif state == "offline":
+        record = await seats.presence.sign_out(seat_id)
+    elif current.state.value in ("offline",):
+        record = await seats.presence.sign_in(seat_id)
+    else:
+        record = await seats.presence.available(seat_id)
+    async with desk.sessions() as session:
+        audit.record(session, at=china(desk.clock.now()), actor=principal.name,
+                     action="seat.state", target=seat_id, detail=state)  # fmt: skip
+        await session.commit()
+    endpoints = {seat.id: seat.endpoint for seat in seats.sites.site(record.site).seats}
+    return web.json_response(seat_json(record, endpoints.get(seat_id, "")))
+
+
+async def list_callbacks(request: web.Request) -> web.Response:
+    await authorize(request, Action.SEATS)
+    seats = _seats(request.app[DESK])
+    site = request.query.get("site") or None
+    entries = await seats.callbacks.pending(site)
+    return web.json_response({"callbacks": [callback_json(e) for e in entries]})
+
+
+async def call_back(request: web.Request) -> web.Response:
+    """Ring the operator's seat, then the caller (through the call controller)."""
+    principal = await authorize(request, Action.SEATS)
+    desk = request.app[DESK]
+    _seats(desk)
+    try:
+        entry_id = int(request.match_info["entry_id"])
+    except ValueError:
+        raise NotFound("no such callback") from None
+    body = await json_body(request)
+    endpoint = text_field(body, "from_endpoint", required=True, max_length=200) or ""
+    async with desk.sessions() as session:
+        entry = await session.scalar(select(CallbackRequest).where(CallbackRequest.id == entry_id))
+    if entry is None:
+        raise NotFound(f"no callback {entry_id}")
+    if desk.call_control is None:
+        raise CallControlAbsent("the call controller is not connected to Asterisk")
+    note = f"{principal.name} 回拨 {entry.caller_number}"
+    callback_id = await desk.call_control.originate_callback(
+        from_endpoint=endpoint, to_number=entry.caller_number, note=note
+    )
+    orders = await desk.orders.search(
+        visibility=order_visibility(principal), caller_number=entry.caller_number, limit=1
+    )
+    if orders:
+        await desk.orders.add_note(orders[0].id, text=note, actor=principal.name,
+                                   visibility=order_visibility(principal))  # fmt: skip
+    async with desk.sessions() as session:
+        audit.record(session, at=china(desk.clock.now()), actor=principal.name,
+                     action="callback.originate", target=str(entry_id),
+                     detail=endpoint)  # fmt: skip
+        await session.commit()
+    return web.json_response(
+        {"callback_id": callback_id, "order": orders[0].number if orders else None}, status=202
+    )
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/api/seats", list_seats),
+        web.post("/api/seats/{seat_id}/state", set_seat_state),
+        web.get("/api/callbacks", list_callbacks),
+        web.post("/api/callbacks/{entry_id}/call", call_back),
+    ]
