@@ -8,7 +8,7 @@ from sqlalchemy import select
 from agent_desk import audit
 from agent_desk.desk import DESK, Desk
 from agent_desk.errors import CallControlAbsent
-from agent_desk.http.common import json_body, text_field
+from agent_desk.http.common import json_body, path_id, text_field
 from agent_desk.permissions import Action, authorize, order_visibility
 from agent_desk.seats import SeatDesk, callback_json, seat_json
 from agent_desk.timeutil import china
@@ -68,6 +68,8 @@ async def list_callbacks(request: web.Request) -> web.Response:
     await authorize(request, Action.SEATS)
     seats = _seats(request.app[DESK])
     site = request.query.get("site") or None
+    if site is not None and site not in {known.id for known in seats.sites.sites}:
+        raise InvalidInput(f"no site {site[:64]!r}")
     entries = await seats.callbacks.pending(site)
     return web.json_response({"callbacks": [callback_json(e) for e in entries]})
 
@@ -77,10 +79,7 @@ async def call_back(request: web.Request) -> web.Response:
     principal = await authorize(request, Action.SEATS)
     desk = request.app[DESK]
     _seats(desk)
-    try:
-        entry_id = int(request.match_info["entry_id"])
-    except ValueError:
-        raise NotFound("no such callback") from None
+    entry_id = path_id(request, "entry_id")
     body = await json_body(request)
     endpoint = text_field(body, "from_endpoint", required=True, max_length=200) or ""
     async with desk.sessions() as session:
