@@ -209,7 +209,7 @@ def _seat_paths() -> dict[str, Any]:
             body={"type": "object", "required": ["state"], "properties": {
                 "state": {"type": "string", "enum": ["available", "break", "offline"]}}})},
         "/api/callbacks": {"get": _op("callers to call back (one per caller per day)", "200",
-                                      _list_of("callbacks"), errors=("401", "403", "503"),
+                                      _list_of("callbacks"), errors=("400", "401", "403", "503"),
                                       params=[_query("site", STR)])},
         "/api/callbacks/{entry_id}/call": {"post": _op(
             "ring the operator's seat, then the caller; noted on the caller's latest order",
