@@ -22,6 +22,7 @@ async def test_no_server_errors_under_generated_requests(
         "--url", base,
         "--checks", "not_a_server_error",
         "--max-examples", "15",
+        "--seed", "20261124",  # the same cases on every CI run (explore with other seeds by hand)
         "--exclude-path", "/api/auth/logout",
         "-H", f"Cookie: hotline_desk={cookie.value}",
         "-H", f"X-CSRF-Token: {token}",
