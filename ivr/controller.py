@@ -10,7 +10,6 @@ application and for any application it adopted from a controller that died.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 
@@ -227,8 +226,3 @@ class Controller:
             except AriError as exc:
                 logger.warning("%s: resync failed: %s", channel_id, exc)
         logger.info("resync: %d calls running, %d channels alive", len(self.flows), len(alive))
-
-    async def close_stream(self) -> None:
-        if self._stream is not None:
-            with contextlib.suppress(Exception):
-                await self._stream.close()

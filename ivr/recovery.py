@@ -19,7 +19,7 @@ from ivr.checkpoints import CallCheckpoint
 from ivr.flow.call_log import log_from_state
 from ivr.flow.states import CallState
 from ivr.flow.voicemail import store_recording
-from voicemail import GENERAL_MAILBOX
+from voicemail import GENERAL_MAILBOX, wav_seconds
 
 if TYPE_CHECKING:
     from ivr.controller import Controller
@@ -129,7 +129,7 @@ async def finish_orphan(controller: Controller, call_id: str, checkpoint: CallCh
                 mailbox=checkpoint.flow.get("voicemail_mailbox") or GENERAL_MAILBOX,
                 department_code=checkpoint.flow.get("department"),
                 name=name,
-                duration_s=max(0, len(audio) - 44) / 16000,
+                duration_s=wav_seconds(audio),
             )
     log.step(services.clock.now(), "recovered", state=checkpoint.state, caller_gone=True)
     try:

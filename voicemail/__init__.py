@@ -6,7 +6,13 @@ deadline (5 working days by default, by the official holiday calendar).
 """
 
 from voicemail.models import GENERAL_MAILBOX, Voicemail
-from voicemail.service import VoicemailInfo, VoicemailListener, VoicemailService, is_silent
+from voicemail.service import (
+    VoicemailInfo,
+    VoicemailListener,
+    VoicemailService,
+    is_silent,
+    wav_seconds,
+)
 
 __all__ = [
     "GENERAL_MAILBOX",
@@ -15,4 +21,5 @@ __all__ = [
     "VoicemailListener",
     "VoicemailService",
     "is_silent",
+    "wav_seconds",
 ]

@@ -89,6 +89,18 @@ class VoicemailListener(Protocol):
     async def voicemail_saved(self, voicemail: VoicemailInfo) -> None: ...
 
 
+def wav_seconds(audio: bytes) -> float:
+    """How long a WAV lasts (0 for one that cannot be read): a recording's duration when
+    its RecordingFinished event was lost with a controller."""
+    try:
+        with wave.open(io.BytesIO(audio)) as wav:
+            frames: int = wav.getnframes()
+            rate: int = wav.getframerate()
+            return frames / rate if rate else 0.0
+    except (wave.Error, EOFError):
+        return 0.0
+
+
 def is_silent(audio: bytes) -> bool:
     """True for an empty or silent WAV (a caller who said nothing is still kept, flagged)."""
     try:

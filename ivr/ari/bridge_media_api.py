@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ivr.ari._api import media_param, object_list
+from ivr.ari._api import object_list, start_playback
 from ivr.ari.models import Bridge, LiveRecording, Playback, StoredRecording
-from ivr.ari.transport import AriTransport, QueryValue
+from ivr.ari.transport import AriTransport
 
 
 class BridgeMediaApi:
@@ -71,14 +71,9 @@ class BridgeMediaApi:
         lang: str | None = None,
     ) -> Playback:
         """Play media to every member of the bridge."""
-        template = "/bridges/{bridge_id}/play"
-        args = {"bridge_id": bridge_id}
-        if playback_id is not None:
-            template += "/{playback_id}"
-            args["playback_id"] = playback_id
-        params: dict[str, QueryValue] = {"media": media_param(media), "lang": lang}
-        data = await self._http.request_json("POST", template, path_args=args, params=params)
-        return Playback.from_json(data)
+        return await start_playback(
+            self._http, "bridge", bridge_id, media, playback_id=playback_id, lang=lang
+        )
 
     # -- playbacks and recordings -------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ivr.ari._api import media_param, object_list
+from ivr.ari._api import object_list, start_playback
 from ivr.ari._json import as_object, opt_str
 from ivr.ari.models import Channel, LiveRecording, Playback
 from ivr.ari.transport import AriTransport, QueryValue
@@ -90,14 +90,9 @@ class ChannelApi:
         lang: str | None = None,
     ) -> Playback:
         """Queue media on a channel (`sound:`, `recording:`, `digits:`, `tone:`, ...)."""
-        template = "/channels/{channel_id}/play"
-        args = {"channel_id": channel_id}
-        if playback_id is not None:
-            template += "/{playback_id}"
-            args["playback_id"] = playback_id
-        params: dict[str, QueryValue] = {"media": media_param(media), "lang": lang}
-        data = await self._http.request_json("POST", template, path_args=args, params=params)
-        return Playback.from_json(data)
+        return await start_playback(
+            self._http, "channel", channel_id, media, playback_id=playback_id, lang=lang
+        )
 
     async def record(
         self,

@@ -14,6 +14,7 @@ from ivr.ari import AriError, AriNotFound
 from ivr.checkpoints import CallCheckpoint
 from ivr.flow.session import CallerHungUp
 from ivr.flow.voicemail import keep_recording
+from voicemail import wav_seconds
 
 if TYPE_CHECKING:
     from ivr.flow.flow import CallFlow
@@ -73,4 +74,4 @@ async def _stored_seconds(flow: CallFlow, name: str) -> float | None:
         audio = await flow.session.ari.fetch_recording_file(name)
     except AriError:
         return None
-    return max(0, len(audio) - 44) / 16000
+    return wav_seconds(audio)

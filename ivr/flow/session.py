@@ -43,6 +43,7 @@ from ivr.flow.call_objects import (
     PeerLeg,
     RecordingResult,
 )
+from voicemail import wav_seconds
 
 __all__ = ["CallSession", "CallerHungUp", "HeldObjects", "PeerLeg", "RecordingResult"]
 
@@ -415,8 +416,7 @@ class CallSession:
             return
         # the finished event was lost with its duration: the stored file still has it
         audio = await self.ari.fetch_recording_file(name)
-        seconds = max(0, len(audio) - 44) / 16000
-        self._state.recordings[name] = RecordingResult(name, "done", seconds)
+        self._state.recordings[name] = RecordingResult(name, "done", wav_seconds(audio))
 
     # -- ending --------------------------------------------------------------------------
     async def hang_up(self) -> None:
