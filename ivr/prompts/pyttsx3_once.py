@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,19 @@ def render_once(speech: str, voice: str, rate: int, out: Path) -> None:
         raise RuntimeError("pyttsx3 did not finish the utterance")
     if not out.is_file():
         raise RuntimeError("pyttsx3 wrote no file")
+    _wait_until_written(out)
+
+
+def _wait_until_written(out: Path) -> None:
+    """Return once the file has stopped growing: under load espeak-ng's thread may still
+    be writing it after the finished notification, and the process must not exit first."""
+    deadline = time.monotonic() + _FINISH_TIMEOUT_S
+    size, steady = -1, 0
+    while steady < 3 and time.monotonic() < deadline:
+        current = out.stat().st_size
+        steady = steady + 1 if current == size else 0
+        size = current
+        time.sleep(0.05)
 
 
 def main(argv: list[str]) -> int:
