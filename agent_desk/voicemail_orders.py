@@ -44,38 +44,46 @@ class VoicemailOrders:
 
     async def order_for_voicemail(self, voicemail_id: int) -> WorkOrder:
         """The order this voicemail belongs to, created or joined; calling twice is harmless."""
-        async with self._sessions() as session:
+        async with self._sessions.begin() as session:
             voicemail = await session.get(Voicemail, voicemail_id)
             if voicemail is None:
                 raise VoicemailNotFound(f"no voicemail with id {voicemail_id}")
-            linked = await session.scalar(
-                select(WorkOrder)
-                .join(OrderVoicemail, OrderVoicemail.order_id == WorkOrder.id)
-                .where(OrderVoicemail.voicemail_id == voicemail_id)
-            )
-            if linked is not None:
-                return linked
-            existing = await self._open_order_of_caller(session, voicemail)
-            if existing is not None:
-                self._link(session, existing, voicemail, joined=True)
-                await session.commit()
-                logger.info("voicemail %d joined order %s", voicemail_id, existing.number)
-                self._notify(voicemail)
-                return existing
-        order = await self._orders.create(self._draft(voicemail), actor=ACTOR)
+            order = await self.file(session, voicemail)
+        self._orders.publish(order)
+        return order
+
+    async def file(self, session: AsyncSession, voicemail: Voicemail) -> WorkOrder:
+        """`order_for_voicemail` inside the caller's transaction: the journal's writer
+        stores a voicemail and its order together, or neither."""
+        linked = await session.scalar(
+            select(WorkOrder)
+            .join(OrderVoicemail, OrderVoicemail.order_id == WorkOrder.id)
+            .where(OrderVoicemail.voicemail_id == voicemail.id)
+        )
+        if linked is not None:
+            return linked
+        existing = await self._open_order_of_caller(session, voicemail)
+        if existing is not None:
+            self._link(session, existing, voicemail, joined=True)
+            logger.info("voicemail %d joined order %s", voicemail.id, existing.number)
+            self._notify(voicemail)
+            return existing
+        order = await self._orders.create_in(session, self._draft(voicemail), actor=ACTOR)
         if voicemail.department_code:
-            order = await self._orders.move(
-                order.id,
+            await self._orders.move_in(
+                session, order,
                 Step(Transition.DISPATCH, actor=ACTOR, at=china(voicemail.recorded_at),
                      department_code=voicemail.department_code, reason="语音留言自动派单"),
                 visibility=None,
             )  # fmt: skip
-        async with self._sessions() as session:
-            self._link(session, order, voicemail, joined=False)
-            await session.commit()
-        logger.info("voicemail %d opened order %s", voicemail_id, order.number)
+        self._link(session, order, voicemail, joined=False)
+        logger.info("voicemail %d opened order %s", voicemail.id, order.number)
         self._notify(voicemail)
         return order
+
+    async def intake(self, session: AsyncSession, voicemail: Voicemail) -> None:
+        """A `voicemail.VoicemailIntake`: file every new voicemail on an order."""
+        await self.file(session, voicemail)
 
     @staticmethod
     async def _open_order_of_caller(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,9 +16,16 @@ from directory import DirectoryRepository, DirectoryService
 from hotline.clock import Clock, SystemClock
 from hotline.config import Settings
 from hotline.database import create_engine, create_session_factory
+from hotline.journal import Journal
+from hotline.journal_writer import JournalWriter
 from hotline.workdays import WorkingCalendar
+from ivr.flow import call_log
 from ivr.flow.call_log import CallRecorder
 from voicemail import VoicemailService
+from voicemail import service as voicemail_service
+
+# How long a command waits at exit for the journal's writer to store what is waiting.
+DRAIN_AT_EXIT_S = 10.0
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +43,8 @@ class Components:
     directory: DirectoryService
     voicemail: VoicemailService
     call_recorder: CallRecorder
+    journal: Journal
+    journal_writer: JournalWriter
 
 
 @asynccontextmanager
@@ -50,13 +61,30 @@ async def build_components(
         repository=repository, calendar=calendar, home_city=settings.home_city
     )
     clock = clock or SystemClock()
+    journal = Journal(settings.data_dir / "journal" / "facts.sqlite3", clock=clock)
+    await journal.open()
     voicemail = VoicemailService(
         sessions=sessions,
+        journal=journal,
         calendar=calendar,
         clock=clock,
         audio_dir=settings.data_dir / "voicemail",
         reply_days=settings.voicemail_reply_days,
     )
+    # The recorder keeps the statistics' hourly rollups; ivr cannot import agent_desk.
+    recorder = CallRecorder(
+        sessions=sessions, journal=journal, clock=clock, on_record=add_call_record
+    )
+    writer = JournalWriter(
+        journal=journal,
+        sessions=sessions,
+        store={
+            voicemail_service.FACT_KIND: voicemail.store_fact,
+            call_log.FACT_KIND: recorder.store_fact,
+        },
+        follow_ups={voicemail_service.FACT_KIND: voicemail.follow_up},
+    )
+    writing = asyncio.create_task(writer.run(), name="journal-writer")
     try:
         if load_directory:
             await directory.reload()
@@ -69,9 +97,15 @@ async def build_components(
             directory_repository=repository,
             directory=directory,
             voicemail=voicemail,
-            # The recorder keeps the statistics' hourly rollups; ivr cannot import agent_desk.
-            call_recorder=CallRecorder(sessions=sessions, clock=clock, on_record=add_call_record),
+            call_recorder=recorder,
+            journal=journal,
+            journal_writer=writer,
         )
-        await voicemail.drain()
+        if writer.holds_lock and not await writer.drain(timeout_s=DRAIN_AT_EXIT_S):
+            logger.warning("journal: facts still waiting at exit; they are applied at next start")
     finally:
+        writing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await writing
+        await journal.close()
         await engine.dispose()

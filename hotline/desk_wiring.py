@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 
 class VoicemailFollowUp:
-    """A `VoicemailListener`: the order for the message, then its transcript."""
+    """A voicemail's work order (filed with its row), then its transcript and notices."""
 
     def __init__(
         self,
@@ -49,7 +49,7 @@ class VoicemailFollowUp:
         recognizer: SpeechRecognizer | None = None,
         notifier: Notifier | None = None,
     ) -> None:
-        self._orders = VoicemailOrders(
+        self.orders = VoicemailOrders(
             sessions=sessions, orders=desk.orders, directory=desk.directory, notifier=desk.notifier
         )
         self._sessions = sessions
@@ -57,8 +57,7 @@ class VoicemailFollowUp:
         self._notifier = notifier
 
     async def voicemail_saved(self, voicemail: VoicemailInfo) -> None:
-        order = await self._orders.order_for_voicemail(voicemail.id)
-        logger.info("voicemail %d filed on order %s", voicemail.id, order.number)
+        """A `VoicemailListener`: runs once the voicemail and its order are stored."""
         await self._transcribe(voicemail)  # before the notice, which carries it
         if self._notifier is not None:
             async with self._sessions() as session:

@@ -158,14 +158,14 @@ async def run_controller(
         contextlib.AsyncExitStack() as stack,
         notifications(components) as notifier,
     ):  # fmt: skip
-        components.voicemail.add_listener(
-            VoicemailFollowUp(
-                desk=desk,
-                sessions=components.sessions,
-                recognizer=speech.recognizer if speech is not None else None,
-                notifier=notifier,
-            )
+        follow_up = VoicemailFollowUp(
+            desk=desk,
+            sessions=components.sessions,
+            recognizer=speech.recognizer if speech is not None else None,
+            notifier=notifier,
         )
+        components.voicemail.add_intake(follow_up.orders.intake)
+        components.voicemail.add_listener(follow_up)
         checkpoint_store = live_routing.store if live_routing is not None else None
         if checkpoint_store is None and settings.redis_url:
             checkpoint_store = await stack.enter_async_context(own_store(settings, clock))

@@ -12,13 +12,12 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import IntegrityError
-
+from hotline.journal import JournalUnavailable
 from ivr.ari import AriError, Channel
 from ivr.checkpoints import CallCheckpoint
-from ivr.flow.call_log import log_from_state
+from ivr.flow.call_log import CallLog, log_from_state
 from ivr.flow.states import CallState
-from ivr.flow.voicemail import store_recording
+from ivr.flow.voicemail import recording_name, store_recording
 from voicemail import GENERAL_MAILBOX, wav_seconds
 
 if TYPE_CHECKING:
@@ -115,26 +114,37 @@ async def finish_orphan(controller: Controller, call_id: str, checkpoint: CallCh
     services = controller.services
     log = log_from_state(checkpoint.log)
     await _release(controller, checkpoint, keep_bridge=False)
-    if checkpoint.recordings and CallState(checkpoint.state) is CallState.VOICEMAIL:
-        name = checkpoint.recordings[0]
-        try:
-            audio = await controller.ari.fetch_recording_file(name)
-        except AriError:
-            audio = b""
-        if audio:
-            await store_recording(
-                services=services,
-                ari=controller.ari,
-                log=log,
-                mailbox=checkpoint.flow.get("voicemail_mailbox") or GENERAL_MAILBOX,
-                department_code=checkpoint.flow.get("department"),
-                name=name,
-                duration_s=wav_seconds(audio),
-            )
+    if CallState(checkpoint.state) is CallState.VOICEMAIL:
+        name = checkpoint.recordings[0] if checkpoint.recordings else recording_name(log)
+        if await services.voicemail.is_kept(name):
+            log.outcome, log.voicemail_recording = "voicemail", name
+        elif checkpoint.recordings:
+            await _keep_orphaned_recording(controller, checkpoint, log, name)
     log.step(services.clock.now(), "recovered", state=checkpoint.state, caller_gone=True)
-    try:
-        await services.recorder.save(log)
-    except IntegrityError:
-        logger.info("%s: record already written before the crash", checkpoint.channel_id)
+    await services.recorder.save(log)  # kept once, even if it was written before the crash
     if services.checkpointer is not None:
         await services.checkpointer.delete(call_id)
+
+
+async def _keep_orphaned_recording(
+    controller: Controller, checkpoint: CallCheckpoint, log: CallLog, name: str
+) -> None:
+    try:
+        audio = await controller.ari.fetch_recording_file(name)
+    except AriError:
+        return
+    if not audio:
+        return
+    try:
+        await store_recording(
+            services=controller.services,
+            ari=controller.ari,
+            log=log,
+            mailbox=checkpoint.flow.get("voicemail_mailbox") or GENERAL_MAILBOX,
+            department_code=checkpoint.flow.get("department"),
+            name=name,
+            duration_s=wav_seconds(audio),
+        )
+    except JournalUnavailable as exc:
+        # Asterisk still has the recording: the next recovery keeps it.
+        logger.error("%s: orphaned recording %s not kept: %s", checkpoint.channel_id, name, exc)

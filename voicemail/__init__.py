@@ -5,19 +5,22 @@ department's liaisons collect it by phone or on the web and must reply within th
 deadline (5 working days by default, by the official holiday calendar).
 """
 
+from voicemail.audio import is_silent, wav_seconds
 from voicemail.models import GENERAL_MAILBOX, Voicemail
 from voicemail.service import (
+    KeptVoicemail,
     VoicemailInfo,
+    VoicemailIntake,
     VoicemailListener,
     VoicemailService,
-    is_silent,
-    wav_seconds,
 )
 
 __all__ = [
     "GENERAL_MAILBOX",
+    "KeptVoicemail",
     "Voicemail",
     "VoicemailInfo",
+    "VoicemailIntake",
     "VoicemailListener",
     "VoicemailService",
     "is_silent",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.database import Base
@@ -16,6 +16,16 @@ class Voicemail(Base):
     """One message a caller left for a department (or the hotline's general mailbox)."""
 
     __tablename__ = "voicemails"
+    # One voicemail per recording: the journal's writer relies on it to apply exactly once.
+    __table_args__ = (
+        Index(
+            "uq_voicemails_recording_name",
+            "recording_name",
+            unique=True,
+            sqlite_where=text("recording_name != ''"),
+            postgresql_where=text("recording_name != ''"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mailbox: Mapped[str] = mapped_column(String(128), index=True)  # department code or "general"

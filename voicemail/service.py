@@ -1,33 +1,36 @@
-"""Keeping voicemail: the audio on disk, a row with its reply deadline, and listeners told.
+"""Keeping voicemail: the audio on disk, the message journaled, then its row and listeners.
 
-Listeners (the desk's order intake, notifications) run as background tasks: a slow SMTP
-server or a failing listener never holds up the call that left the message.
+`keep` is what the call waits for: the audio is written and fsynced under a name derived
+from the recording (not from a database id, which may not exist yet), and the message is
+appended to the journal. The row is written later by the journal's writer
+(`store_fact`, idempotent by recording name) together with whatever else must land in the
+same transaction (the desk's work order); listeners are told after that (`follow_up`),
+apart from the hot path, so a slow SMTP server never holds up a call.
 """
 
 from __future__ import annotations
 
-import array
 import asyncio
-import io
 import logging
-import wave
-from collections.abc import Sequence
+import os
+import re
+import shutil
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hotline.clock import Clock
+from hotline.journal import Fact, Journal, JournalEntry, JournalUnavailable
 from hotline.workdays import WorkingCalendar
+from voicemail.audio import is_silent
 from voicemail.models import Voicemail
 
 logger = logging.getLogger(__name__)
-
-# Peak amplitude under which a recording counts as silence (16-bit samples).
-SILENCE_PEAK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,56 +92,60 @@ class VoicemailListener(Protocol):
     async def voicemail_saved(self, voicemail: VoicemailInfo) -> None: ...
 
 
-def wav_seconds(audio: bytes) -> float:
-    """How long a WAV lasts (0 for one that cannot be read): a recording's duration when
-    its RecordingFinished event was lost with a controller."""
-    try:
-        with wave.open(io.BytesIO(audio)) as wav:
-            frames: int = wav.getnframes()
-            rate: int = wav.getframerate()
-            return frames / rate if rate else 0.0
-    except (wave.Error, EOFError):
-        return 0.0
+FACT_KIND = "voicemail"
+BYTES_PER_SECOND = 16_000  # 8 kHz, 16-bit mono: what Asterisk records
+ROOM_MARGIN_BYTES = 256 * 1024
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+# Runs in the writer's transaction right after a new voicemail row (the desk files its order).
+VoicemailIntake = Callable[[AsyncSession, Voicemail], Awaitable[None]]
 
 
-def is_silent(audio: bytes) -> bool:
-    """True for an empty or silent WAV (a caller who said nothing is still kept, flagged)."""
-    try:
-        with wave.open(io.BytesIO(audio)) as wav:
-            frames = wav.readframes(wav.getnframes())
-            width = wav.getsampwidth()
-    except (wave.Error, EOFError):
-        return True
-    if width != 2 or not frames:
-        return not frames
-    samples = array.array("h", frames[: len(frames) - len(frames) % 2])
-    return max(abs(s) for s in samples) < SILENCE_PEAK if samples else True
+@dataclass(frozen=True, slots=True)
+class KeptVoicemail:
+    """A message on disk and in the journal; its row (and id) follow when the database can."""
+
+    recording_name: str
+    audio_path: str
+    duration_s: float
+    empty: bool
+    reply_due: date
+
+
+def audio_file_name(recording_name: str) -> str:
+    """The file a recording is kept in: one per recording name, so keeping twice is harmless."""
+    return _UNSAFE.sub("_", recording_name).strip("._") + ".wav"
 
 
 class VoicemailService:
-    """Stores voicemail audio and rows; lists them; tells listeners."""
+    """Keeps voicemail audio and rows; lists them; tells listeners."""
 
     def __init__(
         self,
         *,
         sessions: async_sessionmaker[AsyncSession],
+        journal: Journal,
         calendar: WorkingCalendar,
         clock: Clock,
         audio_dir: Path,
         reply_days: int = 5,
     ) -> None:
         self._sessions = sessions
+        self._journal = journal
         self._calendar = calendar
         self._clock = clock
         self._audio_dir = audio_dir
         self._reply_days = reply_days
         self._listeners: list[VoicemailListener] = []
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._intakes: list[VoicemailIntake] = []
 
     def add_listener(self, listener: VoicemailListener) -> None:
         self._listeners.append(listener)
 
-    async def save(
+    def add_intake(self, intake: VoicemailIntake) -> None:
+        self._intakes.append(intake)
+
+    async def keep(
         self,
         *,
         mailbox: str,
@@ -150,36 +157,112 @@ class VoicemailService:
         recording_name: str,
         audio: bytes,
         duration_s: float,
-    ) -> VoicemailInfo:
-        """Keep the audio and the row; the reply is due `reply_days` working days later."""
+    ) -> KeptVoicemail:
+        """Write the audio and journal the message; once this returns, nothing is lost.
+
+        Raises `hotline.journal.JournalUnavailable` (disk full, unwritable) when it cannot
+        promise that; then nothing was journaled.
+        """
         now = self._clock.now()
         empty = duration_s <= 0 or is_silent(audio)
-        async with self._sessions.begin() as session:
-            row = Voicemail(
-                mailbox=mailbox,
-                department_code=department_code,
-                caller_number=caller_number,
-                hotline_number=hotline_number,
-                call_id=call_id,
-                recorded_at=now,
-                duration_s=duration_s,
-                reason=reason,
-                recording_name=recording_name,
-                empty=empty,
-                reply_due=self._calendar.add_working_days(now.date(), self._reply_days),
+        reply_due = self._calendar.add_working_days(now.date(), self._reply_days)
+        path = self._audio_dir / now.strftime("%Y%m") / audio_file_name(recording_name)
+        try:
+            await asyncio.to_thread(_write_durably, path, audio)
+        except OSError as exc:
+            raise JournalUnavailable(f"cannot write voicemail audio {path}: {exc}") from exc
+        data: dict[str, Any] = {
+            "mailbox": mailbox,
+            "department_code": department_code,
+            "caller_number": caller_number,
+            "hotline_number": hotline_number,
+            "call_id": call_id,
+            "recorded_at": now.isoformat(),
+            "duration_s": duration_s,
+            "reason": reason,
+            "recording_name": recording_name,
+            "audio_path": str(path),
+            "empty": empty,
+            "reply_due": reply_due.isoformat(),
+        }
+        await self._journal.append(Fact(FACT_KIND, recording_name, data, follow_up=True))
+        logger.info("voicemail %s kept for %s (%s, %.0f s)", recording_name, mailbox, reason,
+                    duration_s)  # fmt: skip
+        return KeptVoicemail(recording_name=recording_name, audio_path=str(path),
+                             duration_s=duration_s, empty=empty, reply_due=reply_due)  # fmt: skip
+
+    def has_room(self, *, max_seconds: float) -> bool:
+        """Whether the disk can take a message of `max_seconds` (8 kHz 16-bit) and its fact."""
+        needed = int(max_seconds * BYTES_PER_SECOND) + ROOM_MARGIN_BYTES
+        for folder in (self._audio_dir, self._journal.path.parent):
+            probe = folder
+            while not probe.exists() and probe != probe.parent:
+                probe = probe.parent
+            try:
+                if shutil.disk_usage(probe).free < needed:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    async def is_kept(self, recording_name: str) -> bool:
+        """Whether this recording is already a voicemail (journaled here, or in the database)."""
+        if await self._journal.find(FACT_KIND, recording_name) is not None:
+            return True
+        async with self._sessions() as session:
+            found = await session.scalar(
+                select(Voicemail.id).where(Voicemail.recording_name == recording_name)
             )
-            session.add(row)
-            await session.flush()
-            path = self._audio_dir / now.strftime("%Y%m") / f"{row.id}.wav"
-            await asyncio.to_thread(_write, path, audio)
-            row.audio_path = str(path)
+            return found is not None
+
+    async def store_fact(self, session: AsyncSession, entry: JournalEntry) -> None:
+        """The journal writer's handler: the row (and its intakes), unless it is there."""
+        data = entry.data
+        exists = await session.scalar(
+            select(Voicemail.id).where(Voicemail.recording_name == data["recording_name"])
+        )
+        if exists is not None:
+            return
+        row = Voicemail(
+            mailbox=data["mailbox"],
+            department_code=data["department_code"],
+            caller_number=data["caller_number"],
+            hotline_number=data["hotline_number"],
+            call_id=data["call_id"],
+            recorded_at=datetime.fromisoformat(data["recorded_at"]),
+            duration_s=float(data["duration_s"]),
+            reason=data["reason"],
+            recording_name=data["recording_name"],
+            audio_path=data["audio_path"],
+            empty=bool(data["empty"]),
+            reply_due=date.fromisoformat(data["reply_due"]),
+        )
+        session.add(row)
+        await session.flush()
+        for intake in self._intakes:
+            await intake(session, row)
+
+    async def follow_up(self, entry: JournalEntry) -> None:
+        """The journal writer's follow-up: tell the listeners of the stored voicemail."""
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(Voicemail).where(Voicemail.recording_name == entry.key)
+            )
+        if row is None:
+            return
         info = VoicemailInfo.of(row)
-        logger.info("voicemail %d kept for %s (%s, %.0f s)", info.id, mailbox, reason, duration_s)
         for listener in self._listeners:
-            task = asyncio.create_task(self._tell(listener, info))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return info
+            try:
+                await listener.voicemail_saved(info)
+            except Exception:
+                logger.exception("voicemail %d: listener %r failed", info.id, listener)
+
+    async def by_recording(self, recording_name: str) -> VoicemailInfo | None:
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(Voicemail).where(Voicemail.recording_name == recording_name)
+            )
+            return None if row is None else VoicemailInfo.of(row)
 
     async def recent(self, *, limit: int = 50) -> Sequence[VoicemailInfo]:
         async with self._sessions() as session:
@@ -195,19 +278,18 @@ class VoicemailService:
             row = await session.get(Voicemail, voicemail_id)
             return None if row is None else VoicemailInfo.of(row)
 
-    async def drain(self) -> None:
-        """Wait for listeners still running (at shutdown and in tests)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    @staticmethod
-    async def _tell(listener: VoicemailListener, info: VoicemailInfo) -> None:
-        try:
-            await listener.voicemail_saved(info)
-        except Exception:
-            logger.exception("voicemail %d: listener %r failed", info.id, listener)
-
-
-def _write(path: Path, audio: bytes) -> None:
+def _write_durably(path: Path, audio: bytes) -> None:
+    """Write, fsync and rename into place: the file is whole or absent after a crash."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(audio)
+    partial = path.with_name(path.name + ".part")
+    with partial.open("wb") as out:
+        out.write(audio)
+        out.flush()
+        os.fsync(out.fileno())
+    partial.replace(path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

@@ -146,3 +146,12 @@ class OrderVoicemail(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
     voicemail_id: Mapped[int] = mapped_column(ForeignKey("voicemails.id"), unique=True)
+
+
+class OrderCounter(Base):
+    """The last order number taken on a day (see numbering.next_number)."""
+
+    __tablename__ = "order_counters"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)

@@ -10,9 +10,10 @@ import re
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agent_desk.orders.models import WorkOrder
+from agent_desk.orders.models import OrderCounter, WorkOrder
 
 SEQUENCE_DIGITS = 4
 NUMBER_PATTERN = re.compile(r"^\d{10}$")
@@ -39,7 +40,13 @@ def is_order_number(text: str) -> bool:
 
 
 async def next_number(session: AsyncSession, day: date) -> str:
-    """The next free number of `day`; the unique index catches a concurrent taker."""
+    """The next number of `day`, taken atomically from the day's counter row.
+
+    One upsert both creates and bumps the counter, so concurrent orders (several
+    processes, SQLite or PostgreSQL) never take the same number and never retry. A day's
+    first counter starts above any number already filed that day (orders from before the
+    counter existed).
+    """
     prefix = day_prefix(day)
     highest = await session.scalar(
         select(func.max(WorkOrder.number)).where(
@@ -47,7 +54,17 @@ async def next_number(session: AsyncSession, day: date) -> str:
             WorkOrder.number <= f"{prefix}{'9' * SEQUENCE_DIGITS}",
         )
     )
-    sequence = int(highest[len(prefix) :]) + 1 if highest else 1
+    first = int(highest[len(prefix) :]) + 1 if highest else 1
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    upsert = (
+        insert(OrderCounter)
+        .values(day=day, last=first)
+        .on_conflict_do_update(
+            index_elements=[OrderCounter.day], set_={"last": OrderCounter.last + 1}
+        )
+        .returning(OrderCounter.last)
+    )
+    sequence = (await session.execute(upsert)).scalar_one()
     return format_number(day, sequence)
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, select, true
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk import audit
@@ -33,7 +32,6 @@ from agent_desk.timeutil import china
 from hotline.clock import Clock
 
 Visibility = frozenset[str] | None
-NUMBER_RETRIES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +86,13 @@ class OrderService:
 
     async def create(self, draft: OrderDraft, *, actor: str) -> WorkOrder:
         """Accept a new order and give it the next number of the day."""
+        async with self._sessions.begin() as session:
+            order = await self.create_in(session, draft, actor=actor)
+        self._publish(order)
+        return order
+
+    async def create_in(self, session: AsyncSession, draft: OrderDraft, *, actor: str) -> WorkOrder:
+        """`create` inside the caller's transaction (which commits it); nothing published."""
         subject = draft.subject.strip()
         if not subject or len(subject) > 200:
             raise OrderInputInvalid("subject must be 1 to 200 characters")
@@ -95,46 +100,34 @@ class OrderService:
         due = draft.due_date or self._deadlines.due_date(
             draft.order_type, draft.urgency, now.date()
         )
-        for attempt in range(NUMBER_RETRIES):
-            async with self._sessions() as session:
-                order = WorkOrder(
-                    number=await next_number(session, now.date()),
-                    order_type=draft.order_type.value,
-                    urgency=draft.urgency.value,
-                    status=OrderStatus.ACCEPTED.value,
-                    subject=subject,
-                    description=draft.description.strip(),
-                    caller_number=draft.caller_number.strip(),
-                    caller_name=draft.caller_name.strip(),
-                    hotline_number=draft.hotline_number,
-                    call_id=draft.call_id,
-                    channel=draft.channel,
-                    accepted_at=now,
-                    due_date=due,
-                    created_by=actor,
-                    updated_at=now,
-                    supervised=False,
-                    redo_count=0,
-                )
-                session.add(order)
-                try:
-                    await session.flush()
-                except IntegrityError:
-                    # Another request took this number between our read and our write.
-                    await session.rollback()
-                    if attempt == NUMBER_RETRIES - 1:
-                        raise
-                    continue
-                session.add(
-                    OrderEvent(order_id=order.id, at=now, actor=actor, transition="accept",
-                               from_status=None, to_status=order.status, reason=subject)
-                )  # fmt: skip
-                audit.record(session, at=now, actor=actor, action="order.accept",
-                             target=order.number, detail=subject)  # fmt: skip
-                await session.commit()
-                self._publish(order)
-                return order
-        raise AssertionError("unreachable")
+        order = WorkOrder(
+            number=await next_number(session, now.date()),
+            order_type=draft.order_type.value,
+            urgency=draft.urgency.value,
+            status=OrderStatus.ACCEPTED.value,
+            subject=subject,
+            description=draft.description.strip(),
+            caller_number=draft.caller_number.strip(),
+            caller_name=draft.caller_name.strip(),
+            hotline_number=draft.hotline_number,
+            call_id=draft.call_id,
+            channel=draft.channel,
+            accepted_at=now,
+            due_date=due,
+            created_by=actor,
+            updated_at=now,
+            supervised=False,
+            redo_count=0,
+        )
+        session.add(order)
+        await session.flush()
+        session.add(
+            OrderEvent(order_id=order.id, at=now, actor=actor, transition="accept",
+                       from_status=None, to_status=order.status, reason=subject)
+        )  # fmt: skip
+        audit.record(session, at=now, actor=actor, action="order.accept",
+                     target=order.number, detail=subject)  # fmt: skip
+        return order
 
     async def move(
         self,
@@ -144,27 +137,36 @@ class OrderService:
         visibility: Visibility,
     ) -> WorkOrder:
         """Apply one named transition; ids outside `visibility` do not exist for the caller."""
-        if step.referral is not None and referral_text(step.referral) is None:
-            raise TransitionInvalid(f"unknown referral {step.referral!r}")
-        async with self._sessions() as session:
+        async with self._sessions.begin() as session:
             order = await self._load(session, order_id, visibility)
-            if step.transition is Transition.MERGE and step.merged_into_id is not None:
-                target = await self._load(session, step.merged_into_id, visibility)
-                if OrderStatus(target.status) is OrderStatus.MERGED:
-                    raise TransitionInvalid("cannot merge into an order that is itself merged")
-            event = apply(order, step)
-            session.add(event)
-            audit.record(
-                session,
-                at=step.at,
-                actor=step.actor,
-                action=f"order.{step.transition.value}",
-                target=order.number,
-                detail=event.reason,
-            )
-            await session.commit()
+            await self.move_in(session, order, step, visibility=visibility)
         self._publish(order)
         return order
+
+    async def move_in(
+        self, session: AsyncSession, order: WorkOrder, step: Step, *, visibility: Visibility
+    ) -> None:
+        """`move` inside the caller's transaction (which commits it); nothing published."""
+        if step.referral is not None and referral_text(step.referral) is None:
+            raise TransitionInvalid(f"unknown referral {step.referral!r}")
+        if step.transition is Transition.MERGE and step.merged_into_id is not None:
+            target = await self._load(session, step.merged_into_id, visibility)
+            if OrderStatus(target.status) is OrderStatus.MERGED:
+                raise TransitionInvalid("cannot merge into an order that is itself merged")
+        event = apply(order, step)
+        session.add(event)
+        audit.record(
+            session,
+            at=step.at,
+            actor=step.actor,
+            action=f"order.{step.transition.value}",
+            target=order.number,
+            detail=event.reason,
+        )
+
+    def publish(self, order: WorkOrder) -> None:
+        """Tell the desk's live views of an order changed in a caller's transaction."""
+        self._publish(order)
 
     async def add_note(
         self, order_id: int, *, text: str, actor: str, visibility: Visibility

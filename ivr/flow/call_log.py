@@ -1,4 +1,9 @@
-"""The call record as it is built during a call, and its writer."""
+"""The call record as it is built during a call, and its writer.
+
+A finished call's record is journaled (`hotline.journal`) and written to the database by
+the journal's writer: a locked or absent database never loses a record, and writing the
+same record twice (a call finished again after a crash) keeps one.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hotline.clock import Clock
+from hotline.journal import Fact, Journal, JournalEntry, JournalUnavailable
 from ivr.call_records import CallRecord
+from voicemail import Voicemail
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +42,8 @@ class CallLog:
     steps: list[dict[str, Any]] = field(default_factory=list)
     dials: list[dict[str, str]] = field(default_factory=list)
     voicemail_id: int | None = None
+    # The voicemail this call left, by recording name: its id exists only once it is stored.
+    voicemail_recording: str | None = None
     transfer_attempted: bool = False
     transfer_bridged: bool = False
     queue_wait_s: float | None = None
@@ -101,6 +110,7 @@ def record_json(row: CallRecord | CallLog) -> dict[str, Any]:
 
 # Runs in the transaction that writes a record (the statistics rollups add it to its hour).
 RecordHook = Callable[[AsyncSession, CallRecord], Awaitable[None]]
+FACT_KIND = "call_record"
 
 
 class CallRecorder:
@@ -110,15 +120,44 @@ class CallRecorder:
         self,
         *,
         sessions: async_sessionmaker[AsyncSession],
+        journal: Journal,
         clock: Clock,
         on_record: RecordHook | None = None,
     ) -> None:
         self._sessions = sessions
+        self._journal = journal
         self._clock = clock
         self._on_record = on_record
 
     async def save(self, log: CallLog) -> None:
+        """Journal the finished call's record; the journal's writer stores it."""
         log.ended_at = log.ended_at or self._clock.now()
+        fact = Fact(FACT_KIND, log.call_id, log_state(log))
+        try:
+            await self._journal.append(fact)
+        except JournalUnavailable:
+            # The local disk refused it: the database is the last place left to keep it.
+            logger.error("%s: journal unavailable, writing the call record directly", log.call_id)
+            async with self._sessions.begin() as session:
+                await self._store(session, log)
+            return
+        logger.info("%s: call record journaled (%s)", log.channel_id, log.outcome)
+
+    async def store_fact(self, session: AsyncSession, entry: JournalEntry) -> None:
+        """The journal writer's handler: the record, unless the call already has one."""
+        await self._store(session, log_from_state(entry.data))
+
+    async def _store(self, session: AsyncSession, log: CallLog) -> None:
+        exists = await session.scalar(
+            select(CallRecord.id).where(CallRecord.call_id == log.call_id)
+        )
+        if exists is not None:
+            return
+        voicemail_id = log.voicemail_id
+        if voicemail_id is None and log.voicemail_recording:
+            voicemail_id = await session.scalar(
+                select(Voicemail.id).where(Voicemail.recording_name == log.voicemail_recording)
+            )
         row = CallRecord(
             call_id=log.call_id,
             channel_id=log.channel_id,
@@ -127,13 +166,13 @@ class CallRecorder:
             site=log.site,
             started_at=log.started_at,
             answered_at=log.answered_at,
-            ended_at=log.ended_at,
+            ended_at=log.ended_at or self._clock.now(),
             outcome=log.outcome,
             reason=log.reason,
             department_code=log.department_code,
             steps=log.steps,
             dials=log.dials,
-            voicemail_id=log.voicemail_id,
+            voicemail_id=voicemail_id,
             transfer_attempted=log.transfer_attempted,
             transfer_bridged=log.transfer_bridged,
             queue_wait_s=log.queue_wait_s,
@@ -141,11 +180,10 @@ class CallRecorder:
             overflow_to=log.overflow_to,
             talk_s=log.talk_s,
         )
-        async with self._sessions.begin() as session:
-            session.add(row)
-            if self._on_record is not None:
-                await self._on_record(session, row)
-        logger.info("%s: call record written (%s)", log.channel_id, log.outcome)
+        session.add(row)
+        await session.flush()
+        if self._on_record is not None:
+            await self._on_record(session, row)
 
     async def recent(self, *, limit: int = 50) -> list[dict[str, Any]]:
         async with self._sessions() as session:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ivr.ari import AriError, AriNotFound
 from ivr.checkpoints import CallCheckpoint
 from ivr.flow.session import CallerHungUp
-from ivr.flow.voicemail import keep_recording
+from ivr.flow.voicemail import keep_recording, say_kept_already
 from voicemail import wav_seconds
 
 if TYPE_CHECKING:
@@ -49,6 +49,9 @@ async def resume_recording(flow: CallFlow, checkpoint: CallCheckpoint) -> None:
     """A voicemail was being recorded: let Asterisk finish it, then keep it."""
     session = flow.session
     name = checkpoint.recordings[0]
+    if await flow.services.voicemail.is_kept(name):
+        await say_kept_already(flow, name)
+        return
     hung_up = False
     while True:
         try:

@@ -6,10 +6,11 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+from hotline.journal import JournalUnavailable
 from ivr.ari import AriClient, AriError
 from ivr.flow.call_log import CallLog
 from ivr.flow.session import CallerHungUp
-from voicemail import GENERAL_MAILBOX, VoicemailInfo
+from voicemail import GENERAL_MAILBOX, KeptVoicemail
 
 if TYPE_CHECKING:
     from ivr.flow.context import FlowServices
@@ -37,8 +38,15 @@ async def leave_voicemail(flow: CallFlow) -> None:
     """Record the caller and keep the message, even when they hang up while speaking."""
     services, session, log = flow.services, flow.session, flow.log
     log.reason = flow.voicemail_reason or "operator_unavailable"
+    name = recording_name(log)
+    if await services.voicemail.is_kept(name):
+        # Kept before a crash: the caller must not be asked again.
+        await say_kept_already(flow, name)
+        return
+    if not services.voicemail.has_room(max_seconds=services.voicemail_max_s):
+        await _refuse(flow, name, "no room on the journal's disk")
+        return
     await flow.say(_prompt_text(flow))
-    name = f"hotline/{log.call_id}"
     hung_up = False
     try:
         result = await session.record(
@@ -59,23 +67,53 @@ async def leave_voicemail(flow: CallFlow) -> None:
     await keep_recording(flow, name=name, duration_s=result.duration_s, hung_up=hung_up)
 
 
+def recording_name(log: CallLog) -> str:
+    """The call's one voicemail recording: the same name whoever resumes the call."""
+    return f"hotline/{log.call_id}"
+
+
 async def keep_recording(flow: CallFlow, *, name: str, duration_s: float, hung_up: bool) -> None:
     """Store a finished recording as the call's voicemail; thank the caller if still there."""
     services, session, log = flow.services, flow.session, flow.log
     log.reason = log.reason or flow.voicemail_reason or "operator_unavailable"
-    info = await store_recording(
-        services=services,
-        ari=session.ari,
-        log=log,
-        mailbox=flow.voicemail_mailbox or GENERAL_MAILBOX,
-        department_code=flow.department.code if flow.department else None,
-        name=name,
-        duration_s=duration_s,
-    )
-    flow.step("voicemail", id=info.id, duration_s=duration_s, empty=info.empty)
+    try:
+        kept = await store_recording(
+            services=services,
+            ari=session.ari,
+            log=log,
+            mailbox=flow.voicemail_mailbox or GENERAL_MAILBOX,
+            department_code=flow.department.code if flow.department else None,
+            name=name,
+            duration_s=duration_s,
+        )
+    except JournalUnavailable as exc:
+        if hung_up:
+            flow.log.outcome, flow.log.reason = "failed", "voicemail_unavailable"
+            raise CallerHungUp(session.channel_id) from exc
+        await _refuse(flow, name, str(exc))
+        return
+    flow.step("voicemail", recording=name, duration_s=duration_s, empty=kept.empty)
+    flow.mark_checkpoint()
     if hung_up:
         raise CallerHungUp(session.channel_id)
     await flow.say(flow.profile.catalog.voicemail_saved(services.reply_days))
+
+
+async def _refuse(flow: CallFlow, name: str, why: str) -> None:
+    """Nowhere to keep a message safely: say so rather than pretend to take it."""
+    logger.error("%s: voicemail %s refused: %s", flow.session.channel_id, name, why)
+    flow.log.outcome, flow.log.reason = "failed", "voicemail_unavailable"
+    flow.step("voicemail_refused", recording=name)
+    await flow.say(flow.profile.catalog.text("voicemail_unavailable"))
+
+
+async def say_kept_already(flow: CallFlow, name: str) -> None:
+    """The message was kept before a crash: link it, thank the caller, ask nothing again."""
+    log = flow.log
+    log.outcome, log.voicemail_recording = "voicemail", name
+    log.reason = log.reason or flow.voicemail_reason or "operator_unavailable"
+    flow.step("voicemail_already_kept", recording=name)
+    await flow.say(flow.profile.catalog.voicemail_saved(flow.services.reply_days))
 
 
 async def store_recording(
@@ -87,14 +125,18 @@ async def store_recording(
     department_code: str | None,
     name: str,
     duration_s: float,
-) -> VoicemailInfo:
-    """Fetch the recording from Asterisk, keep it as a voicemail, delete Asterisk's copy."""
+) -> KeptVoicemail:
+    """Fetch the recording from Asterisk, keep it as a voicemail, delete Asterisk's copy.
+
+    Asterisk's copy goes only once the message is journaled, so a crash in between
+    leaves the recording for the next controller to keep.
+    """
     audio = b""
     try:
         audio = await ari.fetch_recording_file(name)
     except AriError as exc:
         logger.warning("%s: cannot fetch recording %s: %s", log.channel_id, name, exc)
-    info = await services.voicemail.save(
+    kept = await services.voicemail.keep(
         mailbox=mailbox,
         department_code=department_code,
         caller_number=log.caller_number,
@@ -108,5 +150,5 @@ async def store_recording(
     with contextlib.suppress(AriError):
         await ari.delete_stored_recording(name)
     log.outcome = "voicemail"
-    log.voicemail_id = info.id
-    return info
+    log.voicemail_recording = kept.recording_name
+    return kept

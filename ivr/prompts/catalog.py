@@ -51,6 +51,7 @@ _COMMON: Mapping[str, str] = MappingProxyType(
         "closed": "现在是非工作时间，请在提示音后留言，工作人员上班后将尽快答复您",
         "leave_message": "请在提示音后留言，留言完毕请挂机或按井号键",
         "voicemail_saved": "您的留言已保存，感谢您的来电",
+        "voicemail_unavailable": "非常抱歉，留言暂时无法保存，请您稍后再拨，感谢您的来电",
         "emergency": ("如遇火警请拨打119，医疗急救请拨打120，治安报警请拨打110，交通事故请拨打122"),
         "order_number": "请输入您的工单号，输入完毕请按井号键",
         "order_not_found": "对不起，没有查到该工单，请核对后重新输入",

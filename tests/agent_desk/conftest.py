@@ -111,6 +111,7 @@ class DeskHarness:
     call_control: RecordingCallControl
     sessions: async_sessionmaker[AsyncSession]
     tokens: dict[str, str] = field(default_factory=dict)
+    voicemails_added: int = 0
 
     async def sign_in(self, name: str) -> str:
         """Sign `name` in on this client's cookie jar; returns the CSRF token."""
@@ -133,12 +134,13 @@ class DeskHarness:
 
     async def add_voicemail(self, department: str, *, caller: str = "13900000009",
                             audio: Path | None = None) -> int:  # fmt: skip
+        self.voicemails_added += 1
         async with self.sessions() as session:
             voicemail = Voicemail(
                 mailbox=department, department_code=department, caller_number=caller,
                 hotline_number="12345", call_id=f"call-{caller}", recorded_at=self.clock.now(),
                 duration_s=4.0, reason="busy", audio_path=str(audio or ""), empty=False,
-                reply_due=date(2026, 12, 1), recording_name="vm",
+                reply_due=date(2026, 12, 1), recording_name=f"vm-{self.voicemails_added}",
             )  # fmt: skip
             session.add(voicemail)
             await session.commit()

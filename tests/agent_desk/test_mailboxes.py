@@ -72,7 +72,7 @@ async def add_voicemail(
             hotline_number="12345", call_id=f"call-{caller}-{minutes_ago}",
             recorded_at=clock.now() - timedelta(minutes=minutes_ago), duration_s=4.0,
             reason="busy", audio_path="", empty=False, reply_due=date(2026, 12, 1),
-            recording_name="vm",
+            recording_name=f"vm-{department}-{caller}-{minutes_ago}",
         )  # fmt: skip
         session.add(voicemail)
         await session.commit()

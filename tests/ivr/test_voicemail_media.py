@@ -11,9 +11,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hotline.clock import CHINA_TZ
+from hotline.journal_writer import JournalWriter
 from hotline.workdays import WorkingCalendar
 from ivr.voicemail_media import VoicemailAudioLinks, VoicemailTokens, voicemail_media_routes
 from tests.agent_desk.conftest import SteppedClock
+from tests.journaling import open_journal, running
 from voicemail import VoicemailService
 
 START = datetime(2026, 11, 24, 10, 0, tzinfo=CHINA_TZ)
@@ -45,12 +47,21 @@ async def test_the_route_serves_the_kept_audio_and_nothing_else(
     sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
     clock = SteppedClock(START)
-    voicemail = VoicemailService(sessions=sessions, calendar=WorkingCalendar(), clock=clock,
-                                 audio_dir=tmp_path)  # fmt: skip
-    kept = await voicemail.save(
-        mailbox="d", department_code="d", caller_number="1", hotline_number="12345",
-        call_id="c", reason="busy", recording_name="r", audio=WAV, duration_s=1.0,
-    )  # fmt: skip
+    async with open_journal(tmp_path, clock) as journal:
+        voicemail = VoicemailService(
+            sessions=sessions, journal=journal, calendar=WorkingCalendar(), clock=clock,
+            audio_dir=tmp_path,
+        )  # fmt: skip
+        writer = JournalWriter(journal=journal, sessions=sessions,
+                               store={"voicemail": voicemail.store_fact})  # fmt: skip
+        async with running(writer):
+            await voicemail.keep(
+                mailbox="d", department_code="d", caller_number="1", hotline_number="12345",
+                call_id="c", reason="busy", recording_name="r", audio=WAV, duration_s=1.0,
+            )  # fmt: skip
+            assert await writer.drain()
+        kept = await voicemail.by_recording("r")
+        assert kept is not None
     tokens = VoicemailTokens(key=b"k" * 32, clock=clock, valid_s=600)
     app = web.Application()
     app.add_routes(voicemail_media_routes(tokens, voicemail))

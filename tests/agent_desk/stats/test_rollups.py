@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -15,9 +16,11 @@ from agent_desk.stats.demo import DemoPlan, generate, sample_departments
 from agent_desk.stats.periods import date_range
 from agent_desk.stats.rollup_upkeep import add_call_record, rebuild, rollups_complete
 from agent_desk.stats.rollups import CallStatsHourly
+from hotline.journal_writer import JournalWriter
 from ivr.call_records import CallRecord
 from ivr.flow.call_log import CallLog, CallRecorder
 from tests.agent_desk.stats.conftest import NOW, FixedClock, at, call, small_month
+from tests.journaling import open_journal, running
 
 # Float sums added in another order may differ in the last bit; everything else is exact.
 FLOAT_SUMS = {"op_wait_sum", "average_speed_of_answer"}
@@ -102,9 +105,9 @@ async def test_demo_history_gives_every_kpi_the_same_from_rollups(
 
 
 async def test_the_recorder_adds_each_call_as_rebuild_computes_it(
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
-    recorder = CallRecorder(sessions=sessions, clock=FixedClock(), on_record=add_call_record)
+    clock = FixedClock()
     records = [item for item in small_month() if isinstance(item, CallRecord)]
     edge_cases = [  # exactly on the thresholds, and the NULLs the filters must skip
         call(20, at(9, 59), "abandoned", queue_wait_s=5.0),
@@ -113,14 +116,21 @@ async def test_the_recorder_adds_each_call_as_rebuild_computes_it(
         call(23, at(9, 3), "abandoned", queue_wait_s=None, department_code=None),
         call(24, at(23, 59, date(2026, 9, 30)), "voicemail", department_code="linjiang.gongan"),
     ]
-    for record in [*records, *edge_cases]:
-        await recorder.save(
-            CallLog(**{
-                name: getattr(record, name)
-                for name in CallLog.__dataclass_fields__
-                if getattr(record, name) is not None
-            })
-        )  # fmt: skip
+    async with open_journal(tmp_path, clock) as journal:
+        recorder = CallRecorder(sessions=sessions, journal=journal, clock=clock,
+                                on_record=add_call_record)  # fmt: skip
+        writer = JournalWriter(journal=journal, sessions=sessions,
+                               store={"call_record": recorder.store_fact})  # fmt: skip
+        async with running(writer):
+            for record in [*records, *edge_cases]:
+                await recorder.save(
+                    CallLog(**{
+                        name: getattr(record, name)
+                        for name in CallLog.__dataclass_fields__
+                        if getattr(record, name, None) is not None
+                    })
+                )  # fmt: skip
+            assert await writer.drain()
     incremental = await rolled_up(sessions)
     assert sum(row[4] for row in incremental) == len(records) + len(edge_cases)  # offered
     assert await rebuild(sessions) == len(records) + len(edge_cases)

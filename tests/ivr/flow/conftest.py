@@ -53,7 +53,7 @@ class Harness:
     async def finish(self) -> list[dict[str, Any]]:
         """Wait for every running call to end; the call records, newest first."""
         await self.running.controller.idle()
-        await self.components.voicemail.drain()
+        await self.components.journal_writer.drain()
         return await self.components.call_recorder.recent()
 
     async def record_of(self, call: SimCall, *, wait_s: float = 60.0) -> dict[str, Any]:

@@ -81,11 +81,16 @@ class Line:
         return f"sound:{self.hotline.running.http_url}/prompts/{key}.wav"
 
     async def leave(self, department: str, caller: str) -> VoicemailInfo:
-        return await self.hotline.components.voicemail.save(
+        components = self.hotline.components
+        kept = await components.voicemail.keep(
             mailbox=department, department_code=department, caller_number=caller,
             hotline_number="12345", call_id=f"call-{caller}", reason="busy",
             recording_name=f"hotline/{caller}", audio=tone(), duration_s=2.0,
         )  # fmt: skip
+        assert await components.journal_writer.drain()
+        info = await components.voicemail.by_recording(kept.recording_name)
+        assert info is not None
+        return info
 
     def call(self) -> SimCall:
         return self.hotline.call(ACCESS, caller="13900000000", hangup_after=600)
