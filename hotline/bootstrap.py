@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -28,6 +29,11 @@ from voicemail import service as voicemail_service
 DRAIN_AT_EXIT_S = 10.0
 
 logger = logging.getLogger(__name__)
+
+
+def journal_path(settings: Settings) -> Path:
+    """Where this data directory's write-ahead journal lives (local disk, never shared)."""
+    return settings.data_dir / "journal" / "facts.sqlite3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +67,7 @@ async def build_components(
         repository=repository, calendar=calendar, home_city=settings.home_city
     )
     clock = clock or SystemClock()
-    journal = Journal(settings.data_dir / "journal" / "facts.sqlite3", clock=clock)
+    journal = Journal(journal_path(settings), clock=clock)
     await journal.open()
     voicemail = VoicemailService(
         sessions=sessions,

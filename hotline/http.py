@@ -10,11 +10,35 @@ from hotline.bootstrap import Components
 from hotline.web import error_middleware
 
 COMPONENTS = web.AppKey("components", Components)
+# A fact waiting this long means the database is not keeping up (or is down).
+BACKLOG_DEGRADED_S = 30.0
 
 
 async def health(request: web.Request) -> web.Response:
     components = request.app[COMPONENTS]
     return web.json_response({"status": "ok", "departments": len(components.directory)})
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness with the journal's backlog: `degraded` while facts wait for the database.
+
+    Always 200 while the process runs: a controller whose database is down keeps taking
+    calls (into its journal) and must not be restarted for it.
+    """
+    components = request.app[COMPONENTS]
+    depth = await components.journal.depth()
+    degraded = depth.oldest_age_s > BACKLOG_DEGRADED_S or depth.failed > 0
+    return web.json_response(
+        {
+            "status": "degraded" if degraded else "ok",
+            "journal": {
+                "waiting": depth.waiting,
+                "oldest_age_s": round(depth.oldest_age_s, 1),
+                "follow_ups": depth.follow_ups,
+                "refused": depth.failed,
+            },
+        }
+    )
 
 
 async def home(request: web.Request) -> web.Response:
@@ -37,6 +61,13 @@ def build_http_app(components: Components, desk: Desk | None = None) -> web.Appl
     app[COMPONENTS] = components
     app[directory_http.DIRECTORY_SERVICE] = components.directory
     app[directory_http.DIRECTORY_CLOCK] = components.clock
-    app.add_routes([web.get("/", home), web.get("/api/health", health), *directory_http.routes()])
+    app.add_routes(
+        [
+            web.get("/", home),
+            web.get("/api/health", health),
+            web.get("/healthz", healthz),
+            *directory_http.routes(),
+        ]
+    )
     install_desk(app, desk or desk_for(components))
     return app

@@ -28,9 +28,9 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hotline.database import database_unavailable
 from hotline.journal import FOLLOW_UP, STORE, Journal, JournalEntry
 
 logger = logging.getLogger(__name__)
@@ -48,14 +48,6 @@ PURGE_EVERY_S = 600.0
 FOLLOW_UP_ATTEMPTS = 5
 FOLLOW_UP_RETRY_S = 5.0
 FOLLOW_UP_POLL_S = 0.1
-
-
-def database_unavailable(exc: BaseException) -> bool:
-    """True when the database could not take the write now (locked, down, slow), rather
-    than refusing it for what it is."""
-    if isinstance(exc, IntegrityError | DataError):
-        return False
-    return isinstance(exc, DBAPIError | OSError | TimeoutError | ConnectionError)
 
 
 class JournalWriter:

@@ -127,6 +127,7 @@ async def run_controller(
         reconnects=readings.reconnects,
         queue_lengths=readings.queue_lengths,
         seats=readings.seats,
+        journal=components.journal.depth,
     )
     if speech is not None:
         speech.on_recognition = metrics.observe_recognition

@@ -19,6 +19,8 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
+from hotline.journal import JournalDepth
+
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
@@ -35,6 +37,8 @@ SeatCounts = Callable[[], Awaitable[Mapping[tuple[str, str], int]]]
 """Operator seats by (site, state)."""
 Reconnects = Callable[[], int]
 """WebSocket reconnects so far (`EventStream.reconnects`)."""
+JournalDepths = Callable[[], Awaitable[JournalDepth]]
+"""How far the database is behind the journal (`Journal.depth`)."""
 
 # ARI calls are loopback or LAN round trips: most well under 50 ms, a slow Asterisk in seconds
 _ARI_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -58,6 +62,7 @@ class _Readings:
     queues: Mapping[str, int] = field(default_factory=dict)
     seats: Mapping[tuple[str, str], int] = field(default_factory=dict)
     reconnects: int = 0
+    journal: JournalDepth = field(default_factory=lambda: JournalDepth(0, 0.0, 0, 0))
     source_errors: dict[str, int] = field(default_factory=dict)
 
     def collect(self) -> Iterable[Metric]:
@@ -84,6 +89,27 @@ class _Readings:
             "ARI event WebSocket reconnects since start",
             value=self.reconnects,
         )
+        journal = self.journal
+        yield GaugeMetricFamily(
+            "hotline_journal_waiting_facts",
+            "Facts (call records, voicemails) journaled and not yet in the database",
+            value=journal.waiting,
+        )
+        yield GaugeMetricFamily(
+            "hotline_journal_oldest_age_seconds",
+            "Age of the oldest fact waiting for the database (0: none waits)",
+            value=journal.oldest_age_s,
+        )
+        yield GaugeMetricFamily(
+            "hotline_journal_follow_ups",
+            "Stored facts whose follow-up (notices, transcripts) has not run yet",
+            value=journal.follow_ups,
+        )
+        yield GaugeMetricFamily(
+            "hotline_journal_refused_facts",
+            "Facts the database refused, kept aside in the journal (see `hotline journal`)",
+            value=journal.failed,
+        )
         errors = CounterMetricFamily(
             "hotline_metrics_source_errors",
             "Scrapes where a live figure could not be read (the last value is shown)",
@@ -105,8 +131,10 @@ class Metrics:
         queue_lengths: QueueLengths,
         seats: SeatCounts,
         reconnects: Reconnects,
+        journal: JournalDepths | None = None,
     ) -> None:
         self.registry = registry
+        self._journal = journal
         self._calls = calls
         self._queue_lengths = queue_lengths
         self._seats = seats
@@ -148,6 +176,11 @@ class Metrics:
             readings.seats = await self._seats()
         except Exception:
             self._failed("seats")
+        if self._journal is not None:
+            try:
+                readings.journal = await self._journal()
+            except Exception:
+                self._failed("journal")
 
     def exposition(self) -> bytes:
         """The registry in Prometheus text format, as of the last `refresh()`."""
@@ -172,6 +205,7 @@ def build_metrics(
     reconnects: Reconnects,
     queue_lengths: QueueLengths = _no_queues,
     seats: SeatCounts = _no_seats,
+    journal: JournalDepths | None = None,
 ) -> Metrics:
     """Metrics on a fresh registry of their own."""
     return Metrics(
@@ -180,6 +214,7 @@ def build_metrics(
         queue_lengths=queue_lengths,
         seats=seats,
         reconnects=reconnects,
+        journal=journal,
     )
 
 

@@ -36,33 +36,57 @@ def _as_postgres(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
+class PostgresCluster:
+    """A throw-away PostgreSQL cluster that a fault test can stop and start again."""
+
+    def __init__(self) -> None:
+        self.workdir = Path(tempfile.mkdtemp(prefix="hotline-pg-"))
+        self.data = self.workdir / "data"
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, "postgres", "postgres")
+        self.port = free_port()
+        subprocess.run(
+            _as_postgres([_postgres_bin("initdb"), "-D", str(self.data), "-A", "trust",
+                          "-U", "postgres", "-E", "UTF8", "--no-locale"]),
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+    @property
+    def url(self) -> str:
+        """An asyncpg SQLAlchemy URL of the `postgres` database."""
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        options = (
+            f"-h 127.0.0.1 -p {self.port} -k {self.workdir} -c fsync=off -c full_page_writes=off"
+        )
+        subprocess.run(
+            _as_postgres([_postgres_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-w",
+                          "-l", str(self.workdir / "log"), "start"]),
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run(
+            _as_postgres([_postgres_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w",
+                          "stop"]),
+            capture_output=True,
+        )  # fmt: skip
+
+    def remove(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
 @contextmanager
 def postgres_server() -> Iterator[str]:
     """A throw-away PostgreSQL cluster; yields an asyncpg SQLAlchemy URL."""
-    workdir = Path(tempfile.mkdtemp(prefix="hotline-pg-"))
-    data = workdir / "data"
-    if os.geteuid() == 0:
-        shutil.chown(workdir, "postgres", "postgres")
-    port = free_port()
-    subprocess.run(
-        _as_postgres([_postgres_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                      "-E", "UTF8", "--no-locale"]),
-        check=True, capture_output=True,
-    )  # fmt: skip
-    options = f"-h 127.0.0.1 -p {port} -k {workdir} -c fsync=off -c full_page_writes=off"
-    subprocess.run(
-        _as_postgres([_postgres_bin("pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
-                      str(workdir / "log"), "start"]),
-        check=True, capture_output=True,
-    )  # fmt: skip
+    cluster = PostgresCluster()
+    cluster.start()
     try:
-        yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres"
+        yield cluster.url
     finally:
-        subprocess.run(
-            _as_postgres([_postgres_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-            capture_output=True,
-        )
-        shutil.rmtree(workdir, ignore_errors=True)
+        cluster.remove()
 
 
 def create_postgres_database(admin_url: str, name: str) -> str:

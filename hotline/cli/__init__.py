@@ -14,6 +14,7 @@ from hotline.cli import (
     dialplan,
     directory,
     ivr,
+    journal,
     kb,
     records,
     serve,
@@ -23,7 +24,9 @@ from hotline.cli import (
 from hotline.cli.common import CommandError
 from hotline.config import ConfigError, load_settings
 
-_MODULES = (db, directory, serve, ivr, call, records, users, kb, dialplan, demo_data, stats)
+_MODULES = (
+    db, directory, serve, ivr, call, records, journal, users, kb, dialplan, demo_data, stats,
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
