@@ -113,34 +113,41 @@ class JournalWriter:
         last_purge = time.monotonic()
         while True:
             self._journal.appended.clear()
-            entries = await self._journal.due(STORE, limit=BATCH)
-            if not entries:
-                self._drained()
-                self.idle.set()
-                if time.monotonic() - last_purge > PURGE_EVERY_S:
+            try:
+                stored = await self._store_next()
+                if not stored and time.monotonic() - last_purge > PURGE_EVERY_S:
                     last_purge = time.monotonic()
                     await self._journal.purge()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(1.0):
-                        await self._journal.appended.wait()
-                continue
-            self.idle.clear()
-            try:
-                await self._apply(entries)
             except Exception as exc:
-                if not database_unavailable(exc):
-                    raise
+                # The database, or the journal's own disk, failed: wait and try again.
                 await self._backing_up(exc)
                 await asyncio.sleep(backoff)
                 backoff = min(BACKOFF_MAX_S, backoff * 2)
                 continue
             backoff = BACKOFF_MIN_S
-            if len(entries) >= BACKLOG_WARN_FACTS // 2:
-                depth = await self._journal.depth()
-                if depth.waiting >= BACKLOG_WARN_FACTS and self._backing_up_since is None:
-                    self._backing_up_since = time.monotonic()
-                    logger.warning("journal: %d facts waiting for the database (slow writes)",
-                                   depth.waiting)  # fmt: skip
+            if not stored:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(1.0):
+                        await self._journal.appended.wait()
+
+    async def _store_next(self) -> bool:
+        """Store the next batch of waiting facts; False when none was waiting."""
+        entries = await self._journal.due(STORE, limit=BATCH)
+        if not entries:
+            self._drained()
+            self.idle.set()
+            return False
+        self.idle.clear()
+        await self._apply(entries)
+        if len(entries) < BATCH:  # took everything that was waiting
+            self._drained()
+        elif self._backing_up_since is None:
+            depth = await self._journal.depth()
+            if depth.waiting >= BACKLOG_WARN_FACTS:
+                self._backing_up_since = time.monotonic()
+                logger.warning("journal: %d facts waiting for the database (slow writes)",
+                               depth.waiting)  # fmt: skip
+        return True
 
     async def _apply(self, entries: Sequence[JournalEntry]) -> None:
         """Store `entries` in one transaction; on a refusal, one at a time to find it."""
@@ -176,11 +183,15 @@ class JournalWriter:
         if self._backing_up_since is not None:
             return
         self._backing_up_since = time.monotonic()
-        depth = await self._journal.depth()
-        logger.error(
-            "journal: the database is unavailable (%s); calls go on, %d fact(s) wait on disk",
-            _first_line(exc), depth.waiting,
-        )  # fmt: skip
+        if not database_unavailable(exc):
+            logger.exception("journal: cannot apply facts (%s); retrying", _first_line(exc))
+            return
+        with contextlib.suppress(Exception):
+            waiting = (await self._journal.depth()).waiting
+            logger.error(
+                "journal: the database is unavailable (%s); calls go on, %d fact(s) wait on disk",
+                _first_line(exc), waiting,
+            )  # fmt: skip
 
     def _drained(self) -> None:
         if self._backing_up_since is None:
@@ -193,15 +204,19 @@ class JournalWriter:
     async def _follow_up_lane(self) -> None:
         attempts: dict[int, int] = {}
         while True:
-            entries = await self._journal.due(FOLLOW_UP, limit=BATCH)
-            first_waiting = await self._journal.first_waiting_seq()
-            ready = [e for e in entries if first_waiting is None or e.seq < first_waiting]
             failed = False
-            for entry in ready:
-                if await self._follow_up(entry, attempts):
-                    await self._journal.followed_up(entry)
-                else:
-                    failed = True
+            try:
+                entries = await self._journal.due(FOLLOW_UP, limit=BATCH)
+                first_waiting = await self._journal.first_waiting_seq()
+                ready = [e for e in entries if first_waiting is None or e.seq < first_waiting]
+                for entry in ready:
+                    if await self._follow_up(entry, attempts):
+                        await self._journal.followed_up(entry)
+                    else:
+                        failed = True
+            except Exception:
+                logger.exception("journal: follow-ups cannot be read or marked; retrying")
+                failed, ready = True, []
             if failed or not ready:
                 await asyncio.sleep(FOLLOW_UP_RETRY_S if failed else FOLLOW_UP_POLL_S)
 
@@ -212,7 +227,9 @@ class JournalWriter:
             return True
         try:
             await handler(entry)
-        except Exception:
+        except Exception as exc:
+            if database_unavailable(exc):  # not the follow-up's fault: no attempt spent
+                return False
             tries = attempts[entry.seq] = attempts.get(entry.seq, 0) + 1
             if tries < FOLLOW_UP_ATTEMPTS:
                 logger.exception("journal: follow-up of %s %s failed (attempt %d)",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.audit import AuditEntry
 from agent_desk.errors import OrderNotFound, TransitionInvalid
 from agent_desk.notifier import Notifier
 from agent_desk.orders import OrderDraft, OrderService, OrderType, Step, Transition, Urgency
+from agent_desk.orders.models import OrderCounter
 from tests.agent_desk.conftest import SteppedClock
 
 DRAFT = OrderDraft(
@@ -30,6 +32,27 @@ async def test_numbers_follow_the_day_and_restart_each_day(
     clock.advance(days=1)
     third = await orders.create(DRAFT, actor="op1")
     assert [first.number, second.number, third.number] == ["2611240001", "2611240002", "2611250001"]
+
+
+async def test_fifty_concurrent_orders_take_fifty_numbers_without_a_retry(
+    orders: OrderService,
+) -> None:
+    created = await asyncio.gather(
+        *(orders.create(DRAFT, actor="op1") for _ in range(50)), return_exceptions=True
+    )
+    failures = [c for c in created if isinstance(c, BaseException)]
+    assert failures == []
+    numbers = sorted(c.number for c in created if not isinstance(c, BaseException))
+    assert numbers == [f"261124{n:04d}" for n in range(1, 51)]
+
+
+async def test_a_days_counter_starts_above_orders_filed_before_it(
+    orders: OrderService, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    first = await orders.create(DRAFT, actor="op1")
+    async with sessions.begin() as session:  # as after upgrading: orders, no counter row
+        await session.execute(delete(OrderCounter))
+    assert (await orders.create(DRAFT, actor="op1")).number == f"{first.number[:-4]}0002"
 
 
 async def test_due_date_comes_from_the_table_in_working_days(orders: OrderService) -> None:
