@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import json
 import os
 import resource
@@ -189,6 +190,51 @@ async def place_calls(sim_url: str, plan: list[Placed], ramp_s: float) -> tuple[
     return placed, time.perf_counter() - started
 
 
+class Timeline:
+    """Latency, event-loop lag, calls up and journal depth per 10 s of the run: where the
+    slow commands come from (the ramp, the calls' ends, the journal's writes)."""
+
+    WINDOW_S = 10.0
+    PROBE_S = 0.01
+
+    def __init__(self) -> None:
+        self.began = time.perf_counter()
+        self._latencies: dict[int, list[float]] = {}
+        self._lags: dict[int, list[float]] = {}
+        self._states: dict[int, tuple[int, int]] = {}
+
+    def _window(self) -> int:
+        return int((time.perf_counter() - self.began) // self.WINDOW_S)
+
+    def latency(self, seconds: float) -> None:
+        self._latencies.setdefault(self._window(), []).append(seconds)
+
+    def state(self, calls_up: int, journal_waiting: int) -> None:
+        self._states[self._window()] = (calls_up, journal_waiting)
+
+    async def probe_loop(self) -> None:
+        """How late a 10 ms sleep wakes up: time the loop spent on something else."""
+        while True:
+            asleep = time.perf_counter()
+            await asyncio.sleep(self.PROBE_S)
+            lag = time.perf_counter() - asleep - self.PROBE_S
+            self._lags.setdefault(self._window(), []).append(lag)
+
+    def lines(self) -> list[str]:
+        out = ["per 10 s     samples  p99 ms  max ms  loop lag max ms  >20 ms  calls up  journal"]
+        for window in range(max([*self._latencies, *self._lags, 0]) + 1):
+            values, lags = self._latencies.get(window, []), self._lags.get(window, [])
+            p99 = percentile(values, 0.99) * 1000 if values else 0.0
+            top = max(values) * 1000 if values else 0.0
+            lag = max(lags) * 1000 if lags else 0.0
+            stalls = sum(x > 0.02 for x in lags)
+            up, waiting = self._states.get(window, (0, 0))
+            start, end = int(window * self.WINDOW_S), int((window + 1) * self.WINDOW_S)
+            out.append(f"  {f'{start}-{end} s':<10} {len(values):>8} {p99:>7.1f} {top:>7.0f} "
+                       f"{lag:>16.0f} {stalls:>7} {up:>9} {waiting:>8}")  # fmt: skip
+        return out
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -210,6 +256,12 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
     sim_stderr = work / "simulator.stderr"
     simulator = start_simulator(work / "sim", sim_port, sim_stderr)
     latencies: list[float] = []
+    timeline = Timeline()
+
+    def on_latency(seconds: float) -> None:
+        latencies.append(seconds)
+        timeline.latency(seconds)
+
     notes: list[str] = []
     settings = Settings(data_dir=work, database_url=database_url, http_port=0, sim_port=sim_port,
                         log_level="WARNING")  # fmt: skip
@@ -230,13 +282,14 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
             journal, writer = components.journal, components.journal_writer
             async with run_controller(
                 components, ari_url=sim_url, clock=clock, http_port=0,
-                on_latency=latencies.append,
+                on_latency=on_latency,
             ) as running:  # fmt: skip
                 catalog = PromptCatalog(Hotline.SWITCHBOARD_114)
                 await running.renderer.render_many(catalog.fixed().values())
                 rss_before = process.memory_info().rss
                 cpu_before = cpu_seconds()
-                began = time.perf_counter()
+                began = timeline.began = time.perf_counter()
+                probing = asyncio.create_task(timeline.probe_loop())
                 print(f"  {database}: placing {calls} calls over {ramp_s:g} s", flush=True)
                 placing = asyncio.create_task(place_calls(sim_url, plan, ramp_s))
                 peak_rss = rss_before
@@ -248,6 +301,7 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
                     if time.perf_counter() - last_depth >= 1.0:
                         last_depth = time.perf_counter()
                         waiting = (await journal.depth()).waiting
+                        timeline.state(len(controller.flows), waiting)
                         result.journal_peak_waiting = max(result.journal_peak_waiting, waiting)
                     await asyncio.sleep(0.25)
                     if placing.done() and time.perf_counter() - began > ramp_s + CALLS_GRACE_S:
@@ -259,6 +313,7 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
                       flush=True)  # fmt: skip
                 result.drained = await writer.drain(timeout_s=DRAIN_TIMEOUT_S)
                 result.drain_s = time.perf_counter() - calls_over
+                probing.cancel()
                 result.wall_s = time.perf_counter() - began
                 result.cpu_s = cpu_seconds() - cpu_before
                 result.finished = controller.calls_finished
@@ -294,7 +349,7 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
     result.simulator_tracebacks = sim_scan.tracebacks
     result.simulator_error_lines = sim_scan.errors
     result.load_after = os.getloadavg()[0]
-    result.lines = [*audit.lines(), *notes, *tally.lines("controller"),
+    result.lines = [*timeline.lines(), *audit.lines(), *notes, *tally.lines("controller"),
                     *sim_scan.lines("simulator")]  # fmt: skip
     if result.truthful_ok and not keep:
         shutil.rmtree(work, ignore_errors=True)
@@ -305,14 +360,14 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
 
 # -- the parent: one measuring process per run ----------------------------------------------
 def run_measurement(
-    database: str, url: str, calls: int, ramp_s: float, run: int, *, keep: bool
+    database: str, url: str, calls: int, ramp_s: float, run: int, *, extra: list[str]
 ) -> RunResult:
     """Measure in a fresh process; its stderr is kept and searched for tracebacks."""
     with tempfile.TemporaryDirectory(prefix="hotline-bench-run-") as tmp:
         result_file, stderr_file = Path(tmp) / "result.json", Path(tmp) / "controller.stderr"
         command = [sys.executable, str(Path(__file__).resolve()), "--measure", str(result_file),
                    "--database", database, "--database-url", url, "--calls", str(calls),
-                   "--ramp", str(ramp_s), "--run", str(run)] + ["--keep"] * keep  # fmt: skip
+                   "--ramp", str(ramp_s), "--run", str(run), *extra]  # fmt: skip
         with stderr_file.open("wb") as sink:
             try:
                 code = subprocess.run(command, stderr=sink, timeout=ramp_s + RUN_LIMIT_S,
@@ -378,6 +433,7 @@ def orchestrate(args: argparse.Namespace) -> int:
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     sizes = list(SWEEP) if args.sweep else [args.calls]
     results: list[RunResult] = []
+    extra = ["--keep"] * args.keep + (["--profile", args.profile] if args.profile else [])
     with ExitStack() as stack:
         admin_url = args.database_url
         if "postgresql" in databases and not admin_url:
@@ -390,7 +446,7 @@ def orchestrate(args: argparse.Namespace) -> int:
                 url = args.database_url
                 if database == "postgresql" and not url:
                     url = create_postgres_database(admin_url, f"bench_calls_{run}")
-                result = run_measurement(database, url, calls, args.ramp, run, keep=args.keep)
+                result = run_measurement(database, url, calls, args.ramp, run, extra=extra)
                 results.append(result)
                 print_run(result, args.ramp)
     print_summary(results)
@@ -426,6 +482,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true",
                         help="keep each run's data directory (kept anyway when a run "
                         "loses, duplicates or logs an error)")  # fmt: skip
+    parser.add_argument("--profile", metavar="PATH",
+                        help="run the controller under cProfile (slower: figures are not "
+                        "comparable) and write its stats to PATH.<run> for pstats")  # fmt: skip
     # Internal: the measuring process, told where to write its result.
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=1, help=argparse.SUPPRESS)
@@ -435,8 +494,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.measure:
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler is not None:
+            profiler.enable()
         result = asyncio.run(measure(args.database, args.database_url, args.calls, args.ramp,
                                      args.run, args.keep))  # fmt: skip
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(f"{args.profile}.{args.run}")
+            result.lines.append(f"profile of the event loop's thread: {args.profile}.{args.run}")
         Path(args.measure).write_text(json.dumps(asdict(result)))
         return 0
     if args.database_url and args.database == "both":

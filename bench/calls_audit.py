@@ -58,6 +58,9 @@ class Audit:
     lost: Counter[str] = field(default_factory=Counter)
     duplicated: Counter[str] = field(default_factory=Counter)
     wrong: Counter[str] = field(default_factory=Counter)  # present but not what the call did
+    # A voicemail call without a voicemail row, by its call record's outcome: "voicemail"
+    # means a message was kept and never stored; another outcome, the call never got there.
+    voicemail_lost_by_outcome: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
 
     @property
@@ -81,6 +84,12 @@ class Audit:
             f"lost: {figures(self.lost)}",
             f"duplicated: {figures(self.duplicated)}",
         ]
+        if +self.voicemail_lost_by_outcome:
+            out.append(
+                "lost voicemails by their call's recorded outcome: "
+                + ", ".join(f"{k} {n}" for k, n in self.voicemail_lost_by_outcome.most_common())
+                + " (other than 'voicemail': the call never reached the voicemail step)"
+            )
         if +self.wrong:
             out.append("wrong: " + ", ".join(f"{k} {n}" for k, n in sorted(self.wrong.items())))
         out.extend(f"  e.g. {example}" for example in self.examples)
@@ -163,6 +172,9 @@ async def audit_database(
             elif have > count:
                 audit.note(audit.wrong, f"{kind} of a call that left none", caller,
                            f"{rows[kind]}")  # fmt: skip
+        if call.voicemail and not rows["voicemails"]:
+            outcomes = [record[2] for record in rows["records"]] or ["(no call record)"]
+            audit.voicemail_lost_by_outcome[outcomes[0]] += 1
         _check_links(audit, caller, call, rows)
     return audit
 
@@ -204,8 +216,9 @@ class LogTally(logging.Handler):
         super().__init__(level=logging.WARNING)
         self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         self.counts: Counter[str] = Counter()
-        self.first_errors: list[str] = []
-        self.warnings: Counter[str] = Counter()  # by message template
+        self.warnings: Counter[str] = Counter()  # by logger and message template
+        self.errors_by: Counter[str] = Counter()  # ... and the exception's type
+        self.first_error: dict[str, str] = {}  # the first record of each, in full
         self._log = logging.getLogger("bench.uncaught")
 
     @property
@@ -214,11 +227,15 @@ class LogTally(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.counts[record.levelname] += 1
-        if record.levelno >= logging.ERROR:
-            if len(self.first_errors) < KEEP_FIRST:
-                self.first_errors.append(self.format(record))
-        else:
-            self.warnings[f"{record.name}: {record.msg}"] += 1
+        what = f"{record.name}: {record.msg}"
+        if record.levelno < logging.ERROR:
+            self.warnings[what] += 1
+            return
+        if record.exc_info and record.exc_info[0] is not None:
+            what += f" [{record.exc_info[0].__name__}]"
+        self.errors_by[what] += 1
+        if what not in self.first_error and len(self.first_error) < KEEP_FIRST:
+            self.first_error[what] = self.format(record)
 
     def install(self) -> None:
         root = logging.getLogger()
@@ -239,8 +256,12 @@ class LogTally(logging.Handler):
         counts = ", ".join(f"{n} {level}" for level, n in sorted(self.counts.items())) or "none"
         out = [f"{label} log records >= WARNING: {counts}"]
         out.extend(f"  {text} ({n}x)" for text, n in self.warnings.most_common(KEEP_FIRST))
-        for text in self.first_errors:
-            out.extend("  | " + line for line in text.splitlines()[:40])
+        for what, n in self.errors_by.most_common():
+            out.append(f"  ERROR {what} ({n}x)")
+            first = self.first_error.get(what, "").splitlines()
+            if len(first) > 50:  # a chained traceback: its start and where it was caught
+                first = [*first[:25], "  ...", *first[-24:]]
+            out.extend("  | " + line for line in first)
         return out
 
 
