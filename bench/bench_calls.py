@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import cProfile
 import json
 import os
 import resource
@@ -54,6 +53,7 @@ from bench.calls_audit import (  # noqa: E402
     rows_of_run,
     scan_stderr,
 )
+from bench.loop_sampler import sample_current_thread  # noqa: E402
 from directory import import_csv  # noqa: E402
 from hotline.bootstrap import build_components  # noqa: E402
 from hotline.clock import CHINA_TZ, ScaledClock  # noqa: E402
@@ -246,7 +246,7 @@ def cpu_seconds() -> float:
 
 
 async def measure(database: str, database_url: str, calls: int, ramp_s: float,
-                  run: int, keep: bool) -> RunResult:  # fmt: skip
+                  run: int, *, keep: bool, profile: bool) -> RunResult:  # fmt: skip
     """Run the calls in this process's controller; count what reached the database."""
     tally = LogTally()
     tally.install()
@@ -290,6 +290,7 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
                 cpu_before = cpu_seconds()
                 began = timeline.began = time.perf_counter()
                 probing = asyncio.create_task(timeline.probe_loop())
+                sampler = sample_current_thread() if profile else None
                 print(f"  {database}: placing {calls} calls over {ramp_s:g} s", flush=True)
                 placing = asyncio.create_task(place_calls(sim_url, plan, ramp_s))
                 peak_rss = rss_before
@@ -314,6 +315,9 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
                 result.drained = await writer.drain(timeout_s=DRAIN_TIMEOUT_S)
                 result.drain_s = time.perf_counter() - calls_over
                 probing.cancel()
+                if sampler is not None:
+                    sampler.stop()
+                    notes.extend(sampler.lines())
                 result.wall_s = time.perf_counter() - began
                 result.cpu_s = cpu_seconds() - cpu_before
                 result.finished = controller.calls_finished
@@ -433,7 +437,7 @@ def orchestrate(args: argparse.Namespace) -> int:
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     sizes = list(SWEEP) if args.sweep else [args.calls]
     results: list[RunResult] = []
-    extra = ["--keep"] * args.keep + (["--profile", args.profile] if args.profile else [])
+    extra = ["--keep"] * args.keep + ["--profile"] * args.profile
     with ExitStack() as stack:
         admin_url = args.database_url
         if "postgresql" in databases and not admin_url:
@@ -482,9 +486,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true",
                         help="keep each run's data directory (kept anyway when a run "
                         "loses, duplicates or logs an error)")  # fmt: skip
-    parser.add_argument("--profile", metavar="PATH",
-                        help="run the controller under cProfile (slower: figures are not "
-                        "comparable) and write its stats to PATH.<run> for pstats")  # fmt: skip
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the event loop's stack during the calls and print where "
+                        "it spends its time (adds a little load)")  # fmt: skip
     # Internal: the measuring process, told where to write its result.
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=1, help=argparse.SUPPRESS)
@@ -494,15 +498,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.measure:
-        profiler = cProfile.Profile() if args.profile else None
-        if profiler is not None:
-            profiler.enable()
         result = asyncio.run(measure(args.database, args.database_url, args.calls, args.ramp,
-                                     args.run, args.keep))  # fmt: skip
-        if profiler is not None:
-            profiler.disable()
-            profiler.dump_stats(f"{args.profile}.{args.run}")
-            result.lines.append(f"profile of the event loop's thread: {args.profile}.{args.run}")
+                                     args.run, keep=args.keep, profile=args.profile))  # fmt: skip
         Path(args.measure).write_text(json.dumps(asdict(result)))
         return 0
     if args.database_url and args.database == "both":
