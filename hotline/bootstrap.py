@@ -22,6 +22,7 @@ from hotline.journal_writer import JournalWriter
 from hotline.workdays import WorkingCalendar
 from ivr.flow import call_log
 from ivr.flow.call_log import CallRecorder
+from routing import callbacks
 from voicemail import VoicemailService
 from voicemail import service as voicemail_service
 
@@ -87,6 +88,7 @@ async def build_components(
         store={
             voicemail_service.FACT_KIND: voicemail.store_fact,
             call_log.FACT_KIND: recorder.store_fact,
+            callbacks.FACT_KIND: callbacks.store_callback_fact,
         },
         follow_ups={voicemail_service.FACT_KIND: voicemail.follow_up},
     )

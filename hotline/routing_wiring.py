@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hotline.clock import Clock
 from hotline.config import Settings
+from hotline.journal import Journal
 from ivr.ari import AriClient, ChannelDispatcher
 from ivr.callbacks import CallbackDialer
 from ivr.flow.context import OperatorHandoff
@@ -104,8 +105,12 @@ async def build_routing(
     sessions: async_sessionmaker[AsyncSession],
     seat_plan: Mapping[str, int] | None = None,
     store: LiveStore | None = None,
+    journal: Journal | None = None,
 ) -> AsyncIterator[Routing]:
-    """Load the sites, open the store, define the seats (and sign in `seat_plan`'s)."""
+    """Load the sites, open the store, define the seats (and sign in `seat_plan`'s).
+
+    With a `journal`, callback requests from the queue go through it (docs/durability.md).
+    """
     sites = load_sites(sites_file(settings))
     home = resolve_site(sites, settings.home_city)
     live = store or build_store(settings, clock)
@@ -116,7 +121,7 @@ async def build_routing(
         store=live,
         presence=presence,
         queue=OperatorQueue(store=live, sites=sites, clock=clock),
-        callbacks=CallbackList(sessions=sessions, clock=clock),
+        callbacks=CallbackList(sessions=sessions, clock=clock, journal=journal),
     )
     try:
         await presence.define_seats()
@@ -147,6 +152,7 @@ async def operator_routing(
     operator: OperatorHandoff | None,
     routing: Routing | None,
     seat_plan: Mapping[str, int] | None,
+    journal: Journal | None = None,
 ) -> AsyncIterator[tuple[OperatorHandoff, Routing | None]]:
     """The operator hand-off to use and the routing behind it.
 
@@ -161,7 +167,7 @@ async def operator_routing(
         yield queue_handoff(routing, clock=clock), routing
         return
     async with build_routing(
-        settings, clock=clock, sessions=sessions, seat_plan=seat_plan
+        settings, clock=clock, sessions=sessions, seat_plan=seat_plan, journal=journal
     ) as built:
         yield queue_handoff(built, clock=clock), built
 

@@ -154,7 +154,7 @@ async def run_controller(
         ) as ari,
         operator_routing(
             settings, clock=clock, sessions=components.sessions, operator=operator,
-            routing=routing, seat_plan=seat_plan,
+            routing=routing, seat_plan=seat_plan, journal=components.journal,
         ) as (handoff, live_routing),
         contextlib.AsyncExitStack() as stack,
         notifications(components) as notifier,

@@ -108,8 +108,8 @@ class _QueuedCaller:
         self.left_queue = True
         entry = await self.handoff.queue.abandoned(self.call_id)
         if entry is not None:
-            added = await self.handoff.callbacks.add_from_queue(entry, requested=False)
-            self.flow.step("abandoned_in_queue", callback=added.id if added else None)
+            added = await self.handoff.callbacks.keep_from_queue(entry, requested=False)
+            self.flow.step("abandoned_in_queue", callback=added)
 
     async def _wait(self) -> str:
         handoff, flow, session = self.handoff, self.flow, self.session
@@ -220,13 +220,13 @@ class _QueuedCaller:
         await self.hold.stop()
         self.left_queue = True
         entry = await self.handoff.queue.abandoned(self.call_id)
-        added = None
+        added = False
         if entry is not None:
-            added = await self.handoff.callbacks.add_from_queue(entry, requested=True)
-        if added is None:
+            added = await self.handoff.callbacks.keep_from_queue(entry, requested=True)
+        if not added:
             await self.flow.say(NO_CALLBACK_NUMBER)
             return await self._voicemail("queue_voicemail")
         self.flow.log.outcome = "callback_requested"
-        self.flow.step("callback_requested", callback=added.id)
+        self.flow.step("callback_requested", callback=True)
         await self.flow.say(CALLBACK_CONFIRMED)
         return "callback_requested"

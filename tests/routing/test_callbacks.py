@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hotline.clock import ScaledClock
-from routing.callbacks import CallbackList
+from hotline.journal_writer import JournalWriter
+from routing.callbacks import FACT_KIND, CallbackList, store_callback_fact
 from routing.store import QueueEntry
+from tests.journaling import open_journal, running
 from tests.routing.conftest import advance
 
 
@@ -79,3 +82,20 @@ async def test_withheld_caller_id_cannot_be_called_back(
     callbacks = CallbackList(sessions=sessions, clock=clock)
     assert await callbacks.add_from_queue(queued("c1", caller="anonymous")) is None
     assert await callbacks.pending() == []
+
+
+async def test_callbacks_from_the_queue_go_through_the_journal_and_count_once(
+    sessions: async_sessionmaker[AsyncSession], clock: ScaledClock, tmp_path: Path
+) -> None:
+    async with open_journal(tmp_path, clock) as journal:
+        callbacks = CallbackList(sessions=sessions, clock=clock, journal=journal)
+        assert await callbacks.keep_from_queue(queued("c1"))
+        assert not await callbacks.keep_from_queue(queued("c2", caller="anonymous"))
+        assert await callbacks.pending() == []  # on disk, not yet in the database
+        await journal.append(*(e.fact for e in await journal.due(0)))  # journaled twice
+        writer = JournalWriter(journal=journal, sessions=sessions,
+                               store={FACT_KIND: store_callback_fact})  # fmt: skip
+        async with running(writer):
+            assert await writer.drain()
+    [entry] = await callbacks.pending()
+    assert (entry.caller_number, entry.missed_calls, entry.last_call_id) == ("13912345678", 1, "c1")
