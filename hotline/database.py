@@ -23,6 +23,9 @@ NAMING_CONVENTION = {
 }
 
 
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
 class Base(DeclarativeBase):
     """The declarative base of every table in the hotline."""
 
@@ -32,7 +35,10 @@ class Base(DeclarativeBase):
 def _enable_sqlite_foreign_keys(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    # A writer waits this long for another before "database is locked"; the journal's
+    # writer then backs off and retries, so no call ever waits on it.
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
 import re
-import signal
 import subprocess
 from array import array
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -33,10 +31,11 @@ import pytest
 from agent_desk.orders.models import OrderVoicemail, WorkOrder
 from ivr.prompts import Hotline, PromptCatalog
 from ivr.prompts.renderer import PromptRenderer
-from ivr.simulator import SimCall
+from ivr.simulator import SimCall, recordings
 from ivr.simulator.audio import RATE
 from ivr.simulator.callers import send_dtmf
 from ivr.simulator.recordings import stored_names
+from ivr.simulator.simulator import Simulator
 from tests.ivr.crash_plant import Plant, connected, kill, open_plant
 from tests.servers import redis_server
 from voicemail import Voicemail
@@ -87,7 +86,8 @@ async def plant(tmp_path: Path, redis_url: str, prompt_dir: Path) -> AsyncIterat
 def talk(seconds: float) -> array[int]:
     """A loud 440 Hz tone: the simulator counts it as speech."""
     return array(
-        "h", (int(8000 * math.sin(2 * math.pi * 440 * i / RATE)) for i in range(int(seconds * RATE)))
+        "h",
+        (int(8000 * math.sin(2 * math.pi * 440 * i / RATE)) for i in range(int(seconds * RATE))),
     )
 
 
@@ -131,7 +131,9 @@ class Call:
         return now_playing
 
     def recording(self) -> bool:
-        return any(r.channel_id == self.channel_id for r in self.plant.sim.simulator.recordings.values())
+        return any(
+            r.channel_id == self.channel_id for r in self.plant.sim.simulator.recordings.values()
+        )
 
     def ringing(self, endpoint: str) -> Callable[[], bool]:
         return lambda: any(
@@ -207,7 +209,9 @@ def _when(what: Callable[[Call], Callable[[], bool]], *, then: float = 0.0) -> R
 
 
 async def _kept(call: Call) -> None:
-    await call.plant.until(lambda: call.first_log_matches(r"voicemail hotline/\S+ kept"), timeout=60)
+    await call.plant.until(
+        lambda: call.first_log_matches(r"voicemail hotline/\S+ kept"), timeout=60
+    )
 
 
 async def _during_announce(call: Call) -> None:
@@ -228,16 +232,14 @@ VOICEMAIL_POINTS = [
     ),
     KillPoint("during-announce", _during_announce, restarts_in_greeting=True),
     KillPoint("during-transfer-dial", _when(lambda c: c.ringing(LIAISON), then=2.0)),
-    KillPoint(
-        "during-prompt-before-beep", _when(lambda c: c.playing(LEAVE_A_MESSAGE), then=1.0)
-    ),
+    KillPoint("during-prompt-before-beep", _when(lambda c: c.playing(LEAVE_A_MESSAGE), then=1.0)),
     KillPoint("at-recording-start", exact=("RecordingStarted", ""), recording_started=True),
     KillPoint(
         "while-recording",
         _when(lambda c: c.recording, then=2.0),
         recording_started=True,
     ),
-    KillPoint("after-kept", _kept, recording_started=True, kept=True),
+    KillPoint("after-kept", exact=("RecordingDeleted", ""), recording_started=True, kept=True),
     KillPoint(
         "during-message-saved",
         _when(lambda c: c.playing(MESSAGE_SAVED), then=1.0),
@@ -258,9 +260,10 @@ TRANSFER_POINTS = [
     KillPoint("after-bridge", _when(lambda c: c.bridged, then=0.5), bridged=True),
     KillPoint("during-talk", _when(lambda c: c.bridged, then=LIAISON_TALKS_S / 2), bridged=True),
     KillPoint(
-        "after-hang-up", _after_log("Transition: transfer -> bridged call ended -> ended"),
+        "after-hang-up",
+        _after_log("Transition: transfer -> bridged call ended -> ended"),
         bridged=True,
-    ),  # fmt: skip
+    ),
 ]
 
 
@@ -268,31 +271,59 @@ def _ids(points: Iterable[KillPoint]) -> list[str]:
     return [point.name for point in points]
 
 
-def _kill_inside(
-    monkeypatch: pytest.MonkeyPatch, plant: Plant, call: list[Call], event_type: str, endpoint: str
-) -> None:
-    """SIGKILL the first controller from inside the simulator as it publishes `event_type`."""
-    bus = plant.sim.simulator.bus
-    publish = bus.publish
+class _DeleteKills(type(Path())):  # type: ignore[misc]
+    """A stored recording's path whose deletion first kills the controller asking for it."""
 
-    def publish_or_kill(apps: Any, event: dict[str, Any]) -> None:
-        if call and event.get("type") == event_type and call[0].first.poll() is None:
-            channel = event.get("channel") or {}
+    victim: subprocess.Popen[bytes] | None = None
+
+    def unlink(self, missing_ok: bool = False) -> None:
+        if self.victim is not None and self.victim.poll() is None:
+            kill(self.victim)
+        super().unlink(missing_ok=missing_ok)
+
+
+def _kill_inside(
+    monkeypatch: pytest.MonkeyPatch,
+    plant: Plant,
+    holder: list[Call],
+    event_type: str,
+    endpoint: str,
+) -> None:
+    """SIGKILL the first controller from inside the simulator, in the middle of a request.
+
+    `event_type` "RecordingDeleted" is the DELETE of Asterisk's copy of a recording, which
+    comes right after the message is journaled; any other is an ARI event, killed for as
+    the simulator publishes it (for a channel of `endpoint`, or a recording of the call).
+    """
+    sim = plant.sim.simulator
+
+    def victim() -> subprocess.Popen[bytes] | None:
+        return holder[0].first if holder and holder[0].first.poll() is None else None
+
+    if event_type == "RecordingDeleted":
+        existing_stored = recordings.existing_stored
+
+        def existing(sim: Simulator, name: str) -> Path:
+            path = _DeleteKills(existing_stored(sim, name))
+            path.victim = victim()
+            return path
+
+        monkeypatch.setattr(recordings, "existing_stored", existing)
+        return
+    publish = sim.bus.publish
+
+    def publish_or_kill(apps: Iterable[str | None], event: dict[str, Any]) -> None:
+        process = victim()
+        if process is not None and event.get("type") == event_type:
+            channel = sim.channels.get(str((event.get("channel") or {}).get("id")))
             recording = event.get("recording") or {}
-            target = f"channel:{call[0].channel_id}"
-            if (endpoint and _endpoint_of(plant, channel.get("id")) == endpoint) or (
-                not endpoint and recording.get("target_uri") == target
+            if (endpoint and channel is not None and channel.endpoint == endpoint) or (
+                not endpoint and recording.get("target_uri") == f"channel:{holder[0].channel_id}"
             ):
-                os.kill(call[0].first.pid, signal.SIGKILL)
-                call[0].first.wait(timeout=10)
+                kill(process)
         publish(apps, event)
 
-    monkeypatch.setattr(bus, "publish", publish_or_kill)
-
-
-def _endpoint_of(plant: Plant, channel_id: object) -> str:
-    channel = plant.sim.simulator.channels.get(str(channel_id))
-    return "" if channel is None else channel.endpoint
+    monkeypatch.setattr(sim.bus, "publish", publish_or_kill)
 
 
 async def _start_call(plant: Plant, point: KillPoint, monkeypatch: pytest.MonkeyPatch) -> Call:
@@ -329,7 +360,16 @@ async def _restart(call: Call, point: KillPoint) -> None:
 
 
 async def _finished(call: Call) -> None:
-    await call.plant.until(call.nothing_left, timeout=90)
+    """The call is over and the PBX holds nothing of it (channels, bridges, media)."""
+    plant = call.plant
+    await plant.until(lambda: call.sim_call.ended, timeout=60)
+    try:
+        await plant.until(call.nothing_left, timeout=5)
+    except TimeoutError:
+        pytest.fail(f"left on the PBX: {plant.sim.simulator.summary()}")
+    for process in plant.processes:  # a graceful stop is not what is tested here
+        if process.poll() is None:
+            kill(process)
 
 
 @pytest.mark.parametrize("point", VOICEMAIL_POINTS, ids=_ids(VOICEMAIL_POINTS))
@@ -360,7 +400,7 @@ async def test_voicemail_call_killed_at_a_step_boundary(
     assert voicemail.recording_name == f"hotline/{record.call_id}"
     assert (voicemail.mailbox, voicemail.caller_number) == (MAILBOX, CALLER)
     assert not voicemail.empty, "the caller's words were kept"
-    assert Path(voicemail.audio_path).stat().st_size > 44
+    assert (await asyncio.to_thread(Path(voicemail.audio_path).stat)).st_size > 44
     assert record.voicemail_id == voicemail.id, "the record links the real voicemail"
     links = await plant.rows(OrderVoicemail)
     assert [link.voicemail_id for link in links] == [voicemail.id], "one work order"
