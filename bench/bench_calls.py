@@ -64,6 +64,7 @@ from ivr.prompts import Hotline, PromptCatalog  # noqa: E402
 from tests.servers import create_postgres_database, free_port, postgres_server  # noqa: E402
 
 SAMPLE = ROOT / "directory" / "data" / "sample_directory.csv"
+THIS_SCRIPT = str(Path(__file__).resolve())
 TARGET_P99_MS = 20.0
 TARGET_KIB_PER_CALL = 50.0
 SWEEP = (500, 1000, 2000, 5000)
@@ -235,6 +236,20 @@ class Timeline:
         return out
 
 
+async def place_elsewhere(sim_url: str, calls: int, ramp_s: float, run: int) -> tuple[int, float]:
+    """`place_calls` in a process of its own, so the load generator takes neither the
+    controller's event loop nor its CPU figures."""
+    placer = await asyncio.create_subprocess_exec(
+        sys.executable, THIS_SCRIPT, "--place", sim_url, "--calls", str(calls),
+        "--ramp", str(ramp_s), "--run", str(run), stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await placer.communicate()
+    if placer.returncode != 0:
+        raise RuntimeError(f"the call placer ended with {placer.returncode}")
+    placed, seconds = json.loads(out)
+    return int(placed), float(seconds)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -292,7 +307,7 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
                 probing = asyncio.create_task(timeline.probe_loop())
                 sampler = sample_current_thread() if profile else None
                 print(f"  {database}: placing {calls} calls over {ramp_s:g} s", flush=True)
-                placing = asyncio.create_task(place_calls(sim_url, plan, ramp_s))
+                placing = asyncio.create_task(place_elsewhere(sim_url, calls, ramp_s, run))
                 peak_rss = rss_before
                 controller = running.controller
                 last_depth = 0.0
@@ -369,7 +384,7 @@ def run_measurement(
     """Measure in a fresh process; its stderr is kept and searched for tracebacks."""
     with tempfile.TemporaryDirectory(prefix="hotline-bench-run-") as tmp:
         result_file, stderr_file = Path(tmp) / "result.json", Path(tmp) / "controller.stderr"
-        command = [sys.executable, str(Path(__file__).resolve()), "--measure", str(result_file),
+        command = [sys.executable, THIS_SCRIPT, "--measure", str(result_file),
                    "--database", database, "--database-url", url, "--calls", str(calls),
                    "--ramp", str(ramp_s), "--run", str(run), *extra]  # fmt: skip
         with stderr_file.open("wb") as sink:
@@ -492,11 +507,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     # Internal: the measuring process, told where to write its result.
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--place", help=argparse.SUPPRESS)  # the call placer: the simulator URL
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.place:
+        plan = planned_calls(args.calls, caller_prefix(args.run))
+        print(json.dumps(asyncio.run(place_calls(args.place, plan, args.ramp))))
+        return 0
     if args.measure:
         result = asyncio.run(measure(args.database, args.database_url, args.calls, args.ramp,
                                      args.run, keep=args.keep, profile=args.profile))  # fmt: skip
