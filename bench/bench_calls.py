@@ -102,7 +102,8 @@ class RunResult:
     drain_s: float = 0.0
     drained: bool = False
     journal_refused: int = 0
-    lost: int = 0
+    lost: int = 0  # rows missing, all kinds together
+    lost_by_kind: dict[str, int] = field(default_factory=dict)
     duplicated: int = 0
     wrong: int = 0
     controller_errors: int = 0
@@ -111,6 +112,12 @@ class RunResult:
     load_before: float = 0.0
     load_after: float = 0.0
     lines: list[str] = field(default_factory=list)  # the audit and the logs, to print
+
+    @property
+    def lost_text(self) -> str:
+        """Records/voicemails/orders missing from the database."""
+        by = self.lost_by_kind
+        return "/".join(str(by.get(kind, 0)) for kind in ("records", "voicemails", "orders"))
 
     @property
     def errors(self) -> int:
@@ -362,6 +369,7 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
     result.kib_per_call = (peak_rss - rss_before) / max(1, result.peak) / 1024
     result.peak_rss_mib = peak_rss / 2**20
     result.lost = sum(audit.lost.values())
+    result.lost_by_kind = {kind: audit.lost[kind] for kind in ("records", "voicemails", "orders")}
     result.duplicated = sum(audit.duplicated.values())
     result.wrong = sum(audit.wrong.values())
     result.controller_errors = tally.errors
@@ -432,7 +440,7 @@ def print_run(result: RunResult, ramp_s: float) -> None:
         print(line)
     verdict = "PASS" if r.figures_ok and r.truthful_ok else "FAIL"
     print(f"{verdict}: p99 {r.p99_ms:.1f} ms (<= {TARGET_P99_MS:g}), {r.kib_per_call:.1f} KiB "
-          f"per call (<= {TARGET_KIB_PER_CALL:g}), lost {r.lost}, duplicated {r.duplicated}, "
+          f"per call (<= {TARGET_KIB_PER_CALL:g}), lost {r.lost_text}, duplicated {r.duplicated}, "
           f"wrong {r.wrong}, errors {r.errors} — {r.database}, {r.peak} concurrent calls\n",
           flush=True)  # fmt: skip
 
@@ -440,12 +448,12 @@ def print_run(result: RunResult, ramp_s: float) -> None:
 def print_summary(results: list[RunResult]) -> None:
     print("== summary ==")
     print(f"{'database':<11}{'calls':>6}{'peak':>6}{'p50 ms':>8}{'p99 ms':>8}{'CPU ms/call':>12}"
-          f"{'KiB/call':>9}{'lost':>5}{'dup':>4}{'err':>4}  verdict")  # fmt: skip
+          f"{'KiB/call':>9}{'lost r/v/o':>15}{'dup':>4}{'err':>5}  verdict")  # fmt: skip
     for r in results:
         verdict = "PASS" if r.figures_ok and r.truthful_ok else "FAIL"
         print(f"{r.database:<11}{r.calls:>6}{r.peak:>6}{r.p50_ms:>8.2f}{r.p99_ms:>8.2f}"
-              f"{r.cpu_ms_per_call:>12.1f}{r.kib_per_call:>9.1f}{r.lost:>5}{r.duplicated:>4}"
-              f"{r.errors:>4}  {verdict}")  # fmt: skip
+              f"{r.cpu_ms_per_call:>12.1f}{r.kib_per_call:>9.1f}{r.lost_text:>15}{r.duplicated:>4}"
+              f"{r.errors:>5}  {verdict}")  # fmt: skip
 
 
 def orchestrate(args: argparse.Namespace) -> int:

@@ -3,8 +3,10 @@
 cProfile's cumulative times are meaningless for coroutines (a task's frames are resumed
 and suspended thousands of times); sampling the thread's stack every few milliseconds
 tells which task holds the loop, and in which of our functions, while the latency is bad.
-A sample is taken only when the sampler gets the GIL, so it slightly under-counts code
-that holds the GIL for long stretches; the shares are still the right order.
+A sample is taken only when the sampler gets the GIL: the main thread is caught either
+where it dropped the GIL (a socket send, epoll) or after the 5 ms switch interval of
+running Python. Points that drop the GIL are therefore over-represented; read the shares
+of busy time as where to look, not as exact costs.
 """
 
 from __future__ import annotations
