@@ -17,8 +17,10 @@ puts the liaison into the bridge, before the controller has heard the answer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import re
+import sqlite3
 import subprocess
 from array import array
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -29,6 +31,7 @@ from typing import Any
 import pytest
 
 from agent_desk.orders.models import OrderVoicemail, WorkOrder
+from hotline.journal import STORE
 from ivr.prompts import Hotline, PromptCatalog
 from ivr.prompts.renderer import PromptRenderer
 from ivr.simulator import SimCall, recordings
@@ -168,6 +171,13 @@ class Call:
     def nothing_left(self) -> bool:
         summary = self.plant.sim.simulator.summary()
         return not any(summary.values())
+
+    def journal_waiting(self) -> int:
+        """Facts in the app's journal not yet stored in the database."""
+        path = self.plant.workdir / self.app / "journal" / "facts.sqlite3"
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            row = db.execute("SELECT count(*) FROM facts WHERE stage = ?", (STORE,)).fetchone()
+            return int(row[0])
 
 
 Reach = Callable[[Call], Awaitable[None]]
@@ -399,6 +409,7 @@ async def _finished(call: Call) -> None:
         await plant.until(call.nothing_left, timeout=5)
     except TimeoutError:
         pytest.fail(f"left on the PBX: {plant.sim.simulator.summary()}")
+    await plant.until(lambda: call.journal_waiting() == 0, timeout=30)  # all in the database
     for process in plant.processes:  # a graceful stop is not what is tested here
         if process.poll() is None:
             kill(process)
