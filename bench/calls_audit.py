@@ -205,6 +205,9 @@ def _check_links(audit: Audit, caller: str, call: Placed, rows: dict[str, list[A
             )
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 class LogTally(logging.Handler):
     """Counts the process's log records by level and keeps the first few in full.
 
@@ -227,7 +230,10 @@ class LogTally(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.counts[record.levelname] += 1
-        what = f"{record.name}: {record.msg}"
+        # Group by logger and message template; a message formatted before logging
+        # (asyncio's "Task exception was never retrieved") is grouped without its numbers.
+        template = str(record.msg).splitlines()[0] if str(record.msg) else ""
+        what = f"{record.name}: {_DIGITS.sub('N', template)[:160]}"
         if record.levelno < logging.ERROR:
             self.warnings[what] += 1
             return
