@@ -1,7 +1,8 @@
 """Concurrent calls through one controller process, against the PBX simulator.
 
-The simulator runs in its own process (as Asterisk would); the controller runs in a
-fresh process per measurement, so memory and CPU figures belong to that run alone. Each
+The simulator runs in its own process (as Asterisk would), the calls are placed from a
+third, and the controller runs in a fresh process per measurement, so its memory and CPU
+figures belong to that run alone. Each
 call keys a department's pinyin initials and is either transferred to a liaison who
 answers (公安局, 425#) or sent to voicemail by a busy line (出入境, 275#): half the calls
 must leave a call record only, the other half a call record, a voicemail, a work order
@@ -12,7 +13,9 @@ counts FROM THE DATABASE against the calls placed and prints `lost:` / `duplicat
 It fails (exit 1) on any loss, duplicate or mislink, on any log record >= ERROR in the
 controller process, on any traceback or ERROR line the simulator or controller wrote to
 stderr, and when a target is missed: event->command p99 <= 20 ms, <= 50 KiB per
-concurrent call, 0 lost. CPU per call is reported, with no target.
+concurrent call, 0 lost. CPU per call is reported, with no target. A table per 10 s
+(latency p99, event-loop lag, calls up, journal depth) shows where slow commands come from;
+`--profile` adds where the event loop's thread spends its time.
 
     .venv/bin/python bench/bench_calls.py                        # 2,000 calls, SQLite
     .venv/bin/python bench/bench_calls.py --database postgresql  # a throw-away cluster
