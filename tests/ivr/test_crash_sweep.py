@@ -8,10 +8,13 @@ the call ends with exactly one call record; a voicemail call with exactly one vo
 linked from the record and filed as exactly one work order; a caller whose message was
 kept (or was being recorded) is never asked for it again; and nothing is left on the PBX.
 
-Boundaries are found from the controller's log ("Transition: A -> why -> B", "voicemail
-... kept", "call record journaled") and from the simulator's state. Two are exact: the
-simulator kills the controller from inside the ARI request that starts the recording or
-puts the liaison into the bridge, before the controller has heard the answer.
+Most boundaries are found from the controller's log ("Transition: A -> why -> B",
+"call record journaled") and from the simulator's state (a leg ringing, a prompt
+playing, a recording live, a bridge of two). Three are exact: the simulator kills the
+controller from inside the ARI request that starts the recording, that puts the liaison
+into the bridge, or that deletes Asterisk's copy of the recording (sent right after the
+message is journaled and "voicemail ... kept" logged) — before the controller hears the
+answer. The known defects these show are strict xfails, with the reason.
 """
 
 from __future__ import annotations
@@ -190,7 +193,8 @@ class KillPoint:
     name: str
     reach: Reach | None = None  # polled from the test; None: `exact` kills
     # Killed by the simulator itself, inside the ARI request that publishes this event
-    # (type, channel endpoint prefix): the controller never hears the answer.
+    # (type, endpoint of its channel or "" for the call's recording; "RecordingDeleted"
+    # is the DELETE of the stored recording): the controller never hears the answer.
     exact: tuple[str, str] | None = None
     restarts_in_greeting: bool = False  # the caller is asked for the department again
     recording_started: bool = False
@@ -219,12 +223,6 @@ def _when(what: Callable[[Call], Callable[[], bool]], *, then: float = 0.0) -> R
             await call.sim_sleep(then)
 
     return reach
-
-
-async def _kept(call: Call) -> None:
-    await call.plant.until(
-        lambda: call.first_log_matches(r"voicemail hotline/\S+ kept"), timeout=60
-    )
 
 
 async def _during_announce(call: Call) -> None:
@@ -334,8 +332,9 @@ def _kill_inside(
     """SIGKILL the first controller from inside the simulator, in the middle of a request.
 
     `event_type` "RecordingDeleted" is the DELETE of Asterisk's copy of a recording, which
-    comes right after the message is journaled; any other is an ARI event, killed for as
-    the simulator publishes it (for a channel of `endpoint`, or a recording of the call).
+    comes right after the message is journaled; any other names an ARI event, and the kill
+    comes as the simulator publishes it (for a channel of `endpoint`, or for a recording
+    on the call's channel when `endpoint` is "").
     """
     sim = plant.sim.simulator
 
