@@ -284,11 +284,12 @@ _ERROR_LINE = re.compile(r"^\S+ \S+ (ERROR|CRITICAL) ")
 
 @dataclass(frozen=True, slots=True)
 class StderrScan:
-    """Tracebacks and ERROR lines a process wrote to its stderr."""
+    """Tracebacks and ERROR lines a process wrote to its stderr, the tracebacks grouped by
+    their final exception line (the first of each kept, shortened)."""
 
     tracebacks: int
     errors: int
-    first: list[str]
+    groups: list[tuple[str, int, list[str]]]  # (exception line, count, first traceback)
 
     @property
     def clean(self) -> bool:
@@ -296,25 +297,48 @@ class StderrScan:
 
     def lines(self, label: str) -> list[str]:
         out = [f"{label} stderr: {self.tracebacks} tracebacks, {self.errors} ERROR lines"]
-        out.extend("  | " + line for line in self.first)
+        for exception, count, first in self.groups:
+            out.append(f"  {exception} ({count}x)")
+            out.extend("  | " + line for line in first)
         return out
 
 
+def _traceback_end(lines: list[str], start: int) -> int:
+    """The index just past the traceback starting at `start` (past its exception line)."""
+    chain = ("Traceback (", "During handling", "The above exception")
+    index = start + 1
+    while index < len(lines):
+        line = lines[index]
+        if line and not line.startswith(" ") and not line.startswith(chain):
+            after = index + 1  # an exception line: the end, unless a chained one follows
+            while after < len(lines) and not lines[after]:
+                after += 1
+            if after >= len(lines) or not lines[after].startswith(chain):
+                return index + 1
+            index = after
+        index += 1
+    return index
+
+
 def scan_stderr(path: Path) -> StderrScan:
-    """Count tracebacks and ERROR log lines in a captured stderr; keep the first few."""
+    """Count tracebacks and ERROR log lines in a captured stderr; group the tracebacks."""
     if not path.exists():
         return StderrScan(0, 0, [])
     lines = path.read_text(errors="replace").splitlines()
-    tracebacks = errors = 0
-    first: list[str] = []
-    shown_to = 0  # lines before this one are in `first` already
-    for number, line in enumerate(lines):
-        is_traceback = line.startswith("Traceback (most recent call last)")
-        is_error = bool(_ERROR_LINE.match(line))
-        tracebacks += is_traceback
-        errors += is_error
-        if (is_traceback or is_error) and len(first) < 60:
-            start = max(number, shown_to)
-            shown_to = min(len(lines), number + 15, start + 60 - len(first))
-            first.extend(lines[start:shown_to])
-    return StderrScan(tracebacks, errors, first)
+    errors = sum(bool(_ERROR_LINE.match(line)) for line in lines)
+    counts: Counter[str] = Counter()
+    first: dict[str, list[str]] = {}
+    index = 0
+    while index < len(lines):
+        if not lines[index].startswith("Traceback (most recent call last)"):
+            index += 1
+            continue
+        end = _traceback_end(lines, index)
+        block = lines[max(0, index - 1) : end]  # with the ERROR line before it, if any
+        exception = _DIGITS.sub("N", block[-1])[:200]
+        counts[exception] += 1
+        if exception not in first and len(first) < KEEP_FIRST:
+            first[exception] = block if len(block) <= 30 else [*block[:12], "...", *block[-16:]]
+        index = end
+    groups = [(exception, n, first.get(exception, [])) for exception, n in counts.most_common()]
+    return StderrScan(sum(counts.values()), errors, groups)
