@@ -92,7 +92,6 @@ async def build_components(
         },
         follow_ups={voicemail_service.FACT_KIND: voicemail.follow_up},
     )
-    writing = asyncio.create_task(writer.run(), name="journal-writer")
     try:
         if load_directory:
             await directory.reload()
@@ -109,11 +108,26 @@ async def build_components(
             journal=journal,
             journal_writer=writer,
         )
+    finally:
+        await journal.close()
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def applying_journal(components: Components) -> AsyncIterator[JournalWriter]:
+    """Run the journal's writer for as long as the block runs; drain what waits at exit.
+
+    Entered once every handler of the facts is attached (the desk's voicemail intake
+    included): a fact left by a crashed process is applied the moment the writer starts.
+    """
+    writer = components.journal_writer
+    task = asyncio.create_task(writer.run(), name="journal-writer")
+    try:
+        yield writer
+        await asyncio.sleep(0)  # let a writer that has just started take its lock
         if writer.holds_lock and not await writer.drain(timeout_s=DRAIN_AT_EXIT_S):
             logger.warning("journal: facts still waiting at exit; they are applied at next start")
     finally:
-        writing.cancel()
+        task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await writing
-        await journal.close()
-        await engine.dispose()
+            await task

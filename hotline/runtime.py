@@ -20,7 +20,7 @@ from agent_desk.mailboxes import DeskMailboxes
 from agent_desk.seats import SeatDesk
 from agent_desk.stats.http import LIVE_SOURCE
 from agent_desk.stats.live import LiveCallSource
-from hotline.bootstrap import Components
+from hotline.bootstrap import Components, applying_journal
 from hotline.clock import Clock
 from hotline.desk_wiring import LiveCallControl, VoicemailFollowUp, notifications
 from hotline.http import build_http_app, desk_for
@@ -156,8 +156,9 @@ async def run_controller(
             settings, clock=clock, sessions=components.sessions, operator=operator,
             routing=routing, seat_plan=seat_plan, journal=components.journal,
         ) as (handoff, live_routing),
-        contextlib.AsyncExitStack() as stack,
         notifications(components) as notifier,
+        # exits before the notifier: the journal's last follow-ups still reach it
+        contextlib.AsyncExitStack() as stack,
     ):  # fmt: skip
         follow_up = VoicemailFollowUp(
             desk=desk,
@@ -167,6 +168,7 @@ async def run_controller(
         )
         components.voicemail.add_intake(follow_up.orders.intake)
         components.voicemail.add_listener(follow_up)
+        await stack.enter_async_context(applying_journal(components))
         checkpoint_store = live_routing.store if live_routing is not None else None
         if checkpoint_store is None and settings.redis_url:
             checkpoint_store = await stack.enter_async_context(own_store(settings, clock))

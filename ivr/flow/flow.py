@@ -17,7 +17,7 @@ from ivr.checkpoints import CallCheckpoint
 from ivr.flow.call_log import CallLog, log_state
 from ivr.flow.context import FlowServices
 from ivr.flow.profiles import HotlineProfile
-from ivr.flow.resume import resume_bridge, resume_recording
+from ivr.flow.resume import resume_bridge, resume_recording, resume_unrecorded_voicemail
 from ivr.flow.session import CallerHungUp, CallSession
 from ivr.flow.speech_input import SpeechInput
 from ivr.flow.states import CallState, log_transition
@@ -299,6 +299,8 @@ class CallFlow:
         return reason, CallState.VOICEMAIL
 
     async def _voicemail(self) -> tuple[str, CallState]:
+        if self.resumed_from is not None and await resume_unrecorded_voicemail(self):
+            return "message kept", CallState.ENDED
         await leave_voicemail(self)
         return "message left", CallState.ENDED
 

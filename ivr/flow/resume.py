@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ivr.ari import AriError, AriNotFound
 from ivr.checkpoints import CallCheckpoint
 from ivr.flow.session import CallerHungUp
-from ivr.flow.voicemail import keep_recording, say_kept_already
+from ivr.flow.voicemail import keep_recording, recording_name, say_kept_already
 from voicemail import wav_seconds
 
 if TYPE_CHECKING:
@@ -47,8 +47,32 @@ async def resume_bridge(flow: CallFlow, checkpoint: CallCheckpoint) -> None:
 
 async def resume_recording(flow: CallFlow, checkpoint: CallCheckpoint) -> None:
     """A voicemail was being recorded: let Asterisk finish it, then keep it."""
+    await _finish_recording(flow, checkpoint.recordings[0])
+
+
+async def resume_unrecorded_voicemail(flow: CallFlow) -> bool:
+    """A resumed call in the voicemail step whose checkpoint names no recording: the dead
+    controller may have started one (or had it finish) before its checkpoint said so.
+
+    Keeps that recording (True) rather than asking the caller to speak again; False when
+    Asterisk has none under the call's recording name.
+    """
+    name = recording_name(flow.log)
+    if await flow.services.voicemail.is_kept(name):
+        await say_kept_already(flow, name)
+        return True
+    try:
+        await flow.session.ari.get_live_recording(name)
+    except AriNotFound:
+        if await _stored_seconds(flow, name) is None:
+            return False
+    flow.step("recording_found", recording=name)
+    await _finish_recording(flow, name)
+    return True
+
+
+async def _finish_recording(flow: CallFlow, name: str) -> None:
     session = flow.session
-    name = checkpoint.recordings[0]
     if await flow.services.voicemail.is_kept(name):
         await say_kept_already(flow, name)
         return

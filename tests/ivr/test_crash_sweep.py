@@ -248,9 +248,6 @@ VOICEMAIL_POINTS = [
         "at-recording-start",
         exact=("RecordingStarted", ""),
         recording_started=True,
-        bug="the checkpoint learns of the recording only after POST /record answers: a "
-        "controller killed in between leaves a checkpoint without it, so the restarted one "
-        "plays the prompt again and records over what the caller already said",
     ),
     KillPoint(
         "while-recording",
@@ -262,9 +259,6 @@ VOICEMAIL_POINTS = [
         exact=("RecordingDeleted", ""),
         recording_started=True,
         kept=True,
-        bug="a voicemail journaled but not yet stored when the controller dies gets no work "
-        "order: on restart the journal writer (started in hotline.bootstrap) stores it "
-        "before hotline.runtime adds the desk's intake, and store_fact never runs it again",
     ),
     KillPoint(
         "during-message-saved",
