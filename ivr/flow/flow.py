@@ -9,10 +9,12 @@ progress; no match or no input twice is an operator.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from directory import DepartmentRecord, LookupResult, Match
+from ivr.ari import AriFailure
 from ivr.checkpoints import CallCheckpoint
 from ivr.flow.call_log import CallLog, log_state
 from ivr.flow.context import FlowServices
@@ -148,9 +150,11 @@ class CallFlow:
             logger.exception(
                 "%s: call flow failed in %s", self.session.channel_id, self.state.value
             )
-            self.log.outcome = "failed"
+            if self.log.voicemail_recording is None:  # a message kept stays the outcome
+                self.log.outcome = "failed"
             self.log.reason = f"error_in_{self.state.value}"
-            await self.session.hang_up()
+            with contextlib.suppress(AriFailure):  # Asterisk may be what failed
+                await self.session.hang_up()
         finally:
             self.session.close()
             await self.services.recorder.save(self.log)

@@ -7,7 +7,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from hotline.journal import JournalUnavailable
-from ivr.ari import AriClient, AriError
+from ivr.ari import AriClient, AriError, AriFailure
 from ivr.flow.call_log import CallLog
 from ivr.flow.session import CallerHungUp
 from voicemail import GENERAL_MAILBOX, KeptVoicemail
@@ -147,8 +147,8 @@ async def store_recording(
         audio=audio,
         duration_s=duration_s,
     )
-    with contextlib.suppress(AriError):
-        await ari.delete_stored_recording(name)
     log.outcome = "voicemail"
     log.voicemail_recording = kept.recording_name
+    with contextlib.suppress(AriFailure):  # a copy left on Asterisk harms nobody
+        await ari.delete_stored_recording(name)
     return kept

@@ -121,9 +121,11 @@ async def _ari_entry(request: web.Request) -> web.StreamResponse:
         await sim.bus.drain()
         return response
     # Write the reply before releasing the events it caused (Asterisk's usual order).
-    await response.prepare(request)
-    await response.write_eof()
-    sim.bus.release(held)
+    try:
+        await response.prepare(request)
+        await response.write_eof()
+    finally:  # a client that gave up the request still gets the events it caused
+        sim.bus.release(held)
     return response
 
 
