@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from hotline.database import create_engine, create_session_factory
 from hotline.journal import Fact, JournalEntry, JournalUnavailable
 from hotline.journal_writer import JournalWriter
 from tests.journaling import open_journal, running
+from tests.servers import fill, small_tmpfs
 
 CLOCK = ScaledClock(start=datetime(2026, 11, 24, 10, 0, tzinfo=CHINA_TZ))
 
@@ -145,27 +145,8 @@ async def test_a_locked_database_backs_the_journal_up_then_drains_it(
 
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
-    folder = tmp_path / "small"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(folder)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
+    with small_tmpfs(tmp_path / "small", "512k") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
-
-
-def fill(folder: Path) -> None:
-    """Write zeros until the file system says no more."""
-    with (folder / "filler").open("wb", buffering=0) as filler:
-        try:
-            while True:
-                filler.write(b"\0" * 4096)
-        except OSError:
-            pass
 
 
 async def test_a_full_disk_refuses_the_fact_and_keeps_the_ones_before(full_disk: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -31,7 +30,7 @@ from ivr.flow.operator import GeneralMailboxOperator
 from ivr.simulator import SimCall
 from tests.conftest import SAMPLE_DIRECTORY
 from tests.ivr.flow.conftest import OPEN_HOURS
-from tests.servers import PostgresCluster, create_postgres_database
+from tests.servers import PostgresCluster, create_postgres_database, fill, small_tmpfs
 from voicemail import Voicemail
 
 CALLS = 20
@@ -177,26 +176,8 @@ async def test_postgresql_stopped_for_a_minute_while_twenty_calls_end(
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 4 MiB tmpfs where the journal lives, so it can be filled for real."""
-    journal_dir = tmp_path / "data" / "journal"
-    journal_dir.mkdir(parents=True)
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(journal_dir)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
-        yield journal_dir
-    finally:
-        subprocess.run(["umount", "-l", str(journal_dir)], capture_output=True)
-
-
-def fill(folder: Path) -> None:
-    with (folder / "filler").open("wb", buffering=0) as out:
-        try:
-            while True:
-                out.write(b"\0" * 65536)
-        except OSError:
-            pass
+    with small_tmpfs(tmp_path / "data" / "journal", "4m") as folder:
+        yield folder
 
 
 async def test_a_full_journal_disk_refuses_new_voicemails_and_keeps_what_it_had(
