@@ -17,15 +17,39 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from directory._match_grams import FloatArray, GramIndex, IntArray
+from directory._match_grams import NO_IDS, FloatArray, IntArray, city_runs
 
 _STOP_WORDS = frozenset({"and", "of", "the", "for", "s", "a", "an", "in", "to"})
 _PREFIX_CREDIT = 0.9
 _MIN_WORD_SIMILARITY = 0.7
 _QUERY_SHARE = 0.8
 _MIN_PREFIX = 3
+# Postings merged per query at most when searching every city, rarest words first.
+_POSTING_BUDGET = 4000
 # Where a name has fewer words than the longest: never the best match for any word.
 _NO_WORD = -1.0
+
+
+def _postings(names: Sequence[tuple[str, ...]], positions: dict[str, int]) -> list[IntArray]:
+    """For each vocabulary position, the ids of the names that use that word."""
+    users: list[list[int]] = [[] for _ in positions]
+    for name_id, name in enumerate(names):
+        for word in dict.fromkeys(name):
+            users[positions[word]].append(name_id)
+    return [np.asarray(ids, dtype=np.int32) for ids in users]
+
+
+def _most_shared(pieces: list[IntArray], size: int, sizes: FloatArray, limit: int) -> IntArray:
+    """Ids found most often across `pieces`, the shorter names first among equals."""
+    if not pieces:
+        return NO_IDS
+    merged = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
+    ids: IntArray
+    ids, hits = np.unique(merged, return_counts=True)
+    estimate = hits / size + 2.0 * hits / (size + sizes[ids])
+    if len(ids) > limit:
+        ids = ids[np.argpartition(-estimate, limit - 1)[:limit]]
+    return ids
 
 
 def english_words(text: str) -> tuple[str, ...]:
@@ -53,13 +77,46 @@ class EnglishNames:
         for row, name in enumerate(distinct):
             self._rows[row, : len(name)] = [self._positions[word] for word in name]
         self._sizes = np.asarray([len(name) for name in distinct], dtype=np.float64)
-        # By department (a city's departments are one run) and by distinct name.
-        self.city_grams = GramIndex(
-            [" ".join(name) for name in words], size=3, cities=cities, city_count=city_count
-        )
-        self.name_grams = GramIndex([" ".join(name) for name in distinct], size=3)
+        # Who uses each vocabulary word: departments (a city's are one run) and names.
+        self._department_postings = _postings(words, self._positions)
+        self._name_postings = _postings(distinct, self._positions)
+        self._department_sizes = np.asarray([len(name) for name in words], dtype=np.float64)
+        self._runs = city_runs(cities, city_count)
         # Query words repeat across calls ("bureau", "office"): a row is worth keeping.
         self._word_row = lru_cache(maxsize=4096)(self._similarity_row)
+        self._word_matches = lru_cache(maxsize=4096)(self._matching_words)
+
+    def in_city(self, text: str, *, city: int, limit: int) -> IntArray:
+        """Up to `limit` departments of a city using most of the query's words (or near them)."""
+        words = text.split()
+        run = self._runs[city : city + 2]
+        pieces = []
+        for position in self._matches(words):
+            ids = self._department_postings[position]
+            low, high = ids.searchsorted(run)
+            if high > low:
+                pieces.append(ids[low:high])
+        return _most_shared(pieces, len(words), self._department_sizes, limit)
+
+    def anywhere(self, text: str, *, limit: int) -> IntArray:
+        """Up to `limit` distinct names using most of the query's words, rarest words first."""
+        words = text.split()
+        found = sorted((self._name_postings[p] for p in self._matches(words)), key=len)
+        chosen: list[IntArray] = []
+        spent = 0
+        for ids in found:
+            spent += len(ids)
+            if chosen and spent > _POSTING_BUDGET:
+                break
+            chosen.append(ids)
+        return _most_shared(chosen, len(words), self._sizes, limit)
+
+    def _matches(self, words: Sequence[str]) -> list[int]:
+        """Vocabulary positions of words near any of these query words."""
+        return [position for word in words for position in self._word_matches(word)]
+
+    def _matching_words(self, word: str) -> tuple[int, ...]:
+        return tuple(np.flatnonzero(self._word_row(word)[:-1] > 0.0).tolist())
 
     def score(self, words: Sequence[str], names: IntArray) -> FloatArray:
         """0..100 per distinct name for a query's content words against that name."""

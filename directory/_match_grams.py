@@ -65,16 +65,15 @@ class GramIndex:
         self._size = size
         self._runs = None if cities is None else city_runs(cities, city_count)
         builder: defaultdict[str, list[int]] = defaultdict(list)
-        counts = np.zeros(len(texts), dtype=np.int32)
+        counts = [0] * len(texts)
         for position, text in enumerate(texts):
-            if not text:
-                continue
-            found = grams(text, size)
-            counts[position] = len(found)
-            for gram in found:
-                builder[gram].append(position)
+            if text:
+                found = grams(text, size)
+                counts[position] = len(found)
+                for gram in found:
+                    builder[gram].append(position)
         self._postings = {g: np.asarray(ids, dtype=np.int32) for g, ids in builder.items()}
-        self._gram_counts = counts
+        self._gram_counts = np.asarray(counts, dtype=np.int32)
 
     def in_city(self, text: str, *, city: int, limit: int) -> IntArray:
         """Ids of up to `limit` strings of one city that hold most of the text's grams.

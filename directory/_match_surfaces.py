@@ -16,7 +16,7 @@ import numpy as np
 from directory._match_grams import FloatArray, IntArray
 from directory._match_text import ToSimplified, city_forms, normalise, stem, without_cities
 from directory._match_types import MatchTarget
-from directory.pinyin_keys import initials
+from directory.pinyin_keys import KnownReadings, initials
 
 # A stem (水务 of 水务公司) is a weaker witness than a real name or alias.
 STEM_WEIGHT = 0.96
@@ -138,17 +138,34 @@ def build_surfaces(
     *,
     to_simplified: ToSimplified,
     syllabify: Syllabify,
+    readings: KnownReadings,
     fuzzy_key: FuzzyKey,
     encode: Encode,
 ) -> tuple[SurfaceTable, list[DepartmentKeys]]:
-    """Surfaces of all departments plus each department's initials for the keypad."""
+    """Surfaces of all departments plus each department's initials for the keypad.
+
+    Names with the city in them are read last: by then `readings` knows how the
+    directory reads its characters, and most of them need no call to pypinyin.
+    """
+    named = [department_surfaces(target, to_simplified) for target in targets]
+    parts_of: dict[str, Sequence[str]] = {}
+    for surfaces in named:
+        for text, _, _ in surfaces[1:]:
+            if text not in parts_of:
+                parts_of[text] = parts = syllabify(text)
+                readings.learn(text, parts)
+    readings.freeze()
+    for surfaces in named:
+        text = surfaces[0][0] if surfaces else ""
+        if text and text not in parts_of:
+            parts_of[text] = readings.read(text) or syllabify(text)
     table = SurfaceTable()
     keys: list[DepartmentKeys] = []
-    for position, target in enumerate(targets):
+    for position, surfaces in enumerate(named):
         name_initials: list[str] = []
         alias_initials: list[tuple[str, str]] = []
-        for text, label, weight in department_surfaces(target, to_simplified):
-            parts = syllabify(text)
+        for text, label, weight in surfaces:
+            parts = parts_of[text]
             letters = initials(parts)
             table.add(
                 text,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 import opencc
@@ -40,6 +41,15 @@ from directory.pinyin_keys import (
 
 __all__ = ["DirectoryIndex", "LookupResult", "Match", "MatchTarget"]
 
+
+class Candidates(Protocol):
+    """An index that picks short lists: of one city's carriers, or of distinct texts."""
+
+    def in_city(self, text: str, *, city: int, limit: int) -> IntArray: ...
+
+    def anywhere(self, text: str, *, limit: int) -> IntArray: ...
+
+
 # A homophone is good evidence but not as good as the characters themselves.
 _HOMOPHONE_WEIGHT = 0.9
 _INITIALS_WEIGHT = 0.95
@@ -53,8 +63,8 @@ _AMBIGUITY_MARGIN = 5.0
 # Candidates per way of matching from the caller's city; texts from everywhere when the
 # city has no strong answer, and when it has but too few to fill the list.
 _CITY_LIST = 48
-_REST_LIST = 24
-_FILL_LIST = 8
+_REST_LIST = 16
+_FILL_LIST = 4
 _SHORT_INITIALS = 4
 # 0.9 × 0.95 × ratio >= 50 needs ratio >= 58.5, so initials at least 0.41 of the query's
 # length: a query over 2.42 times the longest initials cannot match any.
@@ -97,19 +107,14 @@ class DirectoryIndex:
         department_rank = _ranks(np.asarray(by_rank, dtype=np.int32))
         self._departments = Departments(city=self._dept_city, rank=department_rank)
 
-        def syllabify(text: str) -> Sequence[str]:
-            parts = self._syllables(text)
-            self._readings.learn(text, parts)
-            return parts
-
         self._table, keys = build_surfaces(
             self._targets,
             to_simplified=self._to_simplified,
-            syllabify=syllabify,
+            syllabify=self._syllables,
+            readings=self._readings,
             fuzzy_key=self._coder.fuzzy_key,
             encode=self._coder.encode,
         )
-        self._readings.freeze()
         table = self._table
         self._labels = list(dict.fromkeys([*_FIXED_LABELS, *table.label]))
         label_ids = {label: i for i, label in enumerate(self._labels)}
@@ -293,7 +298,7 @@ class DirectoryIndex:
         if not letters:
             return
         # Each way: carriers, city index, text index, query key, scorer, label.
-        ways: list[tuple[Carriers, GramIndex, GramIndex, str, Scorer, int]] = []
+        ways: list[tuple[Carriers, Candidates, Candidates, str, Scorer, int]] = []
         # Unsegmentable single words may be mistyped pinyin; several such words are English.
         if parts is not None or " " not in words:
             sound = self._coder.fuzzy_key(parts) if parts else letters
@@ -305,11 +310,7 @@ class DirectoryIndex:
             ways.append(
                 (self._surfaces, self._pinyin_grams, self._pinyin_texts, sound, by_pinyin, PINYIN)
             )
-        # Initials are short and rarely spell pinyin; English words rarely do either. Past
-        # the reach of the longest initials, no ratio could come up to a shown score.
-        if (parts is None or len(letters) <= _SHORT_INITIALS) and len(
-            letters
-        ) <= _INITIALS_REACH * self._table.longest_initials:
+        if self._may_be_initials(words, letters, parts):
 
             def by_initials(texts: IntArray) -> tuple[FloatArray, BoolArray | None]:
                 initials = [self._table.text_initials[i] for i in texts.tolist()]
@@ -323,8 +324,8 @@ class DirectoryIndex:
             def by_english(texts: IntArray) -> tuple[FloatArray, BoolArray | None]:
                 return self._english.score(english, texts), None
 
-            grams = (self._english.city_grams, self._english.name_grams)
-            ways.append((self._english_carriers, *grams, " ".join(english), by_english, NAME_EN))
+            by_words = (self._english, self._english)
+            ways.append((self._english_carriers, *by_words, " ".join(english), by_english, NAME_EN))
         for carriers, city_grams, _, key, score, label in ways:
             ids = np.sort(city_grams.in_city(key, city=search.preferred, limit=_CITY_LIST))
             search.add_city(carriers, ids, score, label)
@@ -332,6 +333,17 @@ class DirectoryIndex:
         if rest:
             for carriers, _, text_grams, key, score, label in ways:
                 search.add_texts(carriers, text_grams.anywhere(key, limit=rest), score, label)
+
+    def _may_be_initials(self, words: str, letters: str, parts: list[str] | None) -> bool:
+        """Whether typed letters could be a department's pinyin initials (gjj, g j j)."""
+        # Initials are short and rarely spell pinyin; English words rarely do either.
+        if parts is not None and len(letters) > _SHORT_INITIALS:
+            return False
+        # Words of several letters are English ("tax bureau"), not spaced initials.
+        if len(letters) > _SHORT_INITIALS and any(len(w) > 2 for w in words.split(" ")[1:]):
+            return False
+        # Past the reach of the longest initials no ratio could come up to a shown score.
+        return len(letters) <= _INITIALS_REACH * self._table.longest_initials
 
     def _ranked(self, query: str, search: Search, limit: int) -> LookupResult:
         results = tuple(
