@@ -339,8 +339,10 @@ class DirectoryIndex:
         # Initials are short and rarely spell pinyin; English words rarely do either.
         if parts is not None and len(letters) > _SHORT_INITIALS:
             return False
-        # Words of several letters are English ("tax bureau"), not spaced initials.
-        if len(letters) > _SHORT_INITIALS and any(len(w) > 2 for w in words.split(" ")[1:]):
+        # Several words, some of several letters, are English ("tax bureau"), not spaced
+        # initials ("g j j").
+        several = " " in words and any(len(word) > 2 for word in words.split(" "))
+        if several and len(letters) > _SHORT_INITIALS:
             return False
         # Past the reach of the longest initials no ratio could come up to a shown score.
         return len(letters) <= _INITIALS_REACH * self._table.longest_initials
