@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -24,6 +23,8 @@ _PREFIX_CREDIT = 0.9
 _MIN_WORD_SIMILARITY = 0.7
 _QUERY_SHARE = 0.8
 _MIN_PREFIX = 3
+# Query words whose similarity rows are kept (then the memo starts again).
+_KNOWN_WORDS = 4096
 # Postings merged per query at most when searching every city, rarest words first.
 _POSTING_BUDGET = 4000
 # Where a name has fewer words than the longest: never the best match for any word.
@@ -83,8 +84,8 @@ class EnglishNames:
         self._department_sizes = np.asarray([len(name) for name in words], dtype=np.float64)
         self._runs = city_runs(cities, city_count)
         # Query words repeat across calls ("bureau", "office"): a row is worth keeping.
-        self._word_row = lru_cache(maxsize=4096)(self._similarity_row)
-        self._word_matches = lru_cache(maxsize=4096)(self._matching_words)
+        # (A dict, not lru_cache on a bound method: that would tie the index in a cycle.)
+        self._rows_by_word: dict[str, tuple[FloatArray, tuple[int, ...]]] = {}
 
     def in_city(self, text: str, *, city: int, limit: int) -> IntArray:
         """Up to `limit` departments of a city using most of the query's words (or near them)."""
@@ -113,17 +114,25 @@ class EnglishNames:
 
     def _matches(self, words: Sequence[str]) -> list[int]:
         """Vocabulary positions of words near any of these query words."""
-        return [position for word in words for position in self._word_matches(word)]
+        return [position for word in words for position in self._word(word)[1]]
 
-    def _matching_words(self, word: str) -> tuple[int, ...]:
-        return tuple(np.flatnonzero(self._word_row(word)[:-1] > 0.0).tolist())
+    def _word(self, word: str) -> tuple[FloatArray, tuple[int, ...]]:
+        """The word's similarity row and the vocabulary positions it matches at all."""
+        known = self._rows_by_word.get(word)
+        if known is None:
+            if len(self._rows_by_word) >= _KNOWN_WORDS:
+                self._rows_by_word.clear()
+            row = self._similarity_row(word)
+            matches = tuple(np.flatnonzero(row[:-1] > 0.0).tolist())
+            known = self._rows_by_word[word] = (row, matches)
+        return known
 
     def score(self, words: Sequence[str], names: IntArray) -> FloatArray:
         """0..100 per distinct name for a query's content words against that name."""
         if not words or not len(names):
             return np.zeros(len(names))
         # similarity[w, n, p]: query word w against word p of name n, all in one gather.
-        similarity = np.stack([self._word_row(word) for word in words])[:, self._rows[names]]
+        similarity = np.stack([self._word(word)[0] for word in words])[:, self._rows[names]]
         best = similarity.max(axis=2)
         matched = best > 0.0
         covered = np.where(matched, best, 0.0).sum(axis=0)
