@@ -93,6 +93,7 @@ class KnownReadings:
     def __init__(self) -> None:
         self._seen: dict[str, set[str]] = {}
         self._known: dict[str, str] = {}
+        self._ambiguous: set[str] = set()
 
     def learn(self, text: str, parts: Sequence[str]) -> None:
         """Record how one directory text was read (texts not one syllable a character: skipped)."""
@@ -111,11 +112,26 @@ class KnownReadings:
         self._seen = {}
 
     def read(self, text: str) -> list[str] | None:
-        """The syllables of the text if every character is known, else None."""
+        """The syllables of the text if every character is known, else None.
+
+        A character the directory lacks (据 for 局, from speech) is known too when every
+        reading pypinyin has for it sounds the same.
+        """
         known = self._known
-        if all(char in known for char in text):
+        if all(char in known or self._learn_single(char) for char in text):
             return [known[char] for char in text]
         return None
+
+    def _learn_single(self, char: str) -> bool:
+        if char in self._ambiguous:
+            return False
+        readings = pinyin_dict.get(ord(char))
+        plain = {to_normal(reading) for reading in readings.split(",")} if readings else set()
+        if len(plain) != 1:
+            self._ambiguous.add(char)
+            return False
+        self._known[char] = plain.pop()
+        return True
 
 
 class PinyinSegmenter:
