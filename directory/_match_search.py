@@ -56,7 +56,7 @@ class Search:
         self._departments = departments
         self._limit = limit
         # Enough carriers of one text for a full list, even if a few are in the city.
-        self._spread_cap = 2 * limit + 6
+        self._spread_cap = limit + 3
         self._owners: list[IntArray] = []
         self._scores: list[FloatArray] = []
         self._labels: list[IntArray] = []

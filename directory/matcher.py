@@ -62,7 +62,7 @@ _KEYPAD_ALIAS_GAP = 10.0
 _AMBIGUITY_MARGIN = 5.0
 # Candidates per way of matching from the caller's city; texts from everywhere when the
 # city has no strong answer, and when it has but too few to fill the list.
-_CITY_LIST = 48
+_CITY_LIST = 32
 _REST_LIST = 16
 _FILL_LIST = 4
 _SHORT_INITIALS = 4
