@@ -25,8 +25,8 @@ _QUERY_SHARE = 0.8
 _MIN_PREFIX = 3
 # Query words whose similarity rows are kept (then the memo starts again).
 _KNOWN_WORDS = 4096
-# Postings merged per query at most when searching every city, rarest words first.
-_POSTING_BUDGET = 4000
+# Postings merged per query when searching every city, per name asked for, rarest first.
+_POSTINGS_PER_TEXT = 250
 # Where a name has fewer words than the longest: never the best match for any word.
 _NO_WORD = -1.0
 
@@ -107,7 +107,7 @@ class EnglishNames:
         spent = 0
         for ids in found:
             spent += len(ids)
-            if chosen and spent > _POSTING_BUDGET:
+            if chosen and spent > _POSTINGS_PER_TEXT * limit:
                 break
             chosen.append(ids)
         return _most_shared(chosen, len(words), self._sizes, limit)

@@ -23,9 +23,9 @@ IntArray = npt.NDArray[np.signedinteger[Any]]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-# Postings merged per query at most over all cities: rarest grams first, so long queries
-# stay cheap.
-_POSTING_BUDGET = 4000
+# Postings merged per query over all cities, per text asked for: rarest grams first, so
+# long queries stay cheap, and filling a short list costs less than finding a best answer.
+_POSTINGS_PER_TEXT = 250
 
 # Grams of one query looked up in a city at most (the rarest ones).
 _CITY_GRAMS = 16
@@ -112,7 +112,7 @@ class GramIndex:
         spent = 0
         for ids in found:
             spent += len(ids)
-            if chosen and spent > _POSTING_BUDGET:
+            if chosen and spent > _POSTINGS_PER_TEXT * limit:
                 break
             chosen.append(ids)
         return self._ranked(chosen, len(wanted), limit)
