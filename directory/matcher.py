@@ -2,33 +2,53 @@
 
 The lead feeds rows in as MatchTarget values; DirectoryIndex.build precomputes every key
 (pinyin, fuzzy sounds, initials, keypad digits, n-gram postings) so that a search only
-normalises the query, picks a short list from the n-gram index and rescores it.
+normalises the query, picks short lists from the n-gram indexes and rescores them.
+
+A search looks at the caller's city first (named in the query, given by the line, or the
+home city): every surface of that city sharing the query's grams is ranked by how much of
+the query it holds, and the best are scored. Each scored text also stands for the same
+name in other cities, which only follow after a lead. The rest of the directory is
+searched only when the city's answers leave room for a name the city does not have.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 import opencc
-from rapidfuzz import fuzz
 
-from directory._match_english import EnglishNames
-from directory._match_grams import GramIndex
+from directory._match_cities import CityNames
+from directory._match_english import EnglishNames, english_words
+from directory._match_grams import NO_IDS, BoolArray, FloatArray, GramIndex, IntArray, city_runs
 from directory._match_keypad import KeypadIndex
-from directory._match_surfaces import build_surfaces, surface_cities
-from directory._match_text import city_forms, has_han, normalise, spaced, without_cities
+from directory._match_scores import initials_similarities, similarities
+from directory._match_search import Carriers, Departments, Scorer, Search
+from directory._match_spread import Spread
+from directory._match_surfaces import build_surfaces
+from directory._match_text import has_han, normalise, spaced
 from directory._match_types import LookupResult, Match, MatchTarget
 from directory.pinyin_keys import (
+    KnownReadings,
     PinyinSegmenter,
     SyllableCoder,
     all_syllables,
-    fuzzy_syllable,
     syllables,
 )
 
 __all__ = ["DirectoryIndex", "LookupResult", "Match", "MatchTarget"]
+
+
+class Candidates(Protocol):
+    """An index that picks short lists: of one city's carriers, or of distinct texts."""
+
+    def in_city(self, text: str, *, city: int, limit: int) -> IntArray: ...
+
+    def anywhere(self, text: str, *, limit: int) -> IntArray: ...
+
 
 # A homophone is good evidence but not as good as the characters themselves.
 _HOMOPHONE_WEIGHT = 0.9
@@ -40,31 +60,18 @@ _NAMED_CITY_LEAD = 20.0
 _KEYPAD_ALIAS_GAP = 10.0
 # Closer than this and the IVR asks the caller to choose.
 _AMBIGUITY_MARGIN = 5.0
-_MIN_SCORE = 50.0
-_SHORT_LIST = 48
+# Candidates per way of matching from the caller's city; texts from everywhere when the
+# city has no strong answer, and when it has but too few to fill the list.
+_CITY_LIST = 32
+_REST_LIST = 16
+_FILL_LIST = 4
 _SHORT_INITIALS = 4
-_DISTRICT_MARKS = frozenset({"区", "县"})
+# 0.9 × 0.95 × ratio >= 50 needs ratio >= 58.5, so initials at least 0.41 of the query's
+# length: a query over 2.42 times the longest initials cannot match any.
+_INITIALS_REACH = 2.42
 
-
-def similarity(query: str, text: str) -> float:
-    """0..100: how well a query matches one surface, rewarding containment both ways."""
-    if query == text:
-        return 100.0
-    score = fuzz.ratio(query, text)
-    if query in text:
-        score = max(score, 80.0 + 20.0 * len(query) / len(text))
-    elif len(text) >= 2 and text in query:
-        score = max(score, 60.0 + 30.0 * len(text) / len(query))
-    return score
-
-
-def initials_similarity(query: str, text: str) -> float:
-    """0..100 for typed initials: only whole or leading initials count as containment."""
-    if query == text:
-        return 100.0
-    if text.startswith(query):
-        return 70.0 + 20.0 * len(query) / len(text)
-    return 0.9 * fuzz.ratio(query, text)
+PINYIN, INITIALS, NAME_EN = 0, 1, 2
+_FIXED_LABELS = ("pinyin", "initials", "name_en")
 
 
 class DirectoryIndex:
@@ -73,44 +80,92 @@ class DirectoryIndex:
     def __init__(
         self, targets: Sequence[MatchTarget], *, home_city: str, cities: Iterable[str]
     ) -> None:
-        self._targets = tuple(targets)
         self._to_simplified = opencc.OpenCC("t2s").convert
         known = all_syllables()
         self._segmenter = PinyinSegmenter(known)
         self._coder = SyllableCoder(known)
-        # Per-instance cache: pypinyin costs tens of microseconds per query.
+        # Per-instance caches: pypinyin costs tens of microseconds per query.
         self._syllables = lru_cache(maxsize=8192)(syllables)
-        city_names = list(dict.fromkeys([home_city, *cities, *(t.city for t in self._targets)]))
-        self._city_names = city_names
-        self._city_ids = {name: i for i, name in enumerate(city_names)}
-        self._home = self._city_ids[home_city]
-        self._city_han = sorted(
-            ((form, i) for name, i in self._city_ids.items() for form in city_forms(name)),
-            key=lambda item: len(item[0]),
-            reverse=True,
+        self._readings = KnownReadings()
+        self._split = lru_cache(maxsize=4096)(self._segmenter.split)
+        self._cities = CityNames(
+            [home_city, *cities, *(t.city for t in targets)],
+            syllabify=self._syllables,
+            to_simplified=self._to_simplified,
         )
-        self._city_sounds = sorted(
-            (
-                (tuple(fuzzy_syllable(s) for s in self._syllables(form)), i)
-                for form, i in self._city_han
-            ),
-            key=lambda item: len(item[0]),
-            reverse=True,
+        city_ids = self._cities.ids
+        self._home = city_ids[home_city]
+        city_count = len(self._cities.names)
+        # City order (stable): one city's departments, and so its surfaces, are one run.
+        self._targets = tuple(sorted(targets, key=lambda t: city_ids[t.city]))
+        count = len(self._targets)
+        self._dept_city = np.asarray([city_ids[t.city] for t in self._targets], dtype=np.int32)
+        # The ranking's order among equal scores: shorter name, then code.
+        by_rank = sorted(
+            range(count), key=lambda i: (len(self._targets[i].name), self._targets[i].code)
         )
-        self._dept_city = np.asarray(
-            [self._city_ids[t.city] for t in self._targets], dtype=np.int32
-        )
+        department_rank = _ranks(np.asarray(by_rank, dtype=np.int32))
+        self._departments = Departments(city=self._dept_city, rank=department_rank)
+
         self._table, keys = build_surfaces(
             self._targets,
             to_simplified=self._to_simplified,
             syllabify=self._syllables,
+            readings=self._readings,
+            fuzzy_key=self._coder.fuzzy_key,
             encode=self._coder.encode,
         )
-        cities_of = surface_cities(self._table, self._dept_city)
-        self._pinyin_grams = GramIndex(self._table.pinyin, cities_of, size=3)
-        self._initials_grams = GramIndex(self._table.initials, cities_of, size=2)
+        table = self._table
+        self._labels = list(dict.fromkeys([*_FIXED_LABELS, *table.label]))
+        label_ids = {label: i for i, label in enumerate(self._labels)}
+        surface_city = self._dept_city[table.owner] if len(table) else table.owner
+        self._surface_runs = city_runs(surface_city, city_count)
+        self._surfaces = Carriers(
+            text_of=table.text_of,
+            owner=table.owner,
+            weight=table.weight,
+            label=np.asarray([label_ids[x] for x in table.label], dtype=np.int32),
+            spread=Spread(
+                table.text_of,
+                _ranks(np.lexsort((department_rank[table.owner], -table.weight))),
+                len(table.text_han),
+            ),
+        )
+        # Chinese queries: syllables and characters both, so that a homophone (公安据)
+        # and a character read another way than in the name (行 of 银行) each still share
+        # most grams with the name.
+        self._han_grams = GramIndex(
+            [_han_key(sounds, han) for sounds, han in zip(table.sounds, table.han, strict=True)],
+            size=2,
+            cities=surface_city,
+            city_count=city_count,
+        )
+        self._pinyin_grams = GramIndex(
+            table.pinyin, size=3, cities=surface_city, city_count=city_count
+        )
+        self._initials_grams = GramIndex(
+            table.initials, size=2, cities=surface_city, city_count=city_count
+        )
+        self._han_texts = GramIndex(
+            [
+                _han_key(sounds, han)
+                for sounds, han in zip(table.text_sounds, table.text_han, strict=True)
+            ],
+            size=2,
+        )
+        self._pinyin_texts = GramIndex(table.text_pinyin, size=3)
+        self._initials_texts = GramIndex(table.text_initials, size=2)
         self._english = EnglishNames(
-            [spaced(t.name_en, self._to_simplified) for t in self._targets], self._dept_city
+            [spaced(t.name_en, self._to_simplified) for t in self._targets],
+            self._dept_city,
+            city_count=city_count,
+        )
+        self._english_carriers = Carriers(
+            text_of=self._english.name_of,
+            owner=np.arange(count, dtype=np.int32),
+            weight=np.ones(count),
+            label=np.full(count, NAME_EN, dtype=np.int32),
+            spread=Spread(self._english.name_of, department_rank, self._english.name_count),
         )
         self._keypad = KeypadIndex(keys)
 
@@ -132,12 +187,14 @@ class DirectoryIndex:
         if text.isdigit():
             return self.search_keys(text, city=city, limit=limit)
         if has_han(text):
-            named, rest = self._city_in_han(text)
-            found = self._score_han(rest, self._preferred(named, city))
+            named, rest = self._cities.in_han(text)
+            search = self._search(named, city, limit)
+            self._search_han(search, rest)
         else:
-            named, found = self._score_latin(query, city)
-        preferred = self._preferred(named, city)
-        return self._ranked(query, found, preferred, named is not None or city is not None, limit)
+            named, parts = self._latin_parts(query)
+            search = self._search(named, city, limit)
+            self._search_latin(search, query, parts)
+        return self._ranked(query, search, limit)
 
     def search_keys(self, digits: str, *, city: str | None = None, limit: int = 5) -> LookupResult:
         """Rank departments whose pinyin initials key to these keypad digits."""
@@ -163,119 +220,137 @@ class DirectoryIndex:
         if named is not None:
             return named
         if city is not None:
-            return self._city_ids.get(city, self._city_by_form(city))
+            return self._cities.find(city, default=self._home)
         return self._home
 
-    def _city_by_form(self, city: str) -> int:
-        wanted = normalise(city, self._to_simplified)
-        for form, city_id in self._city_han:
-            if form == wanted:
-                return city_id
-        return self._home
+    def _search(self, named: int | None, city: str | None, limit: int) -> Search:
+        named_one = named is not None or city is not None
+        return Search(
+            self._departments,
+            preferred=self._preferred(named, city),
+            lead=_NAMED_CITY_LEAD if named_one else _HOME_CITY_LEAD,
+            limit=limit,
+        )
 
-    def _city_in_han(self, text: str) -> tuple[int | None, str]:
-        for form, city_id in self._city_han:
-            at = text.find(form)
-            # 朝阳区 names a district, not 朝阳市: a bare city form followed by 区/县 is kept.
-            if at < 0 or text[at + len(form) : at + len(form) + 1] in _DISTRICT_MARKS:
-                continue
-            rest = without_cities(text, city_forms(self._city_names[city_id]))
-            if rest:
-                return city_id, rest
-        return None, text
-
-    def _city_in_sounds(self, parts: list[str]) -> tuple[int | None, list[str]]:
-        sounds = [fuzzy_syllable(p) for p in parts]
-        for city_sounds, city_id in self._city_sounds:
-            size = len(city_sounds)
-            # The city alone is the whole query then, not a qualifier: leave it be.
-            if len(sounds) <= size:
-                continue
-            for start in range(len(sounds) - size + 1):
-                if tuple(sounds[start : start + size]) == city_sounds:
-                    return city_id, parts[:start] + parts[start + size :]
-        return None, parts
-
-    def _score_han(self, han: str, preferred: int) -> dict[int, tuple[float, str]]:
-        parts = self._syllables(han)
-        letters = "".join(fuzzy_syllable(s) for s in parts)
+    def _search_han(self, search: Search, han: str) -> None:
+        parts = self._readings.read(han) or self._syllables(han)
+        letters = self._coder.fuzzy_key(parts)
         sounds = self._coder.encode(parts)
-        found: dict[int, tuple[float, str]] = {}
-        table = self._table
-        for sid in self._pinyin_grams.candidates(
-            letters, preferred_city=preferred, limit=_SHORT_LIST
-        ):
-            weight = table.weight[sid]
-            by_han = similarity(han, table.han[sid]) * weight
-            by_sound = self._sound_score(letters, sounds, sid) * weight * _HOMOPHONE_WEIGHT
-            label = table.label[sid] if by_han >= by_sound else "pinyin"
-            _keep_best(found, table.owner[sid], max(by_han, by_sound), label)
-        return found
 
-    def _sound_score(self, letters: str, sounds: str, sid: int) -> float:
+        def score(texts: IntArray) -> tuple[FloatArray, BoolArray | None]:
+            table = self._table
+            tids = texts.tolist()
+            by_han = similarities(han, [table.text_han[i] for i in tids])
+            by_sound = self._sound_scores(letters, sounds, tids) * _HOMOPHONE_WEIGHT
+            # Both sides carry the same weight: which one wins is the text's own affair.
+            return np.maximum(by_han, by_sound), by_han >= by_sound
+
+        city = search.preferred
+        # A surface found both ways is scored twice: cheaper than making the list unique.
+        # In id order, so that among a department's equal scores its best label wins.
+        in_city = np.sort(
+            np.concatenate(
+                (
+                    self._han_grams.in_city(_han_key(sounds, han), city=city, limit=_CITY_LIST),
+                    self._named_in(han, city),
+                )
+            )
+        )
+        search.add_city(self._surfaces, in_city, score, PINYIN)
+        rest = search.rest_needed(weak=_REST_LIST, short=_FILL_LIST)
+        if rest:
+            texts = self._han_texts.anywhere(_han_key(sounds, han), limit=rest)
+            search.add_texts(self._surfaces, texts, score, PINYIN)
+
+    def _named_in(self, han: str, city: int) -> IntArray:
+        """Surfaces of the city whose whole text is in the query (公安 in 我找公安局)."""
+        table = self._table
+        start, end = int(self._surface_runs[city]), int(self._surface_runs[city + 1])
+        hits: list[int] = []
+        for size in range(min(2, len(han)), min(len(han), table.longest_han) + 1):
+            for at in range(len(han) - size + 1):
+                sids = table.by_han.get(han[at : at + size])
+                if sids is not None:
+                    hits += sids[bisect.bisect_left(sids, start) : bisect.bisect_left(sids, end)]
+        return np.asarray(hits, dtype=np.int32) if hits else NO_IDS
+
+    def _sound_scores(self, letters: str, sounds: str, tids: list[int]) -> FloatArray:
+        """Sound scores of these texts."""
         # Letters forgive near-homophones the fuzzy keys miss; syllables keep a wrong
         # character from counting as half a match.
-        by_letters = similarity(letters, self._table.pinyin[sid])
+        table = self._table
+        by_letters = similarities(letters, [table.text_pinyin[i] for i in tids])
         if not sounds:
             return by_letters
-        return (by_letters + similarity(sounds, self._table.sounds[sid])) / 2.0
+        by_sounds = similarities(sounds, [table.text_sounds[i] for i in tids])
+        return (by_letters + by_sounds) / 2.0
 
-    def _score_latin(
-        self, query: str, city: str | None
-    ) -> tuple[int | None, dict[int, tuple[float, str]]]:
+    def _latin_parts(self, query: str) -> tuple[int | None, list[str] | None]:
+        """The city typed pinyin names, and the syllables without it (None: not pinyin)."""
+        parts = self._split(spaced(query, self._to_simplified))
+        if parts is None:
+            return None, None
+        return self._cities.in_sounds(list(parts))
+
+    def _search_latin(self, search: Search, query: str, parts: list[str] | None) -> None:
         words = spaced(query, self._to_simplified)
         letters = "".join(ch for ch in words if ch.isalpha())
-        found: dict[int, tuple[float, str]] = {}
         if not letters:
-            return None, found
-        parts = self._segmenter.split(words)
-        named: int | None = None
-        if parts is not None:
-            named, parts = self._city_in_sounds(parts)
-        preferred = self._preferred(named, city)
-        table = self._table
+            return
+        # Each way: carriers, city index, text index, query key, scorer, label.
+        ways: list[tuple[Carriers, Candidates, Candidates, str, Scorer, int]] = []
         # Unsegmentable single words may be mistyped pinyin; several such words are English.
         if parts is not None or " " not in words:
-            sound = "".join(fuzzy_syllable(p) for p in parts) if parts else letters
+            sound = self._coder.fuzzy_key(parts) if parts else letters
             sounds = self._coder.encode(parts) if parts else ""
-            for sid in self._pinyin_grams.candidates(
-                sound, preferred_city=preferred, limit=_SHORT_LIST
-            ):
-                score = self._sound_score(sound, sounds, sid) * table.weight[sid]
-                _keep_best(found, table.owner[sid], score, "pinyin")
-        # Initials are short and rarely spell pinyin; English words rarely do either.
-        if parts is None or len(letters) <= _SHORT_INITIALS:
-            for sid in self._initials_grams.candidates(
-                letters, preferred_city=preferred, limit=_SHORT_LIST
-            ):
-                score = initials_similarity(letters, table.initials[sid]) * table.weight[sid]
-                _keep_best(found, table.owner[sid], score * _INITIALS_WEIGHT, "initials")
-        if parts is None:
-            for dept, score in self._english.search(
-                words, preferred_city=preferred, limit=_SHORT_LIST
-            ):
-                _keep_best(found, dept, score, "name_en")
-        return named, found
 
-    def _ranked(
-        self,
-        query: str,
-        found: dict[int, tuple[float, str]],
-        preferred: int,
-        city_given: bool,
-        limit: int,
-    ) -> LookupResult:
-        lead = _NAMED_CITY_LEAD if city_given else _HOME_CITY_LEAD
-        ranked = []
-        for dept, (score, label) in found.items():
-            elsewhere = int(self._dept_city[dept]) != preferred
-            final = max(0.0, score - (lead if elsewhere else 0.0))
-            if final >= _MIN_SCORE:
-                target = self._targets[dept]
-                ranked.append((-final, elsewhere, len(target.name), target.code, dept, label))
-        ranked.sort()
+            def by_pinyin(texts: IntArray) -> tuple[FloatArray, BoolArray | None]:
+                return self._sound_scores(sound, sounds, texts.tolist()), None
+
+            ways.append(
+                (self._surfaces, self._pinyin_grams, self._pinyin_texts, sound, by_pinyin, PINYIN)
+            )
+        if self._may_be_initials(words, letters, parts):
+
+            def by_initials(texts: IntArray) -> tuple[FloatArray, BoolArray | None]:
+                initials = [self._table.text_initials[i] for i in texts.tolist()]
+                return initials_similarities(letters, initials) * _INITIALS_WEIGHT, None
+
+            grams = (self._initials_grams, self._initials_texts)
+            ways.append((self._surfaces, *grams, letters, by_initials, INITIALS))
+        english = english_words(words) if parts is None else ()
+        if english:
+
+            def by_english(texts: IntArray) -> tuple[FloatArray, BoolArray | None]:
+                return self._english.score(english, texts), None
+
+            by_words = (self._english, self._english)
+            ways.append((self._english_carriers, *by_words, " ".join(english), by_english, NAME_EN))
+        for carriers, city_grams, _, key, score, label in ways:
+            ids = np.sort(city_grams.in_city(key, city=search.preferred, limit=_CITY_LIST))
+            search.add_city(carriers, ids, score, label)
+        rest = search.rest_needed(weak=_REST_LIST, short=_FILL_LIST)
+        if rest:
+            for carriers, _, text_grams, key, score, label in ways:
+                search.add_texts(carriers, text_grams.anywhere(key, limit=rest), score, label)
+
+    def _may_be_initials(self, words: str, letters: str, parts: list[str] | None) -> bool:
+        """Whether typed letters could be a department's pinyin initials (gjj, g j j)."""
+        # Initials are short and rarely spell pinyin; English words rarely do either.
+        if parts is not None and len(letters) > _SHORT_INITIALS:
+            return False
+        # Several words, some of several letters, are English ("tax bureau"), not spaced
+        # initials ("g j j").
+        several = " " in words and any(len(word) > 2 for word in words.split(" "))
+        if several and len(letters) > _SHORT_INITIALS:
+            return False
+        # Past the reach of the longest initials no ratio could come up to a shown score.
+        return len(letters) <= _INITIALS_REACH * self._table.longest_initials
+
+    def _ranked(self, query: str, search: Search, limit: int) -> LookupResult:
         results = tuple(
-            self._match(dept, -neg, label) for neg, _, _, _, dept, label in ranked[:limit]
+            self._match(department, score, self._labels[label])
+            for department, score, label in search.results()
         )
         ambiguous = len(results) > 1 and results[0].score - results[1].score < _AMBIGUITY_MARGIN
         return LookupResult(query, ambiguous, results)
@@ -285,7 +360,13 @@ class DirectoryIndex:
         return Match(target.code, target.name, target.city, round(score, 1), label)
 
 
-def _keep_best(found: dict[int, tuple[float, str]], dept: int, score: float, label: str) -> None:
-    current = found.get(dept)
-    if current is None or score > current[0]:
-        found[dept] = (score, label)
+def _han_key(sounds: str, han: str) -> str:
+    """What the Chinese n-gram indexes hold: the syllable code, then the characters."""
+    return f"{sounds}\x00{han}"
+
+
+def _ranks(order: IntArray) -> IntArray:
+    """The position of each id in `order` (the inverse permutation)."""
+    ranks = np.empty(len(order), dtype=np.int32)
+    ranks[order] = np.arange(len(order), dtype=np.int32)
+    return ranks

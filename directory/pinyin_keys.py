@@ -72,13 +72,66 @@ def keypad_digits(letters: str) -> str:
 
 def all_syllables() -> frozenset[str]:
     """Every toneless Mandarin syllable pypinyin knows, without the vowel-less interjections."""
+    # Tens of thousands of characters share about 1,500 toned readings: convert each once.
+    readings = {reading for joined in pinyin_dict.values() for reading in joined.split(",")}
     found: set[str] = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            plain = to_normal(reading)
-            if plain.isascii() and plain.isalpha() and any(v in plain for v in "aeiouv"):
-                found.add(plain)
+    for reading in readings:
+        plain = to_normal(reading)
+        if plain.isascii() and plain.isalpha() and any(v in plain for v in "aeiouv"):
+            found.add(plain)
     return frozenset(found)
+
+
+class KnownReadings:
+    """Toneless syllables of the characters of a directory, as pypinyin read them there.
+
+    pypinyin costs tens of microseconds a query. A character that the directory only ever
+    reads one way, and that way is also the character's default reading, reads the same
+    in a query: a query made only of such characters needs no call to pypinyin.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, set[str]] = {}
+        self._known: dict[str, str] = {}
+        self._ambiguous: set[str] = set()
+
+    def learn(self, text: str, parts: Sequence[str]) -> None:
+        """Record how one directory text was read (texts not one syllable a character: skipped)."""
+        if len(parts) == len(text):
+            for char, part in zip(text, parts, strict=True):
+                self._seen.setdefault(char, set()).add(part)
+
+    def freeze(self) -> None:
+        """Keep the characters read one way only, the default way."""
+        for char, readings in self._seen.items():
+            default = pinyin_dict.get(ord(char))
+            if len(readings) == 1 and default is not None:
+                (reading,) = readings
+                if to_normal(default.split(",")[0]) == reading:
+                    self._known[char] = reading
+        self._seen = {}
+
+    def read(self, text: str) -> list[str] | None:
+        """The syllables of the text if every character is known, else None.
+
+        A character the directory lacks (据 for 局, from speech) is known too when every
+        reading pypinyin has for it sounds the same.
+        """
+        known = self._known
+        if all(char in known or self._learn_single(char) for char in text):
+            return [known[char] for char in text]
+        return None
+
+    def _learn_single(self, char: str) -> bool:
+        if char in self._ambiguous:
+            return False
+        readings = pinyin_dict.get(ord(char))
+        plain = {to_normal(reading) for reading in readings.split(",")} if readings else set()
+        if len(plain) != 1:
+            self._ambiguous.add(char)
+            return False
+        self._known[char] = plain.pop()
+        return True
 
 
 class PinyinSegmenter:
@@ -117,15 +170,31 @@ class PinyinSegmenter:
 
 class SyllableCoder:
     """Writes each fuzzy syllable as one private-use character, so that rapidfuzz compares
-    syllables rather than letters (公积全 is then two thirds of 公积金, not of 公交)."""
+    syllables rather than letters (公积全 is then two thirds of 公积金, not of 公交).
+
+    Also the fuzzy key of every known syllable, looked up rather than recomputed: building
+    an index asks for it a few hundred thousand times.
+    """
 
     _FIRST_CODE = 0xE000
 
     def __init__(self, known: Iterable[str]) -> None:
-        keys = sorted({fuzzy_syllable(s) for s in known})
+        self._fuzzy = {syllable: fuzzy_syllable(syllable) for syllable in known}
+        keys = sorted(set(self._fuzzy.values()))
         self._codes = {key: chr(self._FIRST_CODE + i) for i, key in enumerate(keys)}
+        self._syllable_codes = {s: self._codes[key] for s, key in self._fuzzy.items()}
+
+    def fuzzy(self, syllable: str) -> str:
+        """fuzzy_syllable(syllable), from the table when the syllable is a known one."""
+        known = self._fuzzy.get(syllable)
+        return fuzzy_syllable(syllable) if known is None else known
+
+    def fuzzy_key(self, parts: Sequence[str]) -> str:
+        """fuzzy_key(parts), from the table."""
+        return "".join([self.fuzzy(part) for part in parts])
 
     def encode(self, parts: Sequence[str]) -> str:
         """One character per syllable; anything not a syllable keeps its own letters."""
+        known = self._syllable_codes
         codes = self._codes
-        return "".join(codes.get(fuzzy_syllable(part), part) for part in parts)
+        return "".join([known.get(part) or codes.get(fuzzy_syllable(part), part) for part in parts])

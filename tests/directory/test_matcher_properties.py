@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from directory.matcher import DirectoryIndex, MatchTarget
-from directory.pinyin_keys import initials, keypad_digits, syllables
+from directory.pinyin_keys import KnownReadings, initials, keypad_digits, syllables
 from tests.directory.test_matcher import HOME_CITY, sample_targets
 
 TARGETS = sample_targets()
@@ -74,3 +74,32 @@ def test_keypad_digits_of_name_initials_find_the_department(
     digits = keypad_digits(initials(syllables(local_name)))
     result = index.search_keys(digits, city=target.city, limit=50)
     assert target.code in {match.code for match in result.results}
+
+
+def _sample_readings() -> KnownReadings:
+    readings = KnownReadings()
+    for target in TARGETS:
+        for text in (target.name, *target.aliases):
+            readings.learn(text, syllables(text))
+    readings.freeze()
+    return readings
+
+
+READINGS = _sample_readings()
+
+
+@SHARED
+@given(
+    target=st.sampled_from(TARGETS),
+    span=st.tuples(st.integers(0, 20), st.integers(1, 20)),
+    swap=st.sampled_from(["", "据", "设", "正", "工", "馆", "里", "水"]),
+)
+def test_known_readings_read_fragments_as_pypinyin_does(
+    target: MatchTarget, span: tuple[int, int], swap: str
+) -> None:
+    start, size = span
+    fragment = target.name[start : start + size]
+    if swap and fragment:
+        fragment = fragment[:-1] + swap
+    read = READINGS.read(fragment)
+    assert read is None or read == syllables(fragment)
