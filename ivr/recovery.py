@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hotline.journal import JournalUnavailable
 from ivr.ari import AriError, Channel
 from ivr.checkpoints import CallCheckpoint
+from ivr.flow.bridging import bridge_name
 from ivr.flow.call_log import CallLog, log_from_state
 from ivr.flow.states import CallState
 from ivr.flow.voicemail import recording_name, store_recording
@@ -28,6 +30,8 @@ logger = logging.getLogger(__name__)
 OWN_CHANNEL_ARGS = frozenset({"dialled", "liaison", "seat", "callback"})
 # States a resumed call restarts in; the others restart from the greeting.
 RESTARTABLE = {CallState.TRANSFER, CallState.VOICEMAIL, CallState.OPERATOR}
+# States that bridge the caller with an answered leg.
+BRIDGING = {CallState.TRANSFER, CallState.OPERATOR}
 
 
 def stasis_app(channel: Channel) -> tuple[str, list[str]] | None:
@@ -96,9 +100,12 @@ async def _release(
 
 async def resume(controller: Controller, checkpoint: CallCheckpoint) -> None:
     state = CallState(checkpoint.state)
-    bridged = checkpoint.bridge_id is not None and any(
-        leg.get("answered") for leg in checkpoint.legs
-    )
+    answered = any(leg.get("answered") for leg in checkpoint.legs)
+    if answered and checkpoint.bridge_id is None and state in BRIDGING:
+        # Died between the answer and the bridge's checkpoint: finish that bridge rather
+        # than hang up the person who answered and put the caller through a second time.
+        checkpoint = replace(checkpoint, bridge_id=bridge_name(checkpoint.channel_id))
+    bridged = checkpoint.bridge_id is not None and answered
     if bridged:
         target = CallState.RESUME_BRIDGE
     elif checkpoint.recordings and state is CallState.VOICEMAIL:

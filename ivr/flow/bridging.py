@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import uuid
 from collections.abc import Callable
 from functools import partial
 
@@ -36,7 +35,7 @@ async def bridge_and_wait(
     channel is what failed, and nobody is left to talk to.
     """
     clock = session.clock
-    bridge_id = f"br-{uuid.uuid4().hex}"
+    bridge_id = bridge_name(session.channel_id)
     session.note_command()
     try:
         await session.ari.create_bridge(bridge_id=bridge_id)
@@ -70,6 +69,12 @@ async def bridge_and_wait(
         with contextlib.suppress(AriError):
             await session.ari.destroy_bridge(bridge_id)
         session.bridge_id = None
+
+
+def bridge_name(channel_id: str) -> str:
+    """The bridge of a caller's channel: known before it exists, so a controller resuming
+    the call finds a bridge its dead predecessor was still building (one at a time)."""
+    return f"br-{channel_id}"
 
 
 def _left_or_replaced(session: CallSession, leg: PeerLeg) -> bool:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ivr.ari import AriError, AriNotFound
 from ivr.checkpoints import CallCheckpoint
 from ivr.flow.session import CallerHungUp
+from ivr.flow.states import CallState
 from ivr.flow.voicemail import keep_recording, recording_name, say_kept_already
 from voicemail import wav_seconds
 
@@ -36,6 +37,9 @@ async def resume_bridge(flow: CallFlow, checkpoint: CallCheckpoint) -> None:
         await session.ari.get_channel(leg.channel_id)
     except AriNotFound:
         leg.ended = True  # the other side left while nobody was watching
+    if not leg.ended:
+        await _complete_bridge(flow, checkpoint.bridge_id, leg.channel_id)
+        _note_bridged(flow, checkpoint, leg.endpoint)
     try:
         await session.wait_for_leg_end(leg, 4 * 3600.0)
     finally:
@@ -43,6 +47,28 @@ async def resume_bridge(flow: CallFlow, checkpoint: CallCheckpoint) -> None:
         with contextlib.suppress(AriError):
             await session.ari.destroy_bridge(checkpoint.bridge_id)
         session.bridge_id = None
+
+
+async def _complete_bridge(flow: CallFlow, bridge_id: str, leg_channel_id: str) -> None:
+    """Build what the dead controller left of the bridge: the bridge, then its members."""
+    ari = flow.session.ari
+    try:
+        members = set((await ari.get_bridge(bridge_id)).channels)
+    except AriNotFound:
+        await ari.create_bridge(bridge_id=bridge_id)
+        members = set()
+    for channel_id in (flow.session.channel_id, leg_channel_id):
+        if channel_id not in members:
+            await ari.add_channel(bridge_id, channel_id)
+
+
+def _note_bridged(flow: CallFlow, checkpoint: CallCheckpoint, endpoint: str) -> None:
+    """What the dead controller may not have written down: the dial, the bridging."""
+    log = flow.log
+    if not any(dial.get("endpoint") == endpoint for dial in log.dials):
+        log.dials.append({"endpoint": endpoint, "dialstatus": "ANSWER"})
+    if CallState(checkpoint.state) is CallState.TRANSFER:
+        log.outcome, log.transfer_bridged = "transferred", True
 
 
 async def resume_recording(flow: CallFlow, checkpoint: CallCheckpoint) -> None:
