@@ -14,7 +14,9 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import func, select
 
@@ -117,6 +119,13 @@ async def assert_every_call_kept(components: Components, calls: Calls) -> None:
     assert await counts(components) == (len(calls), len(calls), len(calls), len(calls))
 
 
+async def healthz(running: RunningHotline) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as http, http.get(f"{running.http_url}/healthz") as reply:
+        assert reply.status == 200
+        body: dict[str, Any] = await reply.json()
+        return body
+
+
 @pytest.fixture(scope="module")
 def prompt_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("prompts")
@@ -136,6 +145,9 @@ async def test_sqlite_locked_for_a_minute_while_twenty_calls_end(
             depth = await components.journal.depth()
             assert depth.waiting == 2 * CALLS  # a voicemail and a record per call, on disk
             assert await counts(components) == (0, 0, 0, 0)
+            health = await healthz(running)
+            assert health["journal"]["waiting"] == 2 * CALLS
+            assert health["journal"]["oldest_age_s"] > 0
             await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - locked_at)))
         finally:
             locker.rollback()
