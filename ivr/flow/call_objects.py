@@ -19,8 +19,9 @@ class PeerLeg:
     endpoint: str
     dialstatus: str = ""
     answered: bool = False
-    ended: bool = False
-    cause: int | None = None
+    ended: bool = False  # hanging up or gone: nothing more to do with it
+    cause: int | None = None  # ChannelDestroyed's cause, never the hang-up request's
+    destroyed: bool = False  # ChannelDestroyed seen (or found missing): the cause is final
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,8 @@ __all__ = ["CallSession", "CallerHungUp", "HeldObjects", "PeerLeg", "RecordingRe
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
+# Dial event statuses that end a dial attempt without an answer.
+FINAL_DIALSTATUS = frozenset({"BUSY", "CONGESTION", "CHANUNAVAIL", "NOANSWER", "CANCEL"})
 
 
 class CallSession:
@@ -122,10 +124,12 @@ class CallSession:
             elif channel_id in state.peers:
                 leg = state.peers[channel_id]
                 leg.ended = True
-                if isinstance(event, ChannelDestroyed | ChannelHangupRequest) and leg.cause is None:
-                    leg.cause = event.cause
+                # A dial timeout is a soft hang-up request (cause 32, the soft flag) read
+                # before StasisEnd and ChannelDestroyed (cause 19) arrive in later frames:
+                # only ChannelDestroyed carries the cause a dial status is decided from.
                 if isinstance(event, ChannelDestroyed):
                     leg.cause = event.cause
+                    leg.destroyed = True
         self._changed.set()
 
     @property
@@ -315,9 +319,7 @@ class CallSession:
 
     async def _wait_for_leg(self, leg: PeerLeg, timeout: float) -> bool:  # noqa: ASYNC109
         def settled() -> bool:
-            return (
-                leg.answered or leg.ended or leg.dialstatus in ("BUSY", "CONGESTION", "CHANUNAVAIL")
-            )
+            return leg.answered or leg.destroyed or leg.dialstatus in FINAL_DIALSTATUS
 
         try:
             return await self.wait_until(settled, timeout)
@@ -393,7 +395,7 @@ class CallSession:
             if leg.ended:
                 continue
             if leg.channel_id not in alive:
-                leg.ended = True
+                leg.ended = leg.destroyed = True
             else:
                 with contextlib.suppress(AriNotFound):
                     channel = await self.ari.get_channel(leg.channel_id)

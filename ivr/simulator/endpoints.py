@@ -101,7 +101,7 @@ async def run_dial(sim: Simulator, ch: Channel, limit: float) -> None:
         if limit <= 0:
             return  # rings until someone hangs it up
         await sim.clock.sleep(limit - (sim.clock.monotonic() - started))
-        channels.hang_up(sim, ch, 19)
+        await channels.time_out(sim, ch, 19)
         return
     await sim.clock.sleep(behaviour.ring_seconds - (sim.clock.monotonic() - started))
     channels.set_state(sim, ch, "Up")

@@ -1,0 +1,83 @@
+"""Simulator behaviours seen on a real Asterisk 22.10.1 that the recorded traces hint at (issue 13)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from hotline.clock import ScaledClock
+from ivr.simulator import RunningSimulator
+
+
+class TimedReader:
+    """Reads one events WebSocket and notes, per frame, the simulated instant it arrived."""
+
+    def __init__(self, clock: ScaledClock) -> None:
+        self.clock = clock
+        self.frames: list[tuple[float, dict[str, Any]]] = []
+        self.arrived = asyncio.Event()
+
+    async def read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        async for msg in ws:
+            if msg.type == aiohttp.WSMsgType.TEXT:
+                self.frames.append((self.clock.monotonic(), json.loads(msg.data)))
+                self.arrived.set()
+
+    async def until(self, event_type: str, limit: float = 5.0) -> dict[str, Any]:
+        async with asyncio.timeout(limit):
+            while True:
+                for _, event in self.frames:
+                    if event["type"] == event_type:
+                        return event
+                self.arrived.clear()
+                await self.arrived.wait()
+
+    def at(self, event_type: str) -> float:
+        return next(t for t, e in self.frames if e["type"] == event_type)
+
+
+@pytest.fixture
+async def timed(
+    running: RunningSimulator, client: aiohttp.ClientSession, clock: ScaledClock
+) -> AsyncIterator[TimedReader]:
+    reader = TimedReader(clock)
+    ws = await client.ws_connect(f"{running.url}/ari/events?app=hotline")
+    task = asyncio.get_running_loop().create_task(reader.read(ws))
+    try:
+        yield reader
+    finally:
+        await ws.close()
+        await task
+
+
+async def _created(running: RunningSimulator, client: aiohttp.ClientSession, endpoint: str) -> str:
+    create = f"{running.url}/ari/channels/create"
+    async with client.post(create, params={"endpoint": endpoint, "app": "hotline"}) as resp:
+        assert resp.status == 200, await resp.text()
+        body: dict[str, Any] = await resp.json()
+    return str(body["id"])
+
+
+async def test_dial_timeout_teardown_arrives_as_spaced_frames(
+    running: RunningSimulator, client: aiohttp.ClientSession, timed: TimedReader
+) -> None:
+    # ari-traces/dial_noanswer.json: the soft hang-up request comes first, and the cause
+    # (19) only with ChannelDestroyed a couple of milliseconds later.
+    running.simulator.set_endpoint("PJSIP/lj-001-a", "noanswer")
+    leg = await _created(running, client, "PJSIP/lj-001-a")
+    async with client.post(f"{running.url}/ari/channels/{leg}/dial", params={"timeout": 2}) as resp:
+        assert resp.status == 204
+    destroyed = await timed.until("ChannelDestroyed")
+    kinds = [e["type"] for _, e in timed.frames]
+    tail = kinds[kinds.index("ChannelHangupRequest") :]
+    assert tail == ["ChannelHangupRequest", "StasisEnd", "ChannelVarset", "ChannelDestroyed"]
+    request = next(e for _, e in timed.frames if e["type"] == "ChannelHangupRequest")
+    assert (request["cause"], request["soft"]) == (32, True)
+    assert destroyed["cause"] == 19
+    assert timed.at("StasisEnd") - timed.at("ChannelHangupRequest") >= 0.0015
+    assert timed.at("ChannelDestroyed") - timed.at("StasisEnd") >= 0.0015
