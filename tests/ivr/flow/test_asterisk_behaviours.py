@@ -1,0 +1,37 @@
+"""The controller's answers to what a real Asterisk 22 does (issue 13), on the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ivr.simulator.callers import send_dtmf
+from tests.ivr.flow.conftest import Harness
+from tests.ivr.simulator.conftest import tone
+
+
+async def _live_recording(hotline: Harness, limit: float = 30.0) -> str:
+    """The name of the first live recording on the simulator, once one starts."""
+    async with asyncio.timeout(limit):
+        while not hotline.sim.recordings:
+            await asyncio.sleep(0.01)
+    return next(iter(hotline.sim.recordings))
+
+
+async def test_sub_second_message_is_kept_with_its_audio(hotline: Harness) -> None:
+    hotline.sim.set_endpoint("PJSIP/lj-001-a", "busy")
+    hotline.sim.set_endpoint("PJSIP/lj-001-b", "busy")
+    call = hotline.call(keys="425#", hangup_after=None)
+    rec = hotline.sim.recordings[await _live_recording(hotline)]
+    channel = hotline.sim.channels[call.channel_id]
+    # 0.76 s said as the capture begins, then #: the file holds 0.96 s (0.2 s of trailing
+    # silence kept) and RecordingFinished reports duration 0, as Asterisk rounds down.
+    channel.audio.say(rec.capture_from, tone(0.76))
+    await hotline.clock.sleep(rec.capture_from + 1.5 - hotline.clock.monotonic())
+    await send_dtmf(hotline.sim, channel, None, "#")
+    record = await hotline.record_of(call)
+    assert record["outcome"] == "voicemail"
+    step = next(s for s in record["steps"] if s["step"] == "voicemail")
+    assert step["duration_s"] == 0
+    voicemail = await hotline.components.voicemail.get(record["voicemail"])
+    assert voicemail is not None
+    assert not voicemail.empty
