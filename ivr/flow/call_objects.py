@@ -41,6 +41,7 @@ class HeldObjects:
     legs: tuple[dict[str, Any], ...]
     bridge_id: str | None
     recordings: tuple[str, ...]
+    playbacks: tuple[str, ...] = ()  # ARI cannot list playbacks: a successor must know them
 
 
 @dataclass(slots=True)

@@ -89,6 +89,7 @@ class CallFlow:
             legs=held.legs,
             bridge_id=held.bridge_id,
             recordings=held.recordings,
+            playbacks=held.playbacks,
         )
 
     def mark_checkpoint(self) -> None:
@@ -134,6 +135,8 @@ class CallFlow:
     async def run(self) -> None:
         """Drive the states until the call ends; always leaves a call record."""
         try:
+            if self.resumed_from is not None:
+                await self.session.stop_orphaned_playbacks(self.resumed_from.playbacks)
             while self.state is not CallState.ENDED:
                 self.mark_checkpoint()
                 reason, after = await self._handlers[self.state]()

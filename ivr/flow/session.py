@@ -187,7 +187,12 @@ class CallSession:
             for leg in state.peers.values()
             if not leg.ended
         )
-        return HeldObjects(legs=legs, bridge_id=self.bridge_id, recordings=tuple(state.recording))
+        return HeldObjects(
+            legs=legs,
+            bridge_id=self.bridge_id,
+            recordings=tuple(state.recording),
+            playbacks=tuple(sorted(state.playing)),
+        )
 
     def hand_over(self, leg: PeerLeg) -> None:
         """`leg` (answered, already in the caller's bridge) replaces the current one."""
@@ -222,6 +227,7 @@ class CallSession:
     async def start_playback(self, media: Sequence[str]) -> str:
         playback_id = f"pb-{uuid.uuid4().hex}"
         self._state.playing.add(playback_id)
+        self.changed()  # checkpointed: a successor stops it (ARI cannot list playbacks)
         self.note_command()
         await self._guard(self.ari.play(self.channel_id, list(media), playback_id=playback_id))
         return playback_id
@@ -233,6 +239,23 @@ class CallSession:
         self.note_command()
         with contextlib.suppress(AriNotFound):
             await self.ari.stop_playback(playback_id)
+
+    async def stop_orphaned_playbacks(self, playback_ids: Sequence[str]) -> None:
+        """Stop a dead controller's playbacks: ours would queue behind them (404: ended)."""
+        for playback_id in playback_ids:
+            try:
+                await self.ari.stop_playback(playback_id)
+            except AriNotFound:
+                continue
+            except AriError as exc:
+                logger.warning("%s: orphaned playback %s: %s", self.channel_id, playback_id, exc)
+                continue
+            logger.info("%s: stopped orphaned playback %s", self.channel_id, playback_id)
+
+    async def stop_all_playbacks(self) -> None:
+        """Stop whatever this call still plays: a bridge-join waits behind a playback."""
+        for playback_id in sorted(self._state.playing):
+            await self.stop_playback(playback_id)
 
     def playback_done(self, playback_id: str) -> bool:
         return playback_id in self._state.playbacks_done

@@ -12,7 +12,7 @@ from tests.ivr.simulator.conftest import tone
 async def _live_recording(hotline: Harness, limit: float = 30.0) -> str:
     """The name of the first live recording on the simulator, once one starts."""
     async with asyncio.timeout(limit):
-        while not hotline.sim.recordings:
+        while not hotline.sim.recordings:  # noqa: ASYNC110 - polls the simulator's state
             await asyncio.sleep(0.01)
     return next(iter(hotline.sim.recordings))
 

@@ -1,4 +1,4 @@
-"""Simulator behaviours seen on a real Asterisk 22.10.1 that the recorded traces hint at (issue 13)."""
+"""Simulator behaviours a real Asterisk 22.10.1 showed beyond the recorded traces (issue 13)."""
 
 from __future__ import annotations
 
@@ -81,3 +81,32 @@ async def test_dial_timeout_teardown_arrives_as_spaced_frames(
     assert destroyed["cause"] == 19
     assert timed.at("StasisEnd") - timed.at("ChannelHangupRequest") >= 0.0015
     assert timed.at("ChannelDestroyed") - timed.at("StasisEnd") >= 0.0015
+
+
+async def test_add_channel_waits_behind_the_channels_playback(
+    running: RunningSimulator, client: aiohttp.ClientSession, timed: TimedReader, clock: ScaledClock
+) -> None:
+    call = running.simulator.place_call("12345", caller="13800000001")
+    channel = call.channel_id
+    url = running.url
+    async with client.post(
+        f"{url}/ari/channels/{channel}/play/moh", params={"media": "tone:440/400|0/400"}
+    ) as resp:
+        assert resp.status == 201
+    async with client.post(f"{url}/ari/bridges/b1") as resp:
+        assert resp.status == 200
+    add = asyncio.ensure_future(
+        client.post(f"{url}/ari/bridges/b1/addChannel", params={"channel": channel})
+    )
+    await clock.sleep(3.0)
+    assert not add.done()  # a looping tone holds the bridge-join back
+    assert running.simulator.bridges["b1"].channels == []
+    async with client.delete(f"{url}/ari/playbacks/moh") as resp:
+        assert resp.status == 204
+    async with asyncio.timeout(2):
+        added = await add
+    assert added.status == 204
+    added.release()
+    await timed.until("ChannelEnteredBridge")
+    kinds = [e["type"] for _, e in timed.frames]
+    assert kinds.index("PlaybackFinished") < kinds.index("ChannelEnteredBridge")
