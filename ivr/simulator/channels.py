@@ -56,6 +56,8 @@ def parse_endpoint(endpoint: str) -> tuple[str, str]:
 def new_outbound(sim: Simulator, endpoint: str, channel_id: str | None, origin: Origin) -> Channel:
     """A channel towards an endpoint, named and placed in the dialplan as Asterisk does."""
     tech, resource = parse_endpoint(endpoint)
+    if sim.behaviour(endpoint).kind == "unregistered":
+        raise errors.AriError(500, "Allocation failed", key="error")
     if channel_id and channel_id in sim.channels:
         raise errors.AriError(409, "Channel with given unique ID already exists")
     seq = sim.next_seq()

@@ -35,3 +35,13 @@ async def test_sub_second_message_is_kept_with_its_audio(hotline: Harness) -> No
     voicemail = await hotline.components.voicemail.get(record["voicemail"])
     assert voicemail is not None
     assert not voicemail.empty
+
+
+async def test_unregistered_liaison_phone_gives_voicemail_unavailable(hotline: Harness) -> None:
+    # POST /channels/create → 500 {"error": "Allocation failed"}: nothing was dialled.
+    hotline.sim.set_endpoint("PJSIP/lj-003-a", "unregistered")
+    record = await hotline.record_of(hotline.call(keys="275#", hangup_after=60))
+    assert record["outcome"] == "voicemail"
+    assert record["reason"] == "unavailable"
+    assert record["dials"] == [{"endpoint": "PJSIP/lj-003-a", "dialstatus": "CHANUNAVAIL"}]
+    assert hotline.sim.summary()["channels"] == []

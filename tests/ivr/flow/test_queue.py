@@ -405,3 +405,16 @@ async def test_an_operator_signs_in_at_the_desk_and_calls_a_missed_caller_back(
                     c.endpoint == dialled for c in hotline.sim.channels.values()
                 ):
                     await asyncio.sleep(0.05)
+
+
+async def test_an_unregistered_seat_phone_is_never_offered_a_call(start: Start) -> None:
+    # Asterisk 22: POST /channels/create to an unregistered PJSIP endpoint → 500, and
+    # GET /endpoints shows it offline: presence sync takes the seat out before any call.
+    async with start(seat_plan={"linjiang": 2}) as hotline:
+        hotline.sim.set_endpoint("PJSIP/seat-lj-01", "unregistered")
+        record = await hotline.record_of(hotline.call(keys="0", hangup_after=40))
+        assert record["outcome"] == "operator"
+        assert record["dials"] == [{"endpoint": "PJSIP/seat-lj-02", "dialstatus": "ANSWER"}]
+        seat = await routing_of(hotline).presence.seat("lj-01")
+        assert (seat.state, seat.reason) == (SeatState.OFFLINE, "endpoint")
+        assert_nothing_left(hotline)

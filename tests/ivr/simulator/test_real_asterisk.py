@@ -110,3 +110,48 @@ async def test_add_channel_waits_behind_the_channels_playback(
     await timed.until("ChannelEnteredBridge")
     kinds = [e["type"] for _, e in timed.frames]
     assert kinds.index("PlaybackFinished") < kinds.index("ChannelEnteredBridge")
+
+
+async def test_unregistered_endpoint_cannot_be_created_and_is_offline(
+    running: RunningSimulator, client: aiohttp.ClientSession, timed: TimedReader
+) -> None:
+    url = running.url
+    seat = "PJSIP/seat-lj-01"
+    async with client.post(
+        f"{url}/ari/applications/hotline/subscription", params={"eventSource": f"endpoint:{seat}"}
+    ) as resp:
+        assert resp.status == 200
+        assert (await resp.json())["endpoint_ids"] == [seat]
+    running.simulator.set_endpoint(seat, "unregistered")
+    create = f"{url}/ari/channels/create"
+    async with client.post(create, params={"endpoint": seat, "app": "hotline"}) as resp:
+        assert resp.status == 500
+        assert await resp.json() == {"error": "Allocation failed"}
+    async with client.post(
+        f"{url}/ari/channels", params={"endpoint": seat, "app": "hotline"}
+    ) as resp:
+        assert resp.status == 500
+    async with client.get(f"{url}/ari/endpoints/PJSIP/seat-lj-01") as resp:
+        assert (await resp.json())["state"] == "offline"
+    went = await timed.until("EndpointStateChange")
+    assert went["endpoint"]["state"] == "offline"
+    assert list(went) == ["type", "timestamp", "endpoint", "asterisk_id", "application"]
+    running.simulator.set_endpoint(seat, "answer")  # the phone registers again
+    await _created(running, client, seat)
+    states = [e["endpoint"]["state"] for _, e in timed.frames if e["type"] == "EndpointStateChange"]
+    assert states == ["offline", "online"]
+
+
+async def test_endpoint_subscription_errors(
+    running: RunningSimulator, client: aiohttp.ClientSession, timed: TimedReader
+) -> None:
+    sub = f"{running.url}/ari/applications/hotline/subscription"
+    async with client.post(sub) as resp:
+        assert resp.status == 400
+    async with client.post(sub, params={"eventSource": "endpoint:NOPE/x"}) as resp:
+        assert resp.status == 422
+    async with client.delete(sub, params={"eventSource": "endpoint:PJSIP/a"}) as resp:
+        assert resp.status == 409
+    nobody = f"{running.url}/ari/applications/nobody/subscription"
+    async with client.post(nobody, params={"eventSource": "endpoint:PJSIP/a"}) as resp:
+        assert resp.status == 404
