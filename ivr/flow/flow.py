@@ -303,6 +303,12 @@ class CallFlow:
 
     async def _voicemail(self) -> tuple[str, CallState]:
         await leave_voicemail(self)
+        if self.session.record_refused and self.log.outcome != "voicemail":
+            # Asterisk would not record (its recording directory is missing): the caller
+            # is still heard, by a person.
+            self.step("voicemail_unavailable")
+            await self.say(self.profile.catalog.text("voicemail_unavailable"))
+            return "recording refused", CallState.OPERATOR
         return "message left", CallState.ENDED
 
     async def _operator(self) -> tuple[str, CallState]:

@@ -23,6 +23,7 @@ from ivr.ari import (
     AriError,
     AriEvent,
     AriNotFound,
+    AriServerError,
     ChannelDestroyed,
     ChannelDispatcher,
     ChannelDtmfReceived,
@@ -49,6 +50,9 @@ __all__ = ["CallSession", "CallerHungUp", "HeldObjects", "PeerLeg", "RecordingRe
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
+# A record request Asterisk answers with 500 is tried this often, this far apart.
+RECORD_ATTEMPTS = 2
+RECORD_RETRY_S = 0.5
 # Dial event statuses that end a dial attempt without an answer.
 FINAL_DIALSTATUS = frozenset({"BUSY", "CONGESTION", "CHANUNAVAIL", "NOANSWER", "CANCEL"})
 
@@ -80,6 +84,7 @@ class CallSession:
         self.on_change: Callable[[], None] | None = None  # a checkpoint is due
         self._last_event_at = 0.0
         self._cause_at: float | None = None
+        self.record_refused = False  # Asterisk would not record (twice): no voicemail here
         self._subscriptions: list[Subscription] = [dispatcher.subscribe(channel_id, self._on_event)]
 
     # -- events ------------------------------------------------------------------------
@@ -372,19 +377,32 @@ class CallSession:
         terminate_on: str = "#",
         beep: bool = True,
     ) -> RecordingResult:
-        """Record the caller; a hang-up ends the recording, which is kept all the same."""
-        self.note_command()
-        await self._guard(
-            self.ari.record(
-                self.channel_id,
-                name=name,
-                max_duration=max_duration,
-                max_silence=max_silence,
-                beep=beep,
-                terminate_on=terminate_on,
-                if_exists="overwrite",
-            )
-        )
+        """Record the caller; a hang-up ends the recording, which is kept all the same.
+
+        A recording Asterisk refuses (500: its recording directory is missing) is asked
+        for once more, then reported `failed` with `record_refused` set.
+        """
+        for attempt in range(RECORD_ATTEMPTS):
+            self.note_command()
+            try:
+                await self._guard(
+                    self.ari.record(
+                        self.channel_id,
+                        name=name,
+                        max_duration=max_duration,
+                        max_silence=max_silence,
+                        beep=beep,
+                        terminate_on=terminate_on,
+                        if_exists="overwrite",
+                    )
+                )
+                break
+            except AriServerError as exc:
+                logger.warning("%s: record %s refused: %s", self.channel_id, name, exc)
+                if attempt + 1 == RECORD_ATTEMPTS:
+                    self.record_refused = True
+                    return RecordingResult(name, "failed", 0.0, f"refused: {exc.message}")
+                await self.wait_until(lambda: False, RECORD_RETRY_S)
         recordings = self._state.recordings
         self._state.recording.add(name)
         self.changed()

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
 
 from ivr.simulator.callers import send_dtmf
 from tests.ivr.flow.conftest import Harness
+from tests.ivr.flow.routing_harness import Start, queue_hotlines
 from tests.ivr.simulator.conftest import tone
 
 
@@ -45,3 +51,26 @@ async def test_unregistered_liaison_phone_gives_voicemail_unavailable(hotline: H
     assert record["reason"] == "unavailable"
     assert record["dials"] == [{"endpoint": "PJSIP/lj-003-a", "dialstatus": "CHANUNAVAIL"}]
     assert hotline.sim.summary()["channels"] == []
+
+
+@pytest.fixture
+async def start(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Start]:
+    async with queue_hotlines(tmp_path, prompt_cache) as started:
+        yield started
+
+
+async def test_missing_recording_dir_apologises_and_reaches_an_operator(start: Start) -> None:
+    # Asterisk 22 with its recording directory gone: record → 500 "Unrecognized recording
+    # error: No such file or directory". The caller is put through to a person instead.
+    async with start(seat_plan={"linjiang": 1}) as hotline:
+        hotline.sim.set_endpoint("PJSIP/lj-001-a", "busy")
+        hotline.sim.set_endpoint("PJSIP/lj-001-b", "busy")
+        hotline.sim.set_endpoint("PJSIP/seat-lj-01", "answer:1", hangup_after=5)
+        shutil.rmtree(hotline.sim.recordings_dir)
+        record = await hotline.record_of(hotline.call(keys="425#", hangup_after=120))
+        assert record["outcome"] == "operator"
+        assert record["seat"] == "lj-01"
+        steps = [s["step"] for s in record["steps"]]
+        assert "recording_failed" in steps
+        assert steps.index("voicemail_unavailable") < steps.index("operator_bridged")
+        assert hotline.sim.summary()["channels"] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -155,3 +156,20 @@ async def test_endpoint_subscription_errors(
     nobody = f"{running.url}/ari/applications/nobody/subscription"
     async with client.post(nobody, params={"eventSource": "endpoint:PJSIP/a"}) as resp:
         assert resp.status == 404
+
+
+async def test_record_without_a_recording_directory_is_a_500(
+    running: RunningSimulator, client: aiohttp.ClientSession, timed: TimedReader
+) -> None:
+    call = running.simulator.place_call("12345", caller="13800000001")
+    shutil.rmtree(running.simulator.recordings_dir)
+    record = f"{running.url}/ari/channels/{call.channel_id}/record"
+    async with client.post(record, params={"name": "vm/x", "format": "wav"}) as resp:
+        assert resp.status == 500
+        assert await resp.json() == {
+            "message": "Unrecognized recording error: No such file or directory"
+        }
+    async with client.get(f"{running.url}/ari/recordings/stored") as resp:
+        assert resp.status == 500
+        assert await resp.json() == {"error": "Allocation failed"}
+    assert running.simulator.summary()["live_recordings"] == []
