@@ -306,8 +306,8 @@ class CallFlow:
         if self.session.record_refused and self.log.outcome != "voicemail":
             # Asterisk would not record (its recording directory is missing): the caller
             # is still heard, by a person.
-            self.step("voicemail_unavailable")
-            await self.say(self.profile.catalog.text("voicemail_unavailable"))
+            self.step("recording_refused")
+            await self.say(self.profile.catalog.text("recording_refused"))
             return "recording refused", CallState.OPERATOR
         return "message left", CallState.ENDED
 

@@ -72,5 +72,5 @@ async def test_missing_recording_dir_apologises_and_reaches_an_operator(start: S
         assert record["seat"] == "lj-01"
         steps = [s["step"] for s in record["steps"]]
         assert "recording_failed" in steps
-        assert steps.index("voicemail_unavailable") < steps.index("operator_bridged")
+        assert steps.index("recording_refused") < steps.index("operator_bridged")
         assert hotline.sim.summary()["channels"] == []
