@@ -5,3 +5,9 @@ use; the top layer (`bootstrap`, `cli`, `http`) reads configuration, builds ever
 component, passes dependencies in and provides the `hotline` command. Nothing outside
 this package constructs shared objects.
 """
+
+import time
+
+# When the process began importing the hotline: `hotline ivr` reports how long it took
+# to be ready (imports, database, HTTP, ARI connection) against this.
+STARTED_AT = time.monotonic()

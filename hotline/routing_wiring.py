@@ -190,6 +190,7 @@ async def routing_services(
         caller_id=routing.home.hotline_numbers[0] if routing.home.hotline_numbers else "",
     )
     sync = PresenceSync(ari=ari, presence=routing.presence, sites=routing.sites, clock=clock)
+    dispatcher.on_unrouted(sync.on_event)  # EndpointStateChange concerns no channel
     task = asyncio.create_task(sync.run(), name="presence-sync")
     try:
         yield dialer

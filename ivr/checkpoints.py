@@ -42,6 +42,7 @@ class CallCheckpoint:
     legs: tuple[dict[str, Any], ...] = ()
     bridge_id: str | None = None
     recordings: tuple[str, ...] = ()
+    playbacks: tuple[str, ...] = ()  # started and maybe still playing: stop them on resume
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -53,6 +54,7 @@ class CallCheckpoint:
             "legs": list(self.legs),
             "bridge_id": self.bridge_id,
             "recordings": list(self.recordings),
+            "playbacks": list(self.playbacks),
         }
 
     @classmethod
@@ -66,6 +68,7 @@ class CallCheckpoint:
             legs=tuple(dict(leg) for leg in data.get("legs") or ()),
             bridge_id=data.get("bridge_id"),
             recordings=tuple(str(name) for name in data.get("recordings") or ()),
+            playbacks=tuple(str(p) for p in data.get("playbacks") or ()),
         )
 
 

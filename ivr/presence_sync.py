@@ -1,10 +1,12 @@
-"""Seat presence follows the seats' phones: ARI endpoint states polled every few seconds.
+"""Seat presence follows the seats' phones: ARI endpoint states, polled and pushed.
 
-The controller's event stream carries EndpointStateChange only with subscribeAll or an
-explicit subscription per endpoint; polling `GET /endpoints` at start-up and then every
-`every_s` seconds is simpler and also catches up after a lost WebSocket. Presence decides
-what a state means (an offline phone takes its seat offline; back online, only a seat the
-phone took offline becomes available again).
+Every `every_s` seconds `GET /endpoints` is read (it also catches up after a lost
+WebSocket) and the app is subscribed to the seat endpoints, so an `EndpointStateChange`
+(a phone unregistering, or registering again) reaches presence at once in between.
+On Asterisk 22 a PJSIP endpoint with no registered phone cannot even be dialled
+(`POST /channels/create` → 500 "Allocation failed"): such a seat must not be offered.
+Presence decides what a state means (an offline phone takes its seat offline; back
+online, only a seat the phone took offline becomes available again).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from hotline.clock import Clock
-from ivr.ari import AriClient, AriFailure
+from ivr.ari import AriClient, AriEvent, AriFailure, EndpointStateChange
 from routing import Presence, SitesConfig
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,22 @@ class PresenceSync:
         self._clock = clock
         self._every_s = every_s
 
+    async def subscribe(self) -> None:
+        """Ask for the seat endpoints' EndpointStateChange events (idempotent)."""
+        if self._seat_endpoints:
+            await self._ari.subscribe([f"endpoint:{e}" for e in sorted(self._seat_endpoints)])
+
+    async def on_event(self, event: AriEvent) -> None:
+        """An EndpointStateChange of a seat phone: tell presence now, not at the next poll."""
+        if not isinstance(event, EndpointStateChange):
+            return
+        if event.endpoint not in self._seat_endpoints or event.state not in ("online", "offline"):
+            return
+        logger.info("seat endpoint %s is now %s", event.endpoint, event.state)
+        await self._presence.endpoint_state_changed(
+            event.endpoint, "online" if event.state == "online" else "offline"
+        )
+
     async def sync_once(self) -> int:
         """Read every endpoint once; returns how many seat endpoints were reported.
 
@@ -67,7 +85,8 @@ class PresenceSync:
         """Sync until cancelled; an unreachable Asterisk is retried on the next round."""
         while True:
             try:
+                await self.subscribe()
                 await self.sync_once()
             except AriFailure as exc:
-                logger.warning("presence sync: cannot list endpoints: %s", exc)
+                logger.warning("presence sync: cannot read endpoints: %s", exc)
             await self._clock.sleep(self._every_s)

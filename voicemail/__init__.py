@@ -5,7 +5,7 @@ department's liaisons collect it by phone or on the web and must reply within th
 deadline (5 working days by default, by the official holiday calendar).
 """
 
-from voicemail.audio import is_silent, wav_seconds
+from voicemail.audio import is_empty_recording, is_silent, wav_seconds
 from voicemail.models import GENERAL_MAILBOX, Voicemail
 from voicemail.service import (
     KeptVoicemail,
@@ -23,6 +23,7 @@ __all__ = [
     "VoicemailIntake",
     "VoicemailListener",
     "VoicemailService",
+    "is_empty_recording",
     "is_silent",
     "wav_seconds",
 ]

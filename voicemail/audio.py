@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import array
 import io
+import operator
 import wave
 
 # Peak amplitude under which a recording counts as silence (16-bit samples).
 SILENCE_PEAK = 500
+# RMS level of a 20 ms frame from which it counts as talk (Asterisk's DSP uses 256).
+TALK_RMS = 300
+# Less talk than this is a click or a breath, not a message.
+MIN_TALK_S = 0.1
 
 
 def wav_seconds(audio: bytes) -> float:
@@ -34,3 +39,30 @@ def is_silent(audio: bytes) -> bool:
         return not frames
     samples = array.array("h", frames[: len(frames) - len(frames) % 2])
     return max(abs(s) for s in samples) < SILENCE_PEAK if samples else True
+
+
+def is_empty_recording(audio: bytes) -> bool:
+    """True when a recording holds no message: under 0.1 s of talk, or none at all.
+
+    Decided from the audio alone: Asterisk's RecordingFinished `duration` is whole seconds
+    rounded down, so a 0.76 s message (12,160 bytes of audio) is reported as 0 s. Talk is
+    counted in 20 ms frames by their RMS level, so a click or line noise is not a message.
+    """
+    try:
+        with wave.open(io.BytesIO(audio)) as wav:
+            frames = wav.readframes(wav.getnframes())
+            width: int = wav.getsampwidth()
+            rate: int = wav.getframerate()
+    except (wave.Error, EOFError):
+        return True
+    if width != 2 or rate <= 0:
+        return not frames
+    samples = array.array("h", frames[: len(frames) - len(frames) % 2])
+    step = max(1, rate // 50)
+    floor = TALK_RMS * TALK_RMS * step
+    talk_frames = sum(
+        1
+        for i in range(0, len(samples) - step + 1, step)
+        if sum(map(operator.mul, samples[i : i + step], samples[i : i + step])) >= floor
+    )
+    return talk_frames * step < MIN_TALK_S * rate

@@ -28,7 +28,7 @@ from hotline.clock import Clock
 from hotline.database import database_unavailable
 from hotline.journal import Fact, Journal, JournalEntry, JournalUnavailable
 from hotline.workdays import WorkingCalendar
-from voicemail.audio import is_silent
+from voicemail.audio import is_empty_recording
 from voicemail.models import Voicemail
 
 logger = logging.getLogger(__name__)
@@ -165,7 +165,7 @@ class VoicemailService:
         promise that; then nothing was journaled.
         """
         now = self._clock.now()
-        empty = duration_s <= 0 or is_silent(audio)
+        empty = is_empty_recording(audio)
         reply_due = self._calendar.add_working_days(now.date(), self._reply_days)
         path = self._audio_dir / now.strftime("%Y%m") / audio_file_name(recording_name)
         try:

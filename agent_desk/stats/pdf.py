@@ -6,20 +6,21 @@ Page 1: the period's KPIs as a table; then the charts; then the department ranki
 from __future__ import annotations
 
 import io
-
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from agent_desk.stats import charts
 from agent_desk.stats.definitions import KPIS, format_value
 from agent_desk.stats.reports import Report
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 A4 = (8.27, 11.69)
 RANKING_ROWS = 40
 
 
 def _kpi_page(report: Report) -> Figure:
-    figure = Figure(figsize=A4)
+    figure = charts.new_figure(figsize=A4)
     figure.suptitle(f"Hotline statistics report {report.period.name}", fontsize=14)
     axes = figure.add_axes((0.08, 0.05, 0.84, 0.85))
     axes.axis("off")
@@ -36,7 +37,7 @@ def _kpi_page(report: Report) -> Figure:
 
 
 def _ranking_page(report: Report) -> Figure:
-    figure = Figure(figsize=A4)
+    figure = charts.new_figure(figsize=A4)
     figure.suptitle("Department ranking", fontsize=14)
     axes = figure.add_axes((0.05, 0.05, 0.9, 0.88))
     axes.axis("off")
@@ -63,6 +64,8 @@ def report_pdf(report: Report) -> bytes:
         charts.department_bars(d.by_department, "orders_on_time_rate"),
         _ranking_page(report),
     ]
+    from matplotlib.backends.backend_pdf import PdfPages  # lazily, as in charts.new_figure
+
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": f"Hotline report {report.period.name}"}) as pdf:
         for page in pages:

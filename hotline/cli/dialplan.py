@@ -1,4 +1,8 @@
-"""`hotline dialplan render --out DIR`: Asterisk configs for every site, from the database."""
+"""`hotline dialplan render --out DIR`: Asterisk configs for every site, from the database.
+
+`hotline dialplan check --dir DIR` looks at files already rendered: every SIP host their
+pjsip.conf names must resolve here, or Asterisk silently drops the `identify` at load.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,16 @@ import sys
 from pathlib import Path
 
 from dialplan import (
+    HostUse,
     RenderOptions,
     SecretsFileError,
     SecretSource,
     UnsafeValue,
+    host_uses,
     render_all,
+    sip_host_env,
     sip_hosts_from_env,
+    unresolvable,
     write_rendering,
 )
 from hotline.bootstrap import build_components
@@ -50,7 +58,41 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="each site's Asterisk is pbx-<site>.<domain> unless HOTLINE_SIP_HOST_<SITE> is set",
     )
     render.add_argument("--http-bind", default="", help="ARI bind address (default: ARI URL host)")
+    render.add_argument(
+        "--allow-unresolved-hosts",
+        action="store_true",
+        help="write pjsip.conf even when a trunk host does not resolve here (warn only)",
+    )
     render.set_defaults(handler=_render)
+    check = actions.add_parser(
+        "check", help="report the SIP hosts of rendered pjsip.conf files that do not resolve"
+    )
+    check.add_argument("--dir", type=Path, required=True, help="the folder render wrote")
+    check.set_defaults(handler=_check)
+
+
+def _host_problem(site: str, use: HostUse) -> str:
+    peer = use.section.removeprefix("trunk-").removesuffix("-identify")
+    return (
+        f"{site}/pjsip.conf [{use.section}] {use.option}={use.host} does not resolve here; "
+        "Asterisk drops such an identify silently at load and refuses the trunk's calls "
+        f"(set {sip_host_env(peer)} to the address of site {peer})"
+    )
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    files = sorted(args.dir.glob("*/pjsip.conf"))
+    if not files:
+        raise CommandError(f"no <site>/pjsip.conf under {args.dir}")
+    problems = [
+        _host_problem(path.parent.name, use)
+        for path in files
+        for use in unresolvable(host_uses(path.read_text("utf-8")))
+    ]
+    for problem in problems:
+        print(f"problem: {problem}")
+    print(f"{len(files)} pjsip.conf checked: {len(problems)} unresolvable SIP host(s)")
+    return 1 if problems else 0
 
 
 def _render(args: argparse.Namespace, settings: Settings) -> int:
@@ -83,6 +125,20 @@ async def _render_async(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(f"{exc.args[0]}") from None
     except (SecretsFileError, UnsafeValue) as exc:
         raise CommandError(str(exc)) from None
+    problems = [
+        _host_problem(str(path.parent), use)
+        for path, text in sorted(rendering.files.items())
+        if path.name == "pjsip.conf"
+        for use in unresolvable(host_uses(text))
+    ]
+    if problems and not args.allow_unresolved_hosts:
+        raise CommandError(
+            "refusing to render: "
+            + "; ".join(problems)
+            + " (or pass --allow-unresolved-hosts if the names resolve on the PBX)"
+        )
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
     written = write_rendering(rendering, args.out)
     saved = secrets.save()
     for warning in rendering.warnings:

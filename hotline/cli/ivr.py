@@ -6,13 +6,16 @@ import argparse
 import asyncio
 import contextlib
 import signal
+import time
 from datetime import datetime
 
+from hotline import STARTED_AT
 from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError
 from hotline.clock import Clock, ScaledClock, SystemClock
 from hotline.config import Settings
 from hotline.runtime import run_controller, run_embedded
+from ivr.preflight import pbx_problems
 from ivr.simulator import start_simulator
 
 
@@ -69,6 +72,15 @@ def _ivr(args: argparse.Namespace, settings: Settings) -> int:
             run_controller(components, ari_url=settings.ari_url, clock=clock) as running,
         ):
             print(f"controller on {settings.ari_url}, HTTP on {running.http_url}/", flush=True)
+            await running.controller.wait_connected()
+            # Until now Stasis() had no app: the dialplan's fallback answered callers.
+            print(
+                f"connected to ARI as app {settings.ari_app!r}, taking calls "
+                f"({time.monotonic() - STARTED_AT:.1f} s after start)",
+                flush=True,
+            )
+            for problem in await pbx_problems(running.controller.ari):
+                print(f"warning: {problem}", flush=True)
             await _until_stopped()
 
     asyncio.run(run())

@@ -6,7 +6,7 @@ status) on a non-2xx reply and `AriUnavailable` when Asterisk cannot be reached.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Self
 
@@ -71,6 +71,18 @@ class AriClient(ChannelApi, BridgeMediaApi):
     async def list_endpoints(self) -> list[dict[str, object]]:
         data = await self._http.request_json("GET", "/endpoints")
         return [dict(as_object(item, "Endpoint")) for item in object_list(data, "endpoints")]
+
+    async def subscribe(
+        self, event_sources: Sequence[str], app: str | None = None
+    ) -> dict[str, object]:
+        """Subscribe the app to event sources (`endpoint:PJSIP/seat-1`, ...); idempotent."""
+        data = await self._http.request_json(
+            "POST",
+            "/applications/{name}/subscription",
+            path_args={"name": app or self.app},
+            params={"eventSource": ",".join(event_sources)},
+        )
+        return dict(as_object(data, "Application"))
 
     async def get_application(self, name: str | None = None) -> dict[str, object]:
         """The application's subscriptions (channel_ids, bridge_ids, ...); default `self.app`."""

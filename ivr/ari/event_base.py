@@ -56,6 +56,33 @@ class ApplicationReplaced(AriEvent):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class EndpointStateChange(AriEvent):
+    """A phone registered or went away (`state` online / offline / unknown).
+
+    Sent only to apps subscribed to the endpoint (POST /applications/{app}/subscription
+    with `eventSource=endpoint:PJSIP/x`) or connected with subscribeAll.
+    """
+
+    technology: str
+    resource: str
+    state: str
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.technology}/{self.resource}"
+
+    @classmethod
+    def parse(cls, obj: JsonObject) -> Self:
+        endpoint = req_object(obj, "endpoint")
+        return cls(
+            **common_fields(obj),
+            technology=req_str(endpoint, "technology"),
+            resource=req_str(endpoint, "resource"),
+            state=opt_str(endpoint, "state", "unknown"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class UnknownEvent(AriEvent):
     """An event type this client does not model, kept whole."""
 

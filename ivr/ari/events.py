@@ -1,7 +1,7 @@
 """Typed ARI WebSocket events: `parse_event` turns one message into an `AriEvent` subclass.
 
 Event types this module does not model become `UnknownEvent` (Asterisk sends many the
-controller ignores: ChannelCallerId, ChannelConnectedLine, EndpointStateChange, ...).
+controller ignores: ChannelCallerId, ChannelConnectedLine, ...).
 A message that is not JSON, not an object, or lacks a field its type requires raises
 `MalformedEvent`; the event stream logs and skips it.
 """
@@ -26,7 +26,13 @@ from ivr.ari.channel_events import (
     StasisStart,
 )
 from ivr.ari.errors import AriProtocolError, MalformedEvent
-from ivr.ari.event_base import ApplicationReplaced, AriEvent, ChannelEvent, UnknownEvent
+from ivr.ari.event_base import (
+    ApplicationReplaced,
+    AriEvent,
+    ChannelEvent,
+    EndpointStateChange,
+    UnknownEvent,
+)
 from ivr.ari.media_events import (
     BridgeCreated,
     BridgeDestroyed,
@@ -63,6 +69,7 @@ __all__ = [
     "ChannelTalkingStarted",
     "ChannelVarset",
     "Dial",
+    "EndpointStateChange",
     "PlaybackContinuing",
     "PlaybackEvent",
     "PlaybackFinished",
@@ -82,6 +89,7 @@ _EVENT_CLASSES: Mapping[str, type[AriEvent]] = MappingProxyType(
         cls.__name__: cls
         for cls in (
             ApplicationReplaced,
+            EndpointStateChange,
             StasisStart,
             StasisEnd,
             ChannelStateChange,

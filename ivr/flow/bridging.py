@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from functools import partial
 
-from ivr.ari import AriError
+from ivr.ari import AriError, AriFailure
 from ivr.flow.session import CallerHungUp, CallSession, PeerLeg
 
 logger = logging.getLogger(__name__)
@@ -36,17 +36,23 @@ async def bridge_and_wait(
     """
     clock = session.clock
     bridge_id = bridge_name(session.channel_id)
+    # Asterisk answers addChannel only once the channel's playbacks have ended.
+    await session.stop_all_playbacks()
     session.note_command()
     try:
         await session.ari.create_bridge(bridge_id=bridge_id)
         await session.ari.add_channel(bridge_id, session.channel_id)
         await session.ari.add_channel(bridge_id, leg.channel_id)
-    except AriError as exc:
+    except AriFailure as exc:
         logger.warning("%s: bridging failed: %s", session.channel_id, exc)
         await session.hang_up_leg(leg)
         with contextlib.suppress(AriError):
             await session.ari.destroy_bridge(bridge_id)
-        raise CallerHungUp(session.channel_id) from exc
+        if isinstance(exc, AriError):
+            raise CallerHungUp(session.channel_id) from exc
+        # No reply at all (an addChannel stuck behind a playback nobody knows of): the
+        # caller is still there, so the flow fails and hangs it up; nothing stays behind.
+        raise
     session.bridge_id = bridge_id
     session.changed()
     if on_bridged is not None:

@@ -19,8 +19,9 @@ class PeerLeg:
     endpoint: str
     dialstatus: str = ""
     answered: bool = False
-    ended: bool = False
-    cause: int | None = None
+    ended: bool = False  # hanging up or gone: nothing more to do with it
+    cause: int | None = None  # ChannelDestroyed's cause, never the hang-up request's
+    destroyed: bool = False  # ChannelDestroyed seen (or found missing): the cause is final
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class HeldObjects:
     legs: tuple[dict[str, Any], ...]
     bridge_id: str | None
     recordings: tuple[str, ...]
+    playbacks: tuple[str, ...] = ()  # ARI cannot list playbacks: a successor must know them
 
 
 @dataclass(slots=True)

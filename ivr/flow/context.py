@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -12,11 +13,13 @@ from ivr.checkpoints import Checkpointer
 from ivr.flow.call_log import CallRecorder
 from ivr.flow.speech_input import SpeechInput
 from ivr.ports import LiaisonMailboxes, OrderProgressSource, VoicemailAudio
-from ivr.prompts import PromptRenderer
+from ivr.prompts import PromptRenderer, PromptRenderError
 from voicemail import VoicemailService
 
 if TYPE_CHECKING:
     from ivr.flow.flow import CallFlow
+
+logger = logging.getLogger(__name__)
 
 
 class OperatorHandoff(Protocol):
@@ -39,6 +42,27 @@ class Voice:
     async def media(self, *texts: str) -> list[str]:
         prompts = await self._renderer.render_many(texts)
         return [self._renderer.media_uri(prompt, self._base_url) for prompt in prompts]
+
+    async def music(self, media: Sequence[str], *, seconds: float) -> list[str]:
+        """`media` with each `tone:` rendered to a file that ends after `seconds`.
+
+        Asterisk never ends a `tone:` playback by itself; one whose controller died would
+        play on and hold back the next controller's prompts. A tone that cannot be
+        rendered is kept as it is (unbounded) rather than leaving the caller in silence.
+        """
+        bounded: list[str] = []
+        for uri in media:
+            if not uri.startswith("tone:"):
+                bounded.append(uri)
+                continue
+            try:
+                prompt = await self._renderer.render_tone(uri, seconds)
+            except PromptRenderError as exc:
+                logger.warning("hold music %s left unbounded: %s", uri, exc)
+                bounded.append(uri)
+                continue
+            bounded.append(self._renderer.media_uri(prompt, self._base_url))
+        return bounded
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

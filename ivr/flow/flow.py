@@ -91,6 +91,7 @@ class CallFlow:
             legs=held.legs,
             bridge_id=held.bridge_id,
             recordings=held.recordings,
+            playbacks=held.playbacks,
         )
 
     def mark_checkpoint(self) -> None:
@@ -136,6 +137,8 @@ class CallFlow:
     async def run(self) -> None:
         """Drive the states until the call ends; always leaves a call record."""
         try:
+            if self.resumed_from is not None:
+                await self.session.stop_orphaned_playbacks(self.resumed_from.playbacks)
             while self.state is not CallState.ENDED:
                 self.mark_checkpoint()
                 reason, after = await self._handlers[self.state]()
@@ -306,6 +309,12 @@ class CallFlow:
         if self.resumed_from is not None and await resume_unrecorded_voicemail(self):
             return "message kept", CallState.ENDED
         await leave_voicemail(self)
+        if self.session.record_refused and self.log.outcome != "voicemail":
+            # Asterisk would not record (its recording directory is missing): the caller
+            # is still heard, by a person.
+            self.step("recording_refused")
+            await self.say(self.profile.catalog.text("recording_refused"))
+            return "recording refused", CallState.OPERATOR
         return "message left", CallState.ENDED
 
     async def _operator(self) -> tuple[str, CallState]:

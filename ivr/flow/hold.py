@@ -4,7 +4,8 @@ ARI has no "play this until told otherwise with announcements in between", so th
 is a playback the controller keeps going: an announcement replaces the music, and once
 it ends the music starts again. The default music is a tone string — Asterisk's `tone:`
 media loops a list of `frequency/milliseconds` notes until the playback is stopped — so
-it needs no sound files on the PBX; a deployment can pass `sound:` media of its own.
+it needs no sound files on the PBX; a deployment can pass `sound:` media of its own. A tone
+is played as a file of HOLD_MUSIC_S rendered from it, so no hold music plays for ever.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ DEFAULT_HOLD_MUSIC = (
     "tone:392/400|440/400|523/400|587/800|523/400|440/400|392/800|330/400|392/400|440/1200|0/1600",
 )
 QUEUE_OPTIONS = "留言请按1，需要回电请按2"
+# Length of one hold-music playback; the hold starts it again when it ends. A `tone:` is
+# rendered to a file this long (Voice.music) because Asterisk never ends a tone by itself:
+# an orphan left by a dead controller then ends within this time on its own.
+HOLD_MUSIC_S = 60.0
 # Music that ends sooner than this after starting is broken (a missing file): restarting
 # it would only spin; the caller gets silence and the announcements instead.
 SHORTEST_MUSIC_S = 1.0
@@ -52,6 +57,10 @@ class Hold:
         self._playback: str | None = None
         self._music_started: float | None = None  # None while an announcement plays
         self._music_broken = False
+
+    def use_music(self, music: Sequence[str]) -> None:
+        """Play `music` from the next start on (the bounded rendering of the default)."""
+        self._music = list(music)
 
     def needs_attention(self) -> bool:
         """The current playback ended (an announcement finished): time to `keep_up`."""

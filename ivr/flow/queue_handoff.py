@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 
 from hotline.clock import Clock
 from ivr.flow.bridging import bridge_and_wait
-from ivr.flow.hold import DEFAULT_HOLD_MUSIC, QUEUE_OPTIONS, Hold, position_announcement
+from ivr.flow.hold import (
+    DEFAULT_HOLD_MUSIC,
+    HOLD_MUSIC_S,
+    QUEUE_OPTIONS,
+    Hold,
+    position_announcement,
+)
 from ivr.flow.session import CallerHungUp
 from ivr.flow.voicemail import leave_voicemail
 from routing import CallbackList, Offer, OperatorQueue, Presence, QueuedCall, Site, SitesConfig
@@ -116,6 +122,9 @@ class _QueuedCaller:
         clock = handoff.clock
         started = clock.monotonic()
         give_up_at = started + handoff.max_wait_s
+        self.hold.use_music(
+            await flow.services.voice.music(handoff.hold_music, seconds=HOLD_MUSIC_S)
+        )
         await self.hold.announce(
             await flow.services.voice.media(
                 flow.profile.catalog.text("operator_queue"), QUEUE_OPTIONS

@@ -23,6 +23,7 @@ from ivr.ari import (
     AriError,
     AriEvent,
     AriNotFound,
+    AriServerError,
     ChannelDestroyed,
     ChannelDispatcher,
     ChannelDtmfReceived,
@@ -49,6 +50,11 @@ __all__ = ["CallSession", "CallerHungUp", "HeldObjects", "PeerLeg", "RecordingRe
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
+# A record request Asterisk answers with 500 is tried this often, this far apart.
+RECORD_ATTEMPTS = 2
+RECORD_RETRY_S = 0.5
+# Dial event statuses that end a dial attempt without an answer.
+FINAL_DIALSTATUS = frozenset({"BUSY", "CONGESTION", "CHANUNAVAIL", "NOANSWER", "CANCEL"})
 
 
 class CallSession:
@@ -78,6 +84,7 @@ class CallSession:
         self.on_change: Callable[[], None] | None = None  # a checkpoint is due
         self._last_event_at = 0.0
         self._cause_at: float | None = None
+        self.record_refused = False  # Asterisk would not record (twice): no voicemail here
         self._subscriptions: list[Subscription] = [dispatcher.subscribe(channel_id, self._on_event)]
 
     # -- events ------------------------------------------------------------------------
@@ -122,10 +129,12 @@ class CallSession:
             elif channel_id in state.peers:
                 leg = state.peers[channel_id]
                 leg.ended = True
-                if isinstance(event, ChannelDestroyed | ChannelHangupRequest) and leg.cause is None:
-                    leg.cause = event.cause
+                # A dial timeout is a soft hang-up request (cause 32, the soft flag) read
+                # before StasisEnd and ChannelDestroyed (cause 19) arrive in later frames:
+                # only ChannelDestroyed carries the cause a dial status is decided from.
                 if isinstance(event, ChannelDestroyed):
                     leg.cause = event.cause
+                    leg.destroyed = True
         self._changed.set()
 
     @property
@@ -183,7 +192,12 @@ class CallSession:
             for leg in state.peers.values()
             if not leg.ended
         )
-        return HeldObjects(legs=legs, bridge_id=self.bridge_id, recordings=tuple(state.recording))
+        return HeldObjects(
+            legs=legs,
+            bridge_id=self.bridge_id,
+            recordings=tuple(state.recording),
+            playbacks=tuple(sorted(state.playing)),
+        )
 
     def hand_over(self, leg: PeerLeg) -> None:
         """`leg` (answered, already in the caller's bridge) replaces the current one."""
@@ -218,6 +232,7 @@ class CallSession:
     async def start_playback(self, media: Sequence[str]) -> str:
         playback_id = f"pb-{uuid.uuid4().hex}"
         self._state.playing.add(playback_id)
+        self.changed()  # checkpointed: a successor stops it (ARI cannot list playbacks)
         self.note_command()
         await self._guard(self.ari.play(self.channel_id, list(media), playback_id=playback_id))
         return playback_id
@@ -229,6 +244,23 @@ class CallSession:
         self.note_command()
         with contextlib.suppress(AriNotFound):
             await self.ari.stop_playback(playback_id)
+
+    async def stop_orphaned_playbacks(self, playback_ids: Sequence[str]) -> None:
+        """Stop a dead controller's playbacks: ours would queue behind them (404: ended)."""
+        for playback_id in playback_ids:
+            try:
+                await self.ari.stop_playback(playback_id)
+            except AriNotFound:
+                continue
+            except AriError as exc:
+                logger.warning("%s: orphaned playback %s: %s", self.channel_id, playback_id, exc)
+                continue
+            logger.info("%s: stopped orphaned playback %s", self.channel_id, playback_id)
+
+    async def stop_all_playbacks(self) -> None:
+        """Stop whatever this call still plays: a bridge-join waits behind a playback."""
+        for playback_id in sorted(self._state.playing):
+            await self.stop_playback(playback_id)
 
     def playback_done(self, playback_id: str) -> bool:
         return playback_id in self._state.playbacks_done
@@ -315,9 +347,7 @@ class CallSession:
 
     async def _wait_for_leg(self, leg: PeerLeg, timeout: float) -> bool:  # noqa: ASYNC109
         def settled() -> bool:
-            return (
-                leg.answered or leg.ended or leg.dialstatus in ("BUSY", "CONGESTION", "CHANUNAVAIL")
-            )
+            return leg.answered or leg.destroyed or leg.dialstatus in FINAL_DIALSTATUS
 
         try:
             return await self.wait_until(settled, timeout)
@@ -347,19 +377,32 @@ class CallSession:
         terminate_on: str = "#",
         beep: bool = True,
     ) -> RecordingResult:
-        """Record the caller; a hang-up ends the recording, which is kept all the same."""
-        self.note_command()
-        await self._guard(
-            self.ari.record(
-                self.channel_id,
-                name=name,
-                max_duration=max_duration,
-                max_silence=max_silence,
-                beep=beep,
-                terminate_on=terminate_on,
-                if_exists="overwrite",
-            )
-        )
+        """Record the caller; a hang-up ends the recording, which is kept all the same.
+
+        A recording Asterisk refuses (500: its recording directory is missing) is asked
+        for once more, then reported `failed` with `record_refused` set.
+        """
+        for attempt in range(RECORD_ATTEMPTS):
+            self.note_command()
+            try:
+                await self._guard(
+                    self.ari.record(
+                        self.channel_id,
+                        name=name,
+                        max_duration=max_duration,
+                        max_silence=max_silence,
+                        beep=beep,
+                        terminate_on=terminate_on,
+                        if_exists="overwrite",
+                    )
+                )
+                break
+            except AriServerError as exc:
+                logger.warning("%s: record %s refused: %s", self.channel_id, name, exc)
+                if attempt + 1 == RECORD_ATTEMPTS:
+                    self.record_refused = True
+                    return RecordingResult(name, "failed", 0.0, f"refused: {exc.message}")
+                await self.wait_until(lambda: False, RECORD_RETRY_S)
         recordings = self._state.recordings
         self._state.recording.add(name)
         self.changed()
@@ -393,7 +436,7 @@ class CallSession:
             if leg.ended:
                 continue
             if leg.channel_id not in alive:
-                leg.ended = True
+                leg.ended = leg.destroyed = True
             else:
                 with contextlib.suppress(AriNotFound):
                     channel = await self.ari.get_channel(leg.channel_id)

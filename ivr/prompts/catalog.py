@@ -62,6 +62,7 @@ _COMMON: Mapping[str, str] = MappingProxyType(
             "不满意请按2，非常不满意请按1"
         ),
         "survey_thanks": "感谢您的评价",
+        "recording_refused": "抱歉，现在无法留言，正在为您转接人工服务，请稍候",
         "goodbye": "感谢您的来电，再见",
     }
 )

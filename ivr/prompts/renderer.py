@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import re
+import shutil
 from collections.abc import Iterable
 from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from ivr.prompts.synth import (
     RenderOutcome,
     produce_prompt_file,
 )
+from ivr.prompts.tones import ToneError, tone_key, write_tone_wav
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,14 @@ class Prompt:
     text: str
     path: Path
     duration_s: float
+
+
+def _ensure_tone_files(tone: str, seconds: float, path: Path, copy: Path | None) -> None:
+    if not path.is_file():
+        write_tone_wav(tone, seconds, path)
+    if copy is not None and not copy.is_file():
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
 
 
 def is_prompt_key(candidate: str) -> bool:
@@ -115,6 +125,22 @@ class PromptRenderer:
     async def render_many(self, texts: Iterable[str]) -> list[Prompt]:
         """Pre-render several texts (for example a catalog at start-up), in input order."""
         return list(await asyncio.gather(*(self.render(text) for text in texts)))
+
+    async def render_tone(self, tone: str, seconds: float) -> Prompt:
+        """`tone:` media looped into a WAV of `seconds`, cached and served like a prompt."""
+        key = tone_key(tone, seconds)
+        known = self._prompts.get(key)
+        if known is not None:
+            return known
+        path = self.cache_dir / f"{key}.wav"
+        copy = None if self.sounds_dir is None else self.sounds_dir / f"{key}.wav"
+        try:
+            await asyncio.to_thread(_ensure_tone_files, tone, seconds, path, copy)
+        except (ToneError, OSError) as exc:
+            raise PromptRenderError(f"cannot render {tone!r}: {exc}") from exc
+        prompt = Prompt(key=key, text=tone, path=path, duration_s=seconds)
+        self._prompts[key] = prompt
+        return prompt
 
     def media_uri(self, prompt: Prompt, base_url: str | None = None) -> str:
         """The ARI media URI for `prompt`.

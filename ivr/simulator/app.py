@@ -41,6 +41,9 @@ def build_simulator(
     users: Mapping[str, str] = DEFAULT_USERS,
 ) -> web.Application:
     """An aiohttp application that answers like Asterisk 22's ARI."""
+    # Asterisk's packages create /var/spool/asterisk/recording; a test removes it to see
+    # what a PBX without it does (record → 500, GET /recordings/stored → 500).
+    recordings_dir.mkdir(parents=True, exist_ok=True)
     sim = Simulator(clock=clock, recordings_dir=recordings_dir, sounds_dir=sounds_dir, users=users)
     router = AriRouter()
     for module in (routes_channels, routes_bridges, routes_media, routes_misc):

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from ivr.simulator.simulator import Simulator
 
 TECHNOLOGIES = {"PJSIP", "SIP", "Local", "IAX2", "DAHDI"}
+# Simulated seconds between the frames of a timed-out channel's teardown (traces: 1-2 ms).
+TEARDOWN_GAP = 0.002
 
 
 def emit(
@@ -54,6 +56,8 @@ def parse_endpoint(endpoint: str) -> tuple[str, str]:
 def new_outbound(sim: Simulator, endpoint: str, channel_id: str | None, origin: Origin) -> Channel:
     """A channel towards an endpoint, named and placed in the dialplan as Asterisk does."""
     tech, resource = parse_endpoint(endpoint)
+    if sim.behaviour(endpoint).kind == "unregistered":
+        raise errors.AriError(500, "Allocation failed", key="error")
     if channel_id and channel_id in sim.channels:
         raise errors.AriError(409, "Channel with given unique ID already exists")
     seq = sim.next_seq()
@@ -112,6 +116,27 @@ def destroy(sim: Simulator, ch: Channel, cause: int) -> None:
     """Tear the channel down, emitting what Asterisk emits after the hang-up request."""
     if ch.gone:
         return
+    _leave_stasis(sim, ch)
+    _destroyed(sim, ch, cause)
+
+
+async def time_out(sim: Simulator, ch: Channel, cause: int = 19) -> None:
+    """A dial timeout: soft hang-up, StasisEnd, ChannelDestroyed as separate frames.
+
+    Real Asterisk sends the three about 1-2 ms apart (ari-traces/dial_noanswer.json), so a
+    controller can read the hang-up request before the event that carries the cause.
+    """
+    if ch.gone:
+        return
+    ch.gone = True  # already hanging up: a DELETE meanwhile changes nothing
+    emit(sim, ch, "ChannelHangupRequest", lead={"cause": 32, "soft": True})
+    await sim.clock.sleep(TEARDOWN_GAP)
+    _leave_stasis(sim, ch)
+    await sim.clock.sleep(TEARDOWN_GAP)
+    _destroyed(sim, ch, cause)
+
+
+def _leave_stasis(sim: Simulator, ch: Channel) -> None:
     ch.gone = True
     playbacks.channel_gone(sim, ch)
     recordings.channel_gone(sim, ch)
@@ -122,6 +147,9 @@ def destroy(sim: Simulator, ch: Channel, cause: int) -> None:
         ch.in_stasis = False
         if ch.origin is not Origin.DIALPLAN:
             set_var(sim, ch, "STASISSTATUS", "SUCCESS")
+
+
+def _destroyed(sim: Simulator, ch: Channel, cause: int) -> None:
     if ch.origin is not Origin.DIALPLAN:
         if ch.origin is Origin.ORIGINATED:
             ch.dialplan.app_name, ch.dialplan.app_data = "AppDial2", "(Outgoing Line)"

@@ -1,11 +1,13 @@
 """How simulated far ends behave when dialled, and the dial/originate event sequences.
 
 A behaviour is one of `answer[:SECONDS]`, `busy`, `noanswer`, `unavailable`,
-`congestion`, plus an optional `hangup_after` (seconds after answer the far end hangs up).
-The sequences reproduce the recorded Asterisk traces: an ARI dial keeps the channel alive
-after BUSY/CONGESTION until the far end clears ~10 s later; a dial timeout is a soft
-hang-up and ChannelDestroyed cause 19 with no NOANSWER Dial event; an originate that fails
-destroys the channel with cause 0 (the Local `;1` half's view).
+`congestion`, `unregistered` (no channel can be made to it at all), plus an optional
+`hangup_after` (seconds after answer the far end hangs up). The sequences reproduce the
+recorded Asterisk traces: an ARI dial keeps the channel alive after BUSY/CONGESTION until
+the far end clears ~10 s later; a dial timeout is a soft hang-up and ChannelDestroyed
+cause 19 with no NOANSWER Dial event; an originate that fails destroys the channel with
+cause 0 (the Local `;1` half's view). A behaviour change that takes an endpoint on- or
+offline sends EndpointStateChange to the apps subscribed to it.
 """
 
 from __future__ import annotations
@@ -14,13 +16,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ivr.simulator import channels
-from ivr.simulator.events import build
+from ivr.simulator.events import Json, build
 from ivr.simulator.state import Channel
 
 if TYPE_CHECKING:
     from ivr.simulator.simulator import Simulator
 
-KINDS = ("answer", "busy", "noanswer", "unavailable", "congestion")
+KINDS = ("answer", "busy", "noanswer", "unavailable", "congestion", "unregistered")
+# A PJSIP endpoint whose phone never registered: Asterisk cannot build a dialog to it, so
+# POST /channels/create and /channels answer 500 {"error": "Allocation failed"} (seen on
+# Asterisk 22: "Could not create dialog to invalid URI ... Is endpoint registered?").
+UNREGISTERED = "unregistered"
+OFFLINE_KINDS = frozenset({"unavailable", UNREGISTERED})
 # Seconds of Asterisk-side latency between steps, as seen in the traces.
 STEP = 0.004
 # Busy()/Congestion() in the far end's dialplan hang up this long after signalling.
@@ -48,10 +55,45 @@ class Behaviour:
             raise ValueError("durations must not be negative")
         return cls(kind, ring, hangup_after)
 
+    @property
+    def online(self) -> bool:
+        """The endpoint's ARI state: `online`, or `offline` for a phone nobody can reach."""
+        return self.kind not in OFFLINE_KINDS
+
     def describe(self) -> str:
         if self.kind != "answer":
             return self.kind
         return f"answer:{self.ring_seconds:g}"
+
+
+def endpoint_json(sim: Simulator, endpoint: str) -> Json:
+    """ARI's Endpoint model."""
+    tech, _, resource = endpoint.partition("/")
+    return {
+        "technology": tech,
+        "resource": resource,
+        "state": "online" if sim.behaviour(endpoint).online else "offline",
+        "channel_ids": [c.id for c in sim.channels.values() if c.endpoint == endpoint],
+    }
+
+
+def watchers(sim: Simulator, endpoint: str) -> list[str]:
+    """Apps that hear this endpoint's events: subscribed to it or its technology, or all."""
+    tech = endpoint.partition("/")[0]
+    wanted = {f"endpoint:{endpoint}", f"endpoint:{tech}"}
+    return sorted(
+        app
+        for app in sim.apps
+        if app in sim.subscribe_all or wanted & sim.subscriptions.get(app, set())
+    )
+
+
+def state_changed(sim: Simulator, endpoint: str) -> None:
+    """EndpointStateChange: a phone registered or went away."""
+    sim.bus.publish(
+        watchers(sim, endpoint),
+        build("EndpointStateChange", sim.clock.now(), endpoint=endpoint_json(sim, endpoint)),
+    )
 
 
 def dial_event(sim: Simulator, ch: Channel, status: str, dialstring: str) -> None:
@@ -101,7 +143,7 @@ async def run_dial(sim: Simulator, ch: Channel, limit: float) -> None:
         if limit <= 0:
             return  # rings until someone hangs it up
         await sim.clock.sleep(limit - (sim.clock.monotonic() - started))
-        channels.hang_up(sim, ch, 19)
+        await channels.time_out(sim, ch, 19)
         return
     await sim.clock.sleep(behaviour.ring_seconds - (sim.clock.monotonic() - started))
     channels.set_state(sim, ch, "Up")

@@ -32,6 +32,8 @@ CORE_SOUNDS = {
     "queue-periodic-announce": 3.5,
 }
 SECONDS_PER_SYMBOL = 0.5
+# How often a request blocked behind a channel's playback looks again (simulated seconds).
+POLL_S = 0.02
 # Marks media Asterisk accepts with 201 and PlaybackStarted but never finishes.
 UNKNOWN_SCHEME = -1.0
 
@@ -168,6 +170,11 @@ def target_gone(sim: Simulator, target_uri: str) -> None:
             _cancel(playback)
             _publish(sim, playback, "PlaybackFinished")
         sim.playbacks.pop(playback.id, None)
+
+
+def busy(sim: Simulator, ch: Channel) -> bool:
+    """Whether a playback is queued or playing on the channel itself (not its bridge)."""
+    return bool(sim.play_queues.get(f"channel:{ch.id}"))
 
 
 def channel_gone(sim: Simulator, ch: Channel) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ivr.simulator import bridges
+from ivr.simulator import bridges, playbacks
 from ivr.simulator.errors import AriError
 from ivr.simulator.routes_channels import queue_playback
 from ivr.simulator.routing import AriRequest, AriRouter, no_content, reply
-from ivr.simulator.state import Channel
+from ivr.simulator.state import Bridge, Channel
 
 
 async def list_bridges(req: AriRequest) -> web.StreamResponse:
@@ -46,7 +46,7 @@ def _members(req: AriRequest) -> list[Channel]:
     return found
 
 
-async def add_channel(req: AriRequest) -> web.StreamResponse:
+def _addable(req: AriRequest) -> tuple[Bridge, list[Channel]]:
     if not req.many("channel"):
         raise AriError(400, "Missing parameter channel")
     bridge = req.sim.bridge(req.match["id"])
@@ -56,6 +56,19 @@ async def add_channel(req: AriRequest) -> web.StreamResponse:
             raise AriError(422, "Channel not in Stasis application")
         if ch.recording is not None:
             raise AriError(409, "Channel is currently recording")
+    return bridge, members
+
+
+async def add_channel(req: AriRequest) -> web.StreamResponse:
+    """Seen on Asterisk 22: the reply waits until the channels' own playbacks have ended.
+
+    The bridge-join is a command queued behind the channel's running playback (a looping
+    `tone:` held it for as long as it played; DELETE /playbacks/{id} let it through).
+    """
+    _addable(req)
+    while any(playbacks.busy(req.sim, ch) for ch in _members(req)):
+        await req.sim.clock.sleep(playbacks.POLL_S)
+    bridge, members = _addable(req)
     for ch in members:
         bridges.add(req.sim, bridge, ch)
     return no_content()

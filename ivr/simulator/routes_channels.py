@@ -152,6 +152,9 @@ async def record(req: AriRequest) -> web.StreamResponse:
         raise AriError(400, "ifExists invalid")
     if name in sim.recordings or (if_exists == "fail" and path.is_file()):
         raise AriError(409, f"Recording '{name}' already exists and can not be overwritten")
+    if not sim.recordings_dir.is_dir():
+        # Seen on Asterisk 22 with the recording directory missing.
+        raise AriError(500, "Unrecognized recording error: No such file or directory")
     terminate_on = req.text("terminateOn") or "none"
     if terminate_on not in ("none", "any", "*", "#"):
         raise AriError(400, "terminateOn invalid")

@@ -48,6 +48,10 @@ async def cancel_live(req: AriRequest) -> web.StreamResponse:
 
 
 async def list_stored(req: AriRequest) -> web.StreamResponse:
+    if not req.sim.recordings_dir.is_dir():
+        # stasis_app_stored_recording_find_all fails to read the directory and ARI answers
+        # with its allocation-failure body (code reading: res/stasis_recording/stored.c).
+        raise AriError(500, "Allocation failed", key="error")
     return reply([{"name": n, "format": "wav"} for n in recordings.stored_names(req.sim)])
 
 

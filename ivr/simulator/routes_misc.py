@@ -6,6 +6,8 @@ import asyncio
 
 from aiohttp import WSMsgType, web
 
+from ivr.simulator import endpoints
+from ivr.simulator.channels import TECHNOLOGIES
 from ivr.simulator.errors import AriError
 from ivr.simulator.events import Json, Subscriber, ari_time
 from ivr.simulator.routing import AriRequest, AriRouter, reply
@@ -40,30 +42,18 @@ async def asterisk_info(req: AriRequest) -> web.StreamResponse:
     return reply(info)
 
 
-def _endpoint_json(sim: Simulator, endpoint: str) -> Json:
-    tech, _, resource = endpoint.partition("/")
-    online = sim.behaviour(endpoint).kind != "unavailable"
-    return {
-        "technology": tech,
-        "resource": resource,
-        "state": "online" if online else "offline",
-        "channel_ids": [c.id for c in sim.channels.values() if c.endpoint == endpoint],
-    }
-
-
 def _known_endpoints(sim: Simulator) -> list[str]:
     return sorted({"PJSIP/trunk", *sim.endpoints, *(c.endpoint for c in sim.channels.values())})
 
 
 async def list_endpoints(req: AriRequest) -> web.StreamResponse:
-    return reply([_endpoint_json(req.sim, e) for e in _known_endpoints(req.sim)])
+    return reply([endpoints.endpoint_json(req.sim, e) for e in _known_endpoints(req.sim)])
 
 
 async def list_tech_endpoints(req: AriRequest) -> web.StreamResponse:
     tech = req.match["tech"]
-    found = [
-        _endpoint_json(req.sim, e) for e in _known_endpoints(req.sim) if e.startswith(f"{tech}/")
-    ]
+    known = _known_endpoints(req.sim)
+    found = [endpoints.endpoint_json(req.sim, e) for e in known if e.startswith(f"{tech}/")]
     if not found:
         raise AriError(404, "No endpoints found")
     return reply(found)
@@ -73,7 +63,7 @@ async def get_endpoint(req: AriRequest) -> web.StreamResponse:
     endpoint = f"{req.match['tech']}/{req.match['resource']}"
     if endpoint not in _known_endpoints(req.sim):
         raise AriError(404, "Endpoint not found")
-    return reply(_endpoint_json(req.sim, endpoint))
+    return reply(endpoints.endpoint_json(req.sim, endpoint))
 
 
 def _app_json(sim: Simulator, app: str) -> Json:
@@ -81,7 +71,11 @@ def _app_json(sim: Simulator, app: str) -> Json:
         "name": app,
         "channel_ids": sim.app_channel_ids(app),
         "bridge_ids": sim.app_bridge_ids(app),
-        "endpoint_ids": [],
+        "endpoint_ids": sorted(
+            s.removeprefix("endpoint:")
+            for s in sim.subscriptions.get(app, set())
+            if s.startswith("endpoint:")
+        ),
         "device_names": [],
         "events_allowed": [],
         "events_disallowed": [],
@@ -106,6 +100,38 @@ async def get_application(req: AriRequest) -> web.StreamResponse:
     return reply(_app_json(req.sim, name))
 
 
+def _event_sources(req: AriRequest) -> set[str]:
+    sources = set(req.many("eventSource"))
+    if not sources:
+        raise AriError(400, "Missing parameter eventSource")
+    for source in sources:
+        kind, _, name = source.partition(":")
+        # only endpoint sources are modelled: channel/bridge events reach the app anyway
+        if kind != "endpoint" or name.partition("/")[0] not in TECHNOLOGIES:
+            raise AriError(422, "Event source does not exist")
+    return sources
+
+
+async def subscribe(req: AriRequest) -> web.StreamResponse:
+    name = req.match["name"]
+    if name not in _live_apps(req.sim):
+        raise AriError(404, "Application not found")
+    req.sim.subscriptions.setdefault(name, set()).update(_event_sources(req))
+    return reply(_app_json(req.sim, name))
+
+
+async def unsubscribe(req: AriRequest) -> web.StreamResponse:
+    name = req.match["name"]
+    if name not in _live_apps(req.sim):
+        raise AriError(404, "Application not found")
+    sources = _event_sources(req)
+    held = req.sim.subscriptions.get(name, set())
+    if not sources <= held:
+        raise AriError(409, "Application not subscribed to event source")
+    held -= sources
+    return reply(_app_json(req.sim, name))
+
+
 async def events_socket(req: AriRequest) -> web.StreamResponse:
     apps = tuple(req.many("app"))
     if not apps:
@@ -115,6 +141,10 @@ async def events_socket(req: AriRequest) -> web.StreamResponse:
     await ws.prepare(req.http)
     sub = Subscriber(ws, apps)
     sim.apps.update(apps)
+    if req.flag("subscribeAll"):
+        sim.subscribe_all.update(apps)
+    else:
+        sim.subscribe_all.difference_update(apps)
     sim.bus.subscribe(sub, sim.clock.now())
     writer = asyncio.get_running_loop().create_task(sub.run_writer())
     try:
@@ -135,4 +165,6 @@ def add_routes(router: AriRouter) -> None:
     router.add("GET", "/endpoints/{tech}/{resource}", get_endpoint)
     router.add("GET", "/applications", list_applications)
     router.add("GET", "/applications/{name}", get_application)
+    router.add("POST", "/applications/{name}/subscription", subscribe)
+    router.add("DELETE", "/applications/{name}/subscription", unsubscribe)
     router.add("GET", "/events", events_socket)

@@ -18,7 +18,7 @@ from typing import Any
 import aiohttp
 
 from hotline.clock import Clock
-from ivr.simulator import callers, errors
+from ivr.simulator import callers, endpoints, errors
 from ivr.simulator.endpoints import Behaviour
 from ivr.simulator.events import EventBus, Json
 from ivr.simulator.media_cache import MediaCache
@@ -55,6 +55,9 @@ class Simulator:
         self.calls: dict[str, SimCall] = {}
         self.endpoints: dict[str, Behaviour] = {}
         self.apps: set[str] = set()
+        # POST /applications/{app}/subscription event sources, and subscribeAll apps
+        self.subscriptions: dict[str, set[str]] = {}
+        self.subscribe_all: set[str] = set()
         self.events_before_response = False
         self.tasks: set[asyncio.Task[Any]] = set()
         self._epoch = int(self.started.timestamp())
@@ -151,10 +154,16 @@ class Simulator:
     def set_endpoint(
         self, endpoint: str, behaviour: str, hangup_after: float | None = None
     ) -> None:
+        was_online = self.behaviour(endpoint).online
         self.endpoints[endpoint] = Behaviour.parse(behaviour, hangup_after)
+        if self.behaviour(endpoint).online != was_online:
+            endpoints.state_changed(self, endpoint)
 
     def reset_endpoint(self, endpoint: str) -> None:
+        was_online = self.behaviour(endpoint).online
         self.endpoints.pop(endpoint, None)
+        if self.behaviour(endpoint).online != was_online:
+            endpoints.state_changed(self, endpoint)
 
     def call(self, call_id: str) -> SimCall:
         return self.calls[call_id]

@@ -17,12 +17,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, Self
-
-import vosk
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 from ivr.speech.audio import TELEPHONE_RATE, Pcm, read_wav, resample
 from ivr.speech.grammar import UNKNOWN_WORD, SpeechGrammar, join_words
+
+if TYPE_CHECKING:
+    import vosk  # imported when a model is loaded: a controller without speech never pays
 
 DEFAULT_THRESHOLD = 0.6
 # Feed the decoder in chunks of this many bytes (0.5 s at 8 kHz): the same work as one
@@ -78,6 +79,8 @@ def _model_rates(model_dir: Path) -> tuple[int, bool]:
 
 
 def _load_model(path: Path) -> vosk.Model:
+    import vosk
+
     if not (path / "am").is_dir() and not (path / "final.mdl").is_file():
         raise SpeechModelError(f"{path} is not a Vosk model directory (no am/)")
     vosk.SetLogLevel(-1)  # Kaldi's per-utterance logging would flood the call logs
@@ -160,6 +163,8 @@ class SpeechRecognizer:
         started = time.perf_counter()
         pcm = read_wav(audio)
         feed: Pcm = resample(pcm, self._feed_rate)
+        import vosk
+
         if grammar_json is None:
             decoder = vosk.KaldiRecognizer(self._model, feed.rate)
         else:

@@ -19,12 +19,19 @@ GOLDEN = Path(__file__).with_name("golden")
 _PASSWORD = re.compile(r"^password=.*$", re.MULTILINE)
 
 
-def run(settings: Settings, *argv: str) -> int:
+def command(settings: Settings, *argv: str) -> int:
     parser = argparse.ArgumentParser(prog="hotline")
     dialplan_cli.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["dialplan", "render", *argv])
+    args = parser.parse_args(["dialplan", *argv])
     result: int = args.handler(args, settings)
     return result
+
+
+def run(settings: Settings, *argv: str, hosts_checked: bool = False) -> int:
+    """`hotline dialplan render`; the sample sites' pbx-<site>.hotline.internal names do
+    not resolve on a test machine, so the host check is off unless asked for."""
+    extra = () if hosts_checked else ("--allow-unresolved-hosts",)
+    return command(settings, "render", *argv, *extra)
 
 
 @pytest.fixture
@@ -99,3 +106,38 @@ def test_https_ari_url_turns_on_tls(settings: Settings, tmp_path: Path) -> None:
     assert "bindaddr=127.0.0.1\n" in http
     result = asterisklint(out / "baisha" / "http.conf")
     assert result.ok, result.output
+
+
+def test_render_refuses_trunk_hosts_that_do_not_resolve(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Asterisk 22 drops an identify whose match host does not resolve, silently.
+    out = tmp_path / "asterisk"
+    monkeypatch.setenv("HOTLINE_SIP_HOST_BAISHA", "pbx-baisha.hotline.invalid")
+    monkeypatch.setenv("HOTLINE_SIP_HOST_QINGSHAN", "10.20.0.5")
+    with pytest.raises(CommandError, match="HOTLINE_SIP_HOST_BAISHA") as refused:
+        run(settings, "--out", str(out), "--site", "linjiang", hosts_checked=True)
+    assert "match=pbx-baisha.hotline.invalid" in str(refused.value)
+    assert "qingshan" not in str(refused.value)  # an address needs no resolving
+    assert not out.exists()
+    monkeypatch.setenv("HOTLINE_SIP_HOST_BAISHA", "127.0.0.1")
+    assert run(settings, "--out", str(out), "--site", "linjiang", hosts_checked=True) == 0
+
+
+def test_check_reports_unresolvable_hosts_in_rendered_files(
+    settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HOTLINE_SIP_HOST_LINJIANG", "pbx-linjiang.hotline.invalid")
+    out = tmp_path / "asterisk"
+    assert run(settings, "--out", str(out), "--site", "baisha") == 0
+    capsys.readouterr()
+    assert command(settings, "check", "--dir", str(out)) == 1
+    report = capsys.readouterr().out
+    assert (
+        "baisha/pjsip.conf [trunk-linjiang-identify] match=pbx-linjiang.hotline.invalid" in report
+    )
+    assert "HOTLINE_SIP_HOST_LINJIANG" in report
+    assert "1 pjsip.conf checked" in report

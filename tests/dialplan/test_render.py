@@ -97,10 +97,14 @@ def test_output_ignores_input_order(
 def test_hotline_numbers_go_to_stasis_with_the_dialled_number(rendering: Rendering) -> None:
     text = rendering.files[next(p for p in rendering.files if str(p) == "linjiang/extensions.conf")]
     context = text.split("[hotline-linjiang-public]\n", 1)[1].split("\n\n", 1)[0]
-    assert context.splitlines()[:4] == [
+    assert context.splitlines()[:6] == [
         "exten => 114,1,NoOp(hotline 114 at linjiang)",
         " same => n,Answer()",
+        " same => n,Set(HOTLINE_TRIES=1)",
         " same => n,Stasis(hotline,${EXTEN})",
+        # no controller connected: Stasis() fails at once, and the fallback holds the call
+        ' same => n,GotoIf($["${STASISSTATUS}" = "FAILED"]'
+        "?hotline-linjiang-no-controller,${EXTEN},1)",
         " same => n,Hangup()",
     ]
     assert [line.split(",")[0] for line in context.splitlines() if line.startswith("exten")] == [
@@ -109,6 +113,21 @@ def test_hotline_numbers_go_to_stasis_with_the_dialled_number(rendering: Renderi
         "exten => 12345",
         "exten => 96128",
     ]
+
+
+def test_without_a_controller_callers_hold_then_ring_the_operators(rendering: Rendering) -> None:
+    # Stasis() on an app no WebSocket holds fails at once (ari-traces README): the call
+    # is retried with a "please hold", then every local seat rings — no silent hang-up.
+    text = rendering.files[next(p for p in rendering.files if str(p) == "linjiang/extensions.conf")]
+    context = text.split("[hotline-linjiang-no-controller]\n", 1)[1].split("\n\n", 1)[0]
+    lines = context.splitlines()
+    assert lines[0].startswith("exten => _X.,1,")
+    assert " same => n,Playback(${HOTLINE_HOLD_SOUND})" in lines
+    assert " same => n,Stasis(hotline,${EXTEN})" in lines
+    assert ' same => n,GotoIf($["${STASISSTATUS}" = "FAILED"]?1)' in lines
+    operators = next(line for line in lines if "(operators)" in line)
+    assert operators.startswith(" same => n(operators),Dial(PJSIP/seat-lj-01&PJSIP/seat-lj-02&")
+    assert "HOTLINE_STASIS_RETRIES=4" in text
 
 
 def test_liaisons_of_each_city_land_on_their_site(

@@ -10,14 +10,21 @@ with one call record, voicemails are kept, and no channel or bridge is left behi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
+from hotline.clock import ScaledClock
+from hotline.config import Settings
+from hotline.database import create_engine, create_session_factory
+from hotline.routing_wiring import Routing, build_routing
+from ivr.flow.hold import DEFAULT_HOLD_MUSIC, HOLD_MUSIC_S
+from ivr.prompts.tones import tone_key
 from ivr.simulator.callers import send_dtmf
 from routing.models import CallbackRequest
-from tests.ivr.crash_plant import Plant, connected, kill, open_plant, playing_to
+from tests.ivr.crash_plant import SPEED, START, Plant, connected, kill, open_plant, playing_to
 from tests.servers import redis_server
 from voicemail import Voicemail
 
@@ -110,12 +117,7 @@ async def test_killed_in_the_queue_the_caller_keeps_waiting_and_is_called_back(
         "12345", caller="13800000014", app="hotline-a", script=[{"at": 1.0, "dtmf": "0"}],
         hangup_after=120,
     )  # fmt: skip
-    await plant.until(
-        lambda: any(
-            m.startswith("tone:") for p in plant.sim.simulator.playbacks.values() for m in p.media
-        ),
-        timeout=90,
-    )
+    await plant.until(hold_music_playing(plant, call.channel_id), timeout=90)
     kill(first)
     plant.controller("hotline-a")
     record = await plant.record_of(call, timeout=120)
@@ -123,3 +125,61 @@ async def test_killed_in_the_queue_the_caller_keeps_waiting_and_is_called_back(
     callbacks = await plant.rows(CallbackRequest)
     assert [c.caller_number for c in callbacks] == ["13800000014"]
     await plant.until(plant.nothing_left)
+
+
+def hold_music_playing(plant: Plant, channel_id: str) -> Callable[[], bool]:
+    """The queue's hold music (the tone rendered to a bounded file) plays to the caller."""
+    key = tone_key(DEFAULT_HOLD_MUSIC[0], HOLD_MUSIC_S)
+    target = f"channel:{channel_id}"
+    return lambda: any(
+        p.target_uri == target and p.state == "playing" and any(key in m for m in p.media)
+        for p in plant.sim.simulator.playbacks.values()
+    )
+
+
+@asynccontextmanager
+async def seats_signed_in(plant: Plant, plan: dict[str, int]) -> AsyncIterator[Routing]:
+    """Sign seats in on the controllers' shared Redis (an operator logging in at the desk)."""
+    settings = Settings(data_dir=plant.workdir / "desk", redis_url=plant.redis_url)
+    engine = create_engine(plant.database_url)
+    clock = ScaledClock(start=START, speed=SPEED)
+    try:
+        async with build_routing(
+            settings, clock=clock, sessions=create_session_factory(engine), seat_plan=plan
+        ) as routing:
+            try:
+                yield routing
+            finally:
+                for site in routing.sites.sites:
+                    for seat in site.seats:
+                        await routing.presence.sign_out(seat.id)
+    finally:
+        await engine.dispose()
+
+
+async def test_killed_while_on_hold_music_the_caller_reaches_a_seat(plant: Plant) -> None:
+    # On Asterisk 22 the dead controller's hold music keeps playing (ARI cannot list it),
+    # the next controller's prompts queue behind it, and addChannel waits for it to end.
+    sim = plant.sim.simulator
+    sim.set_endpoint("PJSIP/seat-lj-01", "answer:1", hangup_after=5)
+    first = plant.controller("hotline-a")
+    await plant.until(connected(plant, "hotline-a"))
+    await plant.until(plant.logged(first, "taking calls"))  # `hotline ivr` says it is ready
+    call = sim.place_call(
+        "12345", caller="13800000015", app="hotline-a", script=[{"at": 1.0, "dtmf": "0"}],
+        hangup_after=200,
+    )  # fmt: skip
+    await plant.until(hold_music_playing(plant, call.channel_id), timeout=90)
+    await asyncio.sleep(0.5)  # the playback's checkpoint is written
+    kill(first)
+    assert hold_music_playing(plant, call.channel_id)()  # the orphan plays on
+    second = plant.controller("hotline-a")
+    await plant.until(plant.logged(second, "stopped orphaned playback"), timeout=60)
+    async with seats_signed_in(plant, {"linjiang": 1}):
+        record = await plant.record_of(call, timeout=120)
+    assert record.outcome == "operator"
+    assert record.seat == "lj-01"
+    assert any(step["step"] == "resumed" for step in record.steps)
+    assert any(step["step"] == "operator_bridged" for step in record.steps)
+    await plant.until(plant.nothing_left)
+    assert sim.summary()["playbacks"] == []

@@ -6,7 +6,7 @@ import io
 import wave
 from array import array
 
-from voicemail import is_silent, wav_seconds
+from voicemail import is_empty_recording, is_silent, wav_seconds
 
 
 def wav(samples: list[int], rate: int = 8000) -> bytes:
@@ -32,3 +32,18 @@ def test_an_empty_or_unreadable_recording_lasts_nothing() -> None:
 def test_silence_is_told_from_speech() -> None:
     assert is_silent(wav([0, 10, -10] * 100))
     assert not is_silent(wav([0, 8000, -8000] * 100))
+
+
+def test_a_sub_second_message_is_not_empty() -> None:
+    # 0.76 s of speech: RecordingFinished says 0 s (whole seconds, rounded down).
+    speech = [8000, -8000, 4000, -4000] * (6080 // 4)
+    assert len(wav(speech)) - 44 == 12160
+    assert not is_empty_recording(wav(speech))
+
+
+def test_empty_recording_is_decided_from_the_audio() -> None:
+    assert is_empty_recording(wav([]))  # Asterisk's 44-byte WAV for a channel with no audio
+    assert is_empty_recording(b"not a wav")
+    assert is_empty_recording(wav([0, 30, -30] * 8000))  # three seconds of line noise
+    assert is_empty_recording(wav([0] * 7990 + [9000] * 10))  # one click in silence
+    assert is_empty_recording(wav([8000, -8000] * 240))  # 60 ms: a click, not a word

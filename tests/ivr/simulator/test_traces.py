@@ -6,12 +6,19 @@ README describes) and the event sequence — types, key order and values — mus
 Events of the other half of a Local channel pair (`<x;N>`) are Local-channel plumbing the
 simulator does not model, so they are left out; the recorder's own originates that inject
 the inbound caller become control-API calls with an equivalent script.
+
+Traces under `traces/` beside this file are in the same format but composed, not recorded:
+behaviours a real Asterisk 22 showed that no recorded trace holds (issue 13), each with an
+`origin` saying where its facts come from. Their `simulator` key sets the PBX up (endpoint
+behaviours, a missing recording directory), and `control` steps change an endpoint's
+behaviour mid-trace (a phone registering), as the control API would.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +31,7 @@ from ivr.simulator import RunningSimulator
 from .conftest import EventReader
 
 TRACES = Path("/work/shared/ari-traces")
+COMPOSED = Path(__file__).with_name("traces")
 HALF = re.compile(r"<[^<>]*;\d>")
 PLACEHOLDER = re.compile(r"<[A-Za-z0-9_;]+>")
 RACY_STATES = {"queued", "playing", "recording"}
@@ -53,6 +61,7 @@ SCENARIOS = [
     "errors",
     "ws_drop",
 ]
+COMPOSED_SCENARIOS = sorted(p.stem for p in COMPOSED.glob("*.json"))
 
 
 def _script(extension: str, speech: Path) -> tuple[list[dict[str, Any]], float | None]:
@@ -144,8 +153,9 @@ class Replay:
         reader: EventReader,
         clock: ScaledClock,
         speech: Path,
+        folder: Path = TRACES,
     ) -> None:
-        self.trace = json.loads((TRACES / f"{name}.json").read_text())
+        self.trace = json.loads((folder / f"{name}.json").read_text())
         self.name = name
         self.running = running
         self.client = client
@@ -165,6 +175,11 @@ class Replay:
         sim = self.running.simulator
         for endpoint, (behaviour, after) in LIAISONS.items():
             sim.set_endpoint(endpoint, behaviour, after)
+        setup = self.trace.get("simulator", {})
+        for endpoint, behaviour in setup.get("endpoints", {}).items():
+            sim.set_endpoint(endpoint, behaviour)
+        if setup.get("recordings_dir") == "missing":
+            shutil.rmtree(sim.recordings_dir)
         self.start = self.clock.monotonic()
         seen = 0
         for step in self.trace["steps"]:
@@ -175,6 +190,8 @@ class Replay:
             await self._events(seen)
             if step["kind"] == "note":
                 await self._note(step)
+            elif step["kind"] == "control":
+                sim.set_endpoint(step["endpoint"], step["behaviour"])
             elif not _involves_half(step) or self.name == "errors":
                 await self._request(step)
         last = self.trace["steps"][-1]["t_ms"] / 1000
@@ -328,3 +345,15 @@ async def test_trace_replays(
     speech_wav: Path,
 ) -> None:
     await Replay(scenario, running, client, events, clock, speech_wav).run()
+
+
+@pytest.mark.parametrize("scenario", COMPOSED_SCENARIOS)
+async def test_composed_trace_replays(
+    scenario: str,
+    running: RunningSimulator,
+    client: aiohttp.ClientSession,
+    events: EventReader,
+    clock: ScaledClock,
+    speech_wav: Path,
+) -> None:
+    await Replay(scenario, running, client, events, clock, speech_wav, COMPOSED).run()
