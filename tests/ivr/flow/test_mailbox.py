@@ -26,7 +26,7 @@ from agent_desk.auth import Role
 from agent_desk.mailboxes import DeskMailboxes
 from agent_desk.orders.models import OrderEvent
 from directory import import_csv
-from hotline.bootstrap import build_components
+from hotline.bootstrap import applying_journal, build_components
 from hotline.clock import ScaledClock
 from hotline.config import Settings
 from hotline.http import desk_for
@@ -137,6 +137,8 @@ async def line(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Line]:
         )
         await import_csv(SAMPLE_DIRECTORY, components.directory_repository)
         await components.directory.reload()
+        # This harness wires its own controller: it runs the journal's writer itself.
+        await stack.enter_async_context(applying_journal(components))
         desk = desk_for(components)
         mailboxes = DeskMailboxes.for_desk(desk, passwords=fast_passwords())
         phone_ids = {}
