@@ -67,9 +67,6 @@ class JournalWriter:
         self._follow_ups = dict(follow_ups or {})
         self._backing_up_since: float | None = None
         self._lock_fd: int | None = None
-        self.applied = 0
-        self.refused = 0
-        self.idle = asyncio.Event()  # set whenever nothing is left to store
 
     def add_store(self, kind: str, handler: StoreFact) -> None:
         self._store[kind] = handler
@@ -135,9 +132,7 @@ class JournalWriter:
         entries = await self._journal.due(STORE, limit=BATCH)
         if not entries:
             self._drained()
-            self.idle.set()
             return False
-        self.idle.clear()
         await self._apply(entries)
         if len(entries) < BATCH:  # took everything that was waiting
             self._drained()
@@ -163,7 +158,6 @@ class JournalWriter:
                 await self._apply([entry])
             return
         await self._journal.stored(entries)
-        self.applied += len(entries)
 
     async def _store_all(self, entries: Sequence[JournalEntry]) -> None:
         async with self._sessions.begin() as session:
@@ -174,7 +168,6 @@ class JournalWriter:
                 await handler(session, entry)
 
     async def _refuse(self, entry: JournalEntry, exc: BaseException) -> None:
-        self.refused += 1
         logger.error("journal: fact %d (%s %s) refused by the database, kept aside: %s",
                      entry.seq, entry.kind, entry.key, exc)  # fmt: skip
         await self._journal.fail(entry, f"{type(exc).__name__}: {exc}")
