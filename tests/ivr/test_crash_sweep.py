@@ -14,7 +14,7 @@ playing, a recording live, a bridge of two). Three are exact: the simulator kill
 controller from inside the ARI request that starts the recording, that puts the liaison
 into the bridge, or that deletes Asterisk's copy of the recording (sent right after the
 message is journaled and "voicemail ... kept" logged) — before the controller hears the
-answer. The known defects these show are strict xfails, with the reason.
+answer.
 """
 
 from __future__ import annotations
@@ -200,7 +200,6 @@ class KillPoint:
     recording_started: bool = False
     kept: bool = False
     bridged: bool = False
-    bug: str = ""  # a known defect this kill point shows (the test is xfail, strict)
 
 
 async def _logged(call: Call, text: str) -> None:
@@ -276,15 +275,7 @@ VOICEMAIL_POINTS = [
 
 TRANSFER_POINTS = [
     KillPoint("during-dial", _when(lambda c: c.ringing(LIAISON), then=1.0)),
-    KillPoint(
-        "at-bridging",
-        exact=("ChannelEnteredBridge", LIAISON),
-        bridged=True,
-        bug="killed inside addChannel, the restarted controller finds the bridge (its name "
-        "is known in advance now) but no longer the liaison's channel (GET /channels/{id} "
-        "404), so the call ends unbridged: to find whether the simulator drops a channel "
-        "when its controller dies mid-request, or the leg was never the one checkpointed",
-    ),
+    KillPoint("at-bridging", exact=("ChannelEnteredBridge", LIAISON), bridged=True),
     KillPoint("after-bridge", _when(lambda c: c.bridged, then=2.0), bridged=True),
     KillPoint("during-talk", _when(lambda c: c.bridged, then=LIAISON_TALKS_S / 2), bridged=True),
     KillPoint(
@@ -296,14 +287,7 @@ TRANSFER_POINTS = [
 
 
 def _params(points: Iterable[KillPoint]) -> list[Any]:
-    return [
-        pytest.param(
-            point,
-            id=point.name,
-            marks=[pytest.mark.xfail(strict=True, reason=point.bug)] if point.bug else [],
-        )
-        for point in points
-    ]
+    return [pytest.param(point, id=point.name) for point in points]
 
 
 class _DeleteKills(type(Path())):  # type: ignore[misc]
