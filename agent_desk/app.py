@@ -57,7 +57,11 @@ def build_desk(
         clock=clock,
         directory=directory,
         auth=AuthService(
-            sessions=sessions, clock=clock, passwords=passwords or Passwords(), policy=auth_policy
+            sessions=sessions,
+            clock=clock,
+            passwords=passwords or Passwords(),
+            policy=auth_policy,
+            on_sessions_ended=notifier.sessions_ended,
         ),
         orders=orders,
         voicemails=VoicemailInbox(sessions=sessions, clock=clock, orders=orders, notifier=notifier),

@@ -33,7 +33,12 @@ def build_tools(desk: Desk, *, passwords: Passwords) -> DeskTools:
             repository=DirectoryRepository(desk.sessions),
             directory=desk.directory,
         ),
-        users=UserAdmin(sessions=desk.sessions, clock=desk.clock, passwords=passwords),
+        users=UserAdmin(
+            sessions=desk.sessions,
+            clock=desk.clock,
+            passwords=passwords,
+            on_sessions_ended=desk.notifier.sessions_ended,
+        ),
         calls=CallHistory(desk.sessions),
     )
 

@@ -53,6 +53,20 @@ class SignInLocked(HotlineError):
     code = "sign-in-locked"
 
 
+class CurrentPasswordWrong(HotlineError):
+    """A password change with the wrong current password (not 401: the session stands)."""
+
+    status = 403
+    code = "password-current-wrong"
+
+
+class PasswordChangeRequired(HotlineError):
+    """Signed in with a one-time password: change it (POST /api/auth/password) first."""
+
+    status = 403
+    code = "password-change-required"
+
+
 class UserExists(HotlineError):
     status = 409
     code = "user-exists"

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
 QUEUE_SIZE = 100
+SESSIONS_ENDED = "sessions-ended"  # id: the user whose sessions ended
 
 
 @dataclass(frozen=True, slots=True)
 class DeskEvent:
     """Something changed: an order or a voicemail, in a department (None: not dispatched)."""
 
-    kind: str  # "order" or "voicemail"
+    kind: str  # "order", "voicemail", or SESSIONS_ENDED (never sent to a browser)
     id: int
     department_code: str | None
     summary: str
@@ -49,6 +50,10 @@ class Notifier:
     @property
     def subscribers(self) -> int:
         return len(self._queues)
+
+    def sessions_ended(self, user_id: int) -> None:
+        """Wake the streams of `user_id` so they check their session and close."""
+        self.publish(DeskEvent(kind=SESSIONS_ENDED, id=user_id, department_code=None, summary=""))
 
     def publish(self, event: DeskEvent) -> None:
         for queue in self._queues:

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from agent_desk.auth import Principal, Role
 from agent_desk.desk import DESK
-from agent_desk.errors import CsrfRejected, Forbidden, NotSignedIn
+from agent_desk.errors import CsrfRejected, Forbidden, NotSignedIn, PasswordChangeRequired
 from agent_desk.orders import Transition, Visibility
 
 SESSION_COOKIE = "hotline_desk"
@@ -41,6 +41,7 @@ class Action(StrEnum):
     USERS_MANAGE = "users.manage"
     EVENTS = "events"
     SIGNED_IN = "signed-in"
+    OWN_ACCOUNT = "own-account"  # who am I, sign out, change my password
 
 
 ACTION_ROLES: dict[Action, frozenset[Role]] = {
@@ -55,6 +56,7 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.USERS_MANAGE: frozenset({ADMIN}),
     Action.EVENTS: EVERYONE,
     Action.SIGNED_IN: EVERYONE,
+    Action.OWN_ACCOUNT: EVERYONE,
 }
 
 _INTAKE = frozenset({OPERATOR, SUPERVISOR, ADMIN})  # the hotline's own staff
@@ -89,7 +91,10 @@ async def current_principal(request: web.Request) -> Principal | None:
 
 
 async def authorize(request: web.Request, action: Action) -> Principal:
-    """The principal allowed to do `action`, or 401 / 403; changes also need the CSRF token."""
+    """The principal allowed to do `action`, or 401 / 403; changes also need the CSRF token.
+
+    A session signed in with a one-time password may only see and change its own account.
+    """
     principal = await current_principal(request)
     if principal is None:
         raise NotSignedIn("sign in first")
@@ -97,6 +102,8 @@ async def authorize(request: web.Request, action: Action) -> Principal:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), principal.csrf_token.encode()):
             raise CsrfRejected(f"missing or wrong {CSRF_HEADER} header")
+    if principal.must_change_password and action is not Action.OWN_ACCOUNT:
+        raise PasswordChangeRequired("change your one-time password first")
     if principal.role not in ACTION_ROLES[action]:
         raise Forbidden(f"a {principal.role.value} may not do {action.value}")
     return principal

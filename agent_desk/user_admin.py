@@ -8,6 +8,7 @@ the change takes effect on their next click, not at their next sign-in.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -100,11 +101,18 @@ class UserAdmin:
     """Lists and changes desk accounts; every change is audited under the acting admin."""
 
     def __init__(
-        self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock, passwords: Passwords
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        passwords: Passwords,
+        on_sessions_ended: Callable[[int], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._passwords = passwords
+        # Open event streams of a user whose sessions ended close at once (AuthService).
+        self._on_sessions_ended = on_sessions_ended or (lambda _user_id: None)
 
     async def accounts(self) -> list[Account]:
         async with self._sessions() as session:
@@ -152,7 +160,43 @@ class UserAdmin:
             action = "user.activate" if active else "user.deactivate"
             self._audit(session, actor, action, user.name)
             await session.commit()
-            return await _account(session, user)
+            account = await _account(session, user)
+        if not active:
+            self._on_sessions_ended(user_id)
+        return account
+
+    async def set_role(
+        self, user_id: int, role: Role, *, departments: list[str] | None = None, actor: str
+    ) -> Account:
+        """A new role (and, given, departments); the user's sessions end, so the new
+        rights apply from their next sign-in and no page keeps the old ones."""
+        async with self._sessions() as session:
+            user = await _user(session, user_id)
+            if user.name == actor:
+                raise SelfDeactivation("you cannot change your own role or departments")
+            if departments is not None:
+                await session.execute(
+                    delete(UserDepartment).where(UserDepartment.user_id == user.id)
+                )
+                session.add_all(UserDepartment(user_id=user.id, department_code=code)
+                                for code in sorted(set(departments)))  # fmt: skip
+                await session.flush()
+            codes = await session.scalars(
+                select(UserDepartment.department_code).where(UserDepartment.user_id == user.id)
+            )
+            if role is Role.LIAISON and not codes.all():
+                raise InvalidInput("a liaison needs at least one department",
+                                   details={"field": "departments"})  # fmt: skip
+            changed = user.role != role.value or departments is not None
+            user.role = role.value
+            if changed:
+                await session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+            self._audit(session, actor, "user.role", user.name)
+            await session.commit()
+            account = await _account(session, user)
+        if changed:
+            self._on_sessions_ended(user_id)
+        return account
 
     async def reset_password(self, user_id: int, *, actor: str) -> tuple[Account, str]:
         """A new one-time password (returned once, stored only as a hash)."""
@@ -161,10 +205,13 @@ class UserAdmin:
         async with self._sessions() as session:
             user = await _user(session, user_id)
             user.password_hash = hashed
+            user.must_change_password = True
             await session.execute(delete(WebSession).where(WebSession.user_id == user.id))
             self._audit(session, actor, "user.password-reset", user.name)
             await session.commit()
-            return await _account(session, user), password
+            account = await _account(session, user)
+        self._on_sessions_ended(user_id)
+        return account, password
 
     def _audit(self, session: AsyncSession, actor: str, action: str, target: str) -> None:
         audit.record(session, at=china(self._clock.now()), actor=actor, action=action,

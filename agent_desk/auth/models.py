@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.database import Base
@@ -29,6 +29,9 @@ class User(Base):
     # Where notifications reach them (agent_desk.recipients); empty means "not by that means".
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(32))
+    # Set while the password is a one-time one (generated, or reset by an admin): until
+    # the user picks their own, the session may do nothing but change it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class UserDepartment(Base):
@@ -55,11 +58,16 @@ class WebSession(Base):
     ip: Mapped[str] = mapped_column(String(64), default="")
 
 
-class SignInThrottle(Base):
-    """Failed sign-ins of one user name from one address, and the lock they earned."""
+class SignInAttempts(Base):
+    """Sign-in attempts counted under one key (a name, an address, or both) in a window.
 
-    __tablename__ = "desk_sign_in_throttle"
+    Each attempt bumps its rows with one upsert *before* the password is checked, so
+    parallel guesses cannot all slip in under the limit; a good password gives its
+    attempt back. The window is in the clock's epoch seconds, the same on every dialect.
+    """
+
+    __tablename__ = "desk_sign_in_attempts"
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    window_ends: Mapped[float] = mapped_column(Float)

@@ -23,6 +23,7 @@ class Principal:
     departments: frozenset[str]
     session_id: str = ""
     csrf_token: str = ""
+    must_change_password: bool = False  # a one-time password: only changing it is allowed
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -30,4 +31,5 @@ class Principal:
             "name": self.name,
             "role": self.role.value,
             "departments": sorted(self.departments),
+            "must_change_password": self.must_change_password,
         }

@@ -5,18 +5,27 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk import audit
-from agent_desk.auth.models import SignInThrottle, User, UserDepartment, WebSession
+from agent_desk.auth import throttle
+from agent_desk.auth.models import User, UserDepartment, WebSession
 from agent_desk.auth.passwords import Passwords, one_time_password
+from agent_desk.auth.policy import PasswordRejected, check_password
 from agent_desk.auth.roles import Principal, Role
-from agent_desk.errors import OrderInputInvalid, SignInFailed, SignInLocked, UserExists
+from agent_desk.auth.throttle import ThrottlePolicy
+from agent_desk.errors import (
+    CurrentPasswordWrong,
+    OrderInputInvalid,
+    SignInFailed,
+    SignInLocked,
+    UserExists,
+)
 from agent_desk.timeutil import china
 from hotline.clock import Clock
 
@@ -27,8 +36,7 @@ ADMIN_NAME = "admin"
 @dataclass(frozen=True, slots=True)
 class AuthPolicy:
     idle_timeout: timedelta = timedelta(minutes=30)
-    max_failures: int = 5
-    lock_for: timedelta = timedelta(minutes=15)
+    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,22 +61,35 @@ class AuthService:
         clock: Clock,
         passwords: Passwords,
         policy: AuthPolicy | None = None,
+        on_sessions_ended: Callable[[int], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._passwords = passwords
         self._policy = policy or AuthPolicy()
+        # Told the user id whenever sessions end, so open event streams close at once.
+        self._on_sessions_ended = on_sessions_ended or (lambda _user_id: None)
+
+    def sessions_ended(self, user_id: int) -> None:
+        """Tell the open event streams that `user_id`'s sessions may have ended."""
+        self._on_sessions_ended(user_id)
 
     async def add_user(
         self, name: str, role: Role, *, departments: Iterable[str] = (), password: str | None = None
     ) -> tuple[User, str]:
-        """Create a user; returns it and its password (generated when none is given)."""
+        """Create a user; returns it and its password (generated when none is given).
+
+        A given password must pass the policy; a generated one is a one-time password the
+        user has to change at their first sign-in.
+        """
         name = name.strip()
         if not name or len(name) > 64:
             raise OrderInputInvalid("user name must be 1 to 64 characters")
         codes = sorted(set(departments))
         if role is Role.LIAISON and not codes:
             raise OrderInputInvalid("a liaison needs at least one department")
+        if password is not None:
+            check_password(password, user_name=name)
         secret = password or one_time_password()
         hashed = await self._passwords.hash(secret)
         async with self._sessions() as session:
@@ -80,6 +101,7 @@ class AuthService:
                 password_hash=hashed,
                 active=True,
                 created_at=china(self._clock.now()),
+                must_change_password=password is None,
             )
             session.add(user)
             await session.flush()
@@ -99,47 +121,117 @@ class AuthService:
         return password
 
     async def sign_in(self, name: str, password: str, *, ip: str) -> SignedIn:
-        """Check the password; five failures of one name from one address lock it for a while."""
+        """Check the password, counted first by the throttle (`throttle` module).
+
+        Unknown and inactive names are checked against a dummy hash, so the answer takes
+        as long as for a real account and says nothing about which names exist.
+        """
         now = china(self._clock.now())
-        key = f"{name}|{ip}"[:200]
         async with self._sessions() as session:
-            throttle = await session.get(SignInThrottle, key)
-            if throttle and throttle.locked_until and china(throttle.locked_until) > now:
+            reservation = await throttle.reserve(
+                session, self._policy.throttle, name=name, ip=ip, now=now.timestamp()
+            )
+            if reservation.over_limit:
                 audit.record(session, at=now, actor=name, action="sign-in.locked", ip=ip)
-                await session.commit()
-                raise SignInLocked("too many failed sign-ins: try again later")
-            user = await session.scalar(select(User).where(User.name == name, User.active))
-        ok = user is not None and await self._passwords.verify(user.password_hash, password)
+            await session.commit()
+        if reservation.over_limit:
+            raise SignInLocked("too many failed sign-ins: try again later")
         async with self._sessions() as session:
-            throttle = await session.get(SignInThrottle, key)
-            if not ok or user is None:
-                if throttle is None:
-                    throttle = SignInThrottle(key=key, failures=0)
-                    session.add(throttle)
-                throttle.failures += 1
-                if throttle.failures >= self._policy.max_failures:
-                    throttle.locked_until = now + self._policy.lock_for
-                    throttle.failures = 0
+            user = await session.scalar(select(User).where(User.name == name))
+        usable = user is not None and user.active
+        stored = user.password_hash if user is not None and usable else None
+        matches = await self._passwords.verify(
+            stored or await self._passwords.dummy_hash(), password
+        )
+        async with self._sessions() as session:
+            if user is None or not usable or not matches:
                 audit.record(session, at=now, actor=name, action="sign-in.failed", ip=ip)
                 await session.commit()
                 raise SignInFailed("wrong user name or password")
-            if throttle is not None:
-                await session.delete(throttle)
-            cookie = secrets.token_urlsafe(32)
-            web_session = WebSession(
-                id=_session_id(cookie),
-                user_id=user.id,
-                csrf_token=secrets.token_urlsafe(32),
-                created_at=now,
-                last_seen_at=now,
-                ip=ip[:64],
-            )
+            await throttle.give_back(session, reservation)
+            cookie, web_session = self._new_session(user.id, now, ip)
             session.add(web_session)
             audit.record(session, at=now, actor=name, action="sign-in", ip=ip)
             await session.commit()
             principal = await self._principal(session, user, web_session)
         logger.info("user %s signed in from %s", name, ip)
         return SignedIn(cookie=cookie, principal=principal)
+
+    @staticmethod
+    def _new_session(user_id: int, now: datetime, ip: str) -> tuple[str, WebSession]:
+        cookie = secrets.token_urlsafe(32)
+        return cookie, WebSession(
+            id=_session_id(cookie),
+            user_id=user_id,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=now,
+            last_seen_at=now,
+            ip=ip[:64],
+        )
+
+    async def change_password(
+        self, principal: Principal, *, current: str, new: str, ip: str
+    ) -> Principal:
+        """The user's own change: the current password (throttled like a sign-in), then the
+        policy. Every other session of the user ends; this one stays signed in."""
+        now = china(self._clock.now())
+        async with self._sessions() as session:
+            reservation = await throttle.reserve(
+                session, self._policy.throttle, name=principal.name, ip=ip, now=now.timestamp()
+            )
+            await session.commit()
+        if reservation.over_limit:
+            raise SignInLocked("too many wrong passwords: try again later")
+        async with self._sessions() as session:
+            user = await session.get(User, principal.user_id)
+        if user is None or not await self._passwords.verify(user.password_hash, current):
+            async with self._sessions() as session:
+                audit.record(session, at=now, actor=principal.name,
+                             action="user.password-change.failed", ip=ip)  # fmt: skip
+                await session.commit()
+            raise CurrentPasswordWrong("the current password is wrong")
+        check_password(new, user_name=principal.name)
+        if new == current:
+            raise PasswordRejected("the new password must differ from the current one",
+                                   details={"rule": "unchanged"})  # fmt: skip
+        hashed = await self._passwords.hash(new)
+        async with self._sessions() as session:
+            await throttle.give_back(session, reservation)
+            user = await session.get(User, principal.user_id)
+            if user is None:
+                raise SignInFailed("the account no longer exists")
+            user.password_hash = hashed
+            user.must_change_password = False
+            await session.execute(
+                delete(WebSession).where(
+                    WebSession.user_id == user.id, WebSession.id != principal.session_id
+                )
+            )
+            audit.record(session, at=now, actor=principal.name, action="user.password-change",
+                         target=principal.name, ip=ip)  # fmt: skip
+            await session.commit()
+            web_session = await session.get(WebSession, principal.session_id)
+            changed = await self._principal(session, user, web_session)
+        self.sessions_ended(user.id)
+        return changed
+
+    async def still_valid(self, principal: Principal) -> bool:
+        """Whether the session behind `principal` still stands as it was (for open streams):
+        not signed out or idle, the user active, with the same role and password state."""
+        now = china(self._clock.now())
+        async with self._sessions() as session:
+            web_session = await session.get(WebSession, principal.session_id)
+            if web_session is None:
+                return False
+            if now - china(web_session.last_seen_at) > self._policy.idle_timeout:
+                return False
+            user = await session.get(User, web_session.user_id)
+            return (
+                user is not None
+                and user.active
+                and user.role == principal.role.value
+                and user.must_change_password == principal.must_change_password
+            )
 
     async def resolve(self, cookie: str) -> Principal | None:
         """The principal of a session cookie, or None when unknown, idle too long or disabled."""
@@ -165,6 +257,7 @@ class AuthService:
             audit.record(session, at=china(self._clock.now()), actor=principal.name,
                          action="sign-out")  # fmt: skip
             await session.commit()
+        self.sessions_ended(principal.user_id)
 
     async def users(self) -> list[Principal]:
         async with self._sessions() as session:
@@ -185,4 +278,5 @@ class AuthService:
             departments=frozenset(codes),
             session_id=web_session.id if web_session else "",
             csrf_token=web_session.csrf_token if web_session else "",
+            must_change_password=user.must_change_password,
         )

@@ -32,7 +32,7 @@ async def sign_in(request: web.Request) -> web.Response:
 
 
 async def sign_out(request: web.Request) -> web.Response:
-    principal = await authorize(request, Action.SIGNED_IN)
+    principal = await authorize(request, Action.OWN_ACCOUNT)
     await request.app[DESK].auth.sign_out(principal)
     response = web.json_response({"signed_out": True})
     response.del_cookie(SESSION_COOKIE, path="/")
@@ -40,8 +40,20 @@ async def sign_out(request: web.Request) -> web.Response:
 
 
 async def me(request: web.Request) -> web.Response:
-    principal = await authorize(request, Action.SIGNED_IN)
+    principal = await authorize(request, Action.OWN_ACCOUNT)
     return web.json_response({"user": principal.to_json(), "csrf_token": principal.csrf_token})
+
+
+async def change_password(request: web.Request) -> web.Response:
+    """The signed-in user's own password: the current one, then a new one within the policy."""
+    principal = await authorize(request, Action.OWN_ACCOUNT)
+    body = await json_body(request)
+    current = text_field(body, "current_password", required=True, max_length=256) or ""
+    new = text_field(body, "new_password", required=True, max_length=256) or ""
+    changed = await request.app[DESK].auth.change_password(
+        principal, current=current, new=new, ip=client_ip(request)
+    )
+    return web.json_response({"user": changed.to_json(), "csrf_token": changed.csrf_token})
 
 
 async def list_users(request: web.Request) -> web.Response:
@@ -77,6 +89,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/auth/login", sign_in),
         web.post("/api/auth/logout", sign_out),
         web.get("/api/auth/me", me),
+        web.post("/api/auth/password", change_password),
         web.get("/api/users", list_users),
         web.post("/api/users", add_user),
     ]

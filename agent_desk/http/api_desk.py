@@ -15,7 +15,7 @@ from agent_desk.desk import DESK
 from agent_desk.errors import CallControlAbsent
 from agent_desk.http.common import json_body, no_nul, query_text, text_field
 from agent_desk.kb import entry_to_json
-from agent_desk.notifier import DeskEvent
+from agent_desk.notifier import SESSIONS_ENDED, DeskEvent
 from agent_desk.permissions import Action, authorize, sees_department
 from agent_desk.timeutil import china
 from hotline.errors import InvalidInput
@@ -66,7 +66,11 @@ async def audit_log(request: web.Request) -> web.Response:
 
 
 async def events(request: web.Request) -> web.StreamResponse:
-    """Server-sent events: order and voicemail changes the user may see, as they happen."""
+    """Server-sent events: order and voicemail changes the user may see, as they happen.
+
+    The stream ends when its session does (sign-out, deactivation, role change, password
+    reset): at once when this process made the change, else at the next keep-alive.
+    """
     principal = await authorize(request, Action.EVENTS)
     desk = request.app[DESK]
     response = web.StreamResponse(
@@ -86,10 +90,16 @@ async def events(request: web.Request) -> web.StreamResponse:
             if getter not in done:
                 getter.cancel()
                 if not done:
+                    if not await desk.auth.still_valid(principal):
+                        break
                     await response.write(b": keep-alive\n\n")
                 continue
             event = getter.result()
-            if sees_department(principal, event.department_code):
+            if event.kind == SESSIONS_ENDED and event.id != principal.user_id:
+                continue
+            if not await desk.auth.still_valid(principal):
+                break
+            if event.kind != SESSIONS_ENDED and sees_department(principal, event.department_code):
                 data = json.dumps(event.to_json(), ensure_ascii=False)
                 await response.write(f"event: {event.kind}\ndata: {data}\n\n".encode())
     except ConnectionResetError:

@@ -6,6 +6,8 @@ from typing import Any
 
 from aiohttp import web
 
+from agent_desk.auth import Role
+from agent_desk.desk import DESK
 from agent_desk.desk_tools import DESK_TOOLS
 from agent_desk.http.common import json_body, path_id
 from agent_desk.permissions import Action, authorize
@@ -22,6 +24,30 @@ def _contact(body: dict[str, Any], name: str) -> str | Keep | None:
     return value
 
 
+def _role(body: dict[str, Any]) -> Role | None:
+    if body.get("role") is None:
+        return None
+    try:
+        return Role(body["role"])
+    except ValueError:
+        raise InvalidInput(f"role must be one of {', '.join(r.value for r in Role)}",
+                           details={"field": "role"}) from None  # fmt: skip
+
+
+def _departments(request: web.Request, body: dict[str, Any]) -> list[str] | None:
+    value = body.get("departments")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise InvalidInput("departments must be a list of department codes",
+                           details={"field": "departments"})  # fmt: skip
+    unknown = [code for code in value if request.app[DESK].directory.get(code) is None]
+    if unknown:
+        raise InvalidInput(f"unknown departments: {', '.join(unknown)[:200]}",
+                           details={"field": "departments"})  # fmt: skip
+    return value
+
+
 async def get_user(request: web.Request) -> web.Response:
     await authorize(request, Action.USERS_MANAGE)
     account = await request.app[DESK_TOOLS].users.account(path_id(request, "user_id"))
@@ -29,20 +55,26 @@ async def get_user(request: web.Request) -> web.Response:
 
 
 async def patch_user(request: web.Request) -> web.Response:
-    """Change `email`, `phone` (null or "" clears) and/or `active`."""
+    """Change `email`, `phone` (null or "" clears), `active`, `role` and/or `departments`.
+
+    A new role or departments end the user's sessions (as deactivation does)."""
     principal = await authorize(request, Action.USERS_MANAGE)
     users = request.app[DESK_TOOLS].users
     user_id = path_id(request, "user_id")
     await users.account(user_id)  # 404 before a complaint about the body
     body = await json_body(request)
-    unknown = sorted(set(body) - {"email", "phone", "active"})
+    unknown = sorted(set(body) - {"email", "phone", "active", "role", "departments"})
     if unknown:
         raise InvalidInput(f"cannot change {', '.join(unknown)}", details={"field": unknown[0]})
     active = body.get("active")
     if active is not None and not isinstance(active, bool):
         raise InvalidInput("active must be true or false", details={"field": "active"})
+    role, departments = _role(body), _departments(request, body)
     email, phone = _contact(body, "email"), _contact(body, "phone")
     account = await users.account(user_id)
+    if role is not None or departments is not None:
+        account = await users.set_role(user_id, role or account.role, departments=departments,
+                                       actor=principal.name)  # fmt: skip
     if not (isinstance(email, Keep) and isinstance(phone, Keep)):
         account = await users.set_contact(user_id, email=email, phone=phone, actor=principal.name)
     if active is not None and active != account.active:

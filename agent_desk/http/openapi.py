@@ -14,7 +14,7 @@ ERROR_REF = {"$ref": "#/components/schemas/Error"}
 _ERRORS = {
     "400": "invalid input",
     "401": "not signed in",
-    "403": "role not allowed, or CSRF token missing",
+    "403": "role not allowed, CSRF token missing, or a one-time password to change first",
     "404": "no such object (or not visible to this user)",
     "409": "conflicts with the current state (order status, duplicate, own account)",
     "429": "sign-in locked after repeated failures",
@@ -127,7 +127,9 @@ KB_NEW = {**KB_TEXT, "required": ["department_code", "question", "answer"],
           "properties": {**KB_TEXT["properties"], "department_code": STR}}  # fmt: skip
 NULLABLE_STR = {"type": "string", "nullable": True}
 USER_PATCH = {"type": "object", "properties": {
-    "email": NULLABLE_STR, "phone": NULLABLE_STR, "active": {"type": "boolean"}}}  # fmt: skip
+    "email": NULLABLE_STR, "phone": NULLABLE_STR, "active": {"type": "boolean"},
+    "role": {"type": "string", "enum": ["operator", "liaison", "supervisor", "admin"]},
+    "departments": {"type": "array", "items": STR}}}  # fmt: skip
 
 
 def _manage_paths() -> dict[str, Any]:
@@ -229,6 +231,11 @@ def document() -> dict[str, Any]:
         "/api/auth/logout": {"post": _op("sign out", "200", OBJ, params=[CSRF_PARAM])},
         "/api/auth/me": {"get": _op("the signed-in user and its CSRF token", "200", OBJ,
                                     errors=("401",))},
+        "/api/auth/password": {"post": _op(
+            "change one's own password (the only change a one-time password allows)", "200",
+            OBJ, errors=("401", "403", "429"),
+            body={"type": "object", "required": ["current_password", "new_password"],
+                  "properties": {"current_password": STR, "new_password": STR}})},
         "/api/users": {
             "get": _op("list users (admin)", "200", _list_of("users")),
             "post": _op("create a user (admin)", "201", OBJ, errors=("401", "403", "409"),

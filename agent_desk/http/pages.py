@@ -20,6 +20,7 @@ from agent_desk.permissions import current_principal
 JINJA = web.AppKey("agent_desk_jinja", jinja2.Environment)
 LANG_COOKIE = "desk_lang"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PASSWORD_PAGE = "/desk/password"
 HOME = {
     Role.OPERATOR: "/desk/console",
     Role.LIAISON: "/desk/inbox",
@@ -86,7 +87,17 @@ async def home(request: web.Request) -> web.Response:
     principal = await current_principal(request)
     if principal is None:
         raise web.HTTPFound("/desk/login")
+    if principal.must_change_password:
+        raise web.HTTPFound(PASSWORD_PAGE)
     raise web.HTTPFound(HOME[principal.role])
+
+
+async def password_page(request: web.Request) -> web.Response:
+    """Change one's own password (the only page a one-time password opens)."""
+    principal = await current_principal(request)
+    if principal is None:
+        raise web.HTTPFound("/desk/login")
+    return _render(request, "password.html", principal, page="password")
 
 
 async def _page_data(request: web.Request, name: str) -> dict[str, Any]:
@@ -102,6 +113,8 @@ def _page(name: str) -> Any:
         principal = await current_principal(request)
         if principal is None:
             raise web.HTTPFound("/desk/login")
+        if principal.must_change_password:
+            raise web.HTTPFound(PASSWORD_PAGE)
         if principal.role not in PAGE_ROLES[name]:
             raise web.HTTPFound(HOME[principal.role])
         extra = await _page_data(request, name)
@@ -115,6 +128,7 @@ def routes() -> list[web.RouteDef | web.StaticDef]:
         web.get("/desk", home),
         web.get("/desk/", home),
         web.get("/desk/login", login_page),
+        web.get(PASSWORD_PAGE, password_page),
         web.get("/desk/console", _page("console")),
         web.get("/desk/inbox", _page("inbox")),
         web.get("/desk/supervisor", _page("supervisor")),

@@ -15,6 +15,7 @@ async function api(method, path, body) {
   const data = await response.json().catch(() => ({}));
   const code = data.error && data.error.code;
   if (code === "not-signed-in") { window.location = "/desk/login"; }
+  if (code === "password-change-required") { window.location = "/desk/password"; }
   if (!response.ok) {
     const error = new Error((data.error && data.error.message) || response.statusText);
     error.code = code;
@@ -55,6 +56,27 @@ function login() {
     } catch (error) {
       const key = { "sign-in-failed": "login.failed", "sign-in-locked": "login.locked" }[error.code];
       document.getElementById("login-error").textContent = key ? t(key) : error.message;
+    }
+  });
+}
+
+function password() {
+  const form = document.getElementById("password-form");
+  const error = document.getElementById("password-error");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const data = formData(form);
+    if (data.new_password !== data.repeat_password) { error.textContent = t("password.mismatch"); return; }
+    try {
+      const answer = await api("POST", "/api/auth/password",
+        { current_password: data.current_password, new_password: data.new_password });
+      document.querySelector('meta[name="csrf-token"]').content = answer.csrf_token;
+      document.getElementById("password-done").textContent = t("password.done");
+      form.reset();
+      window.setTimeout(() => { window.location = "/desk"; }, 800);
+    } catch (failure) {
+      error.textContent = failure.code === "password-current-wrong" ? t("password.wrong") : failure.message;
     }
   });
 }
@@ -258,7 +280,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (signOut) {
     signOut.addEventListener("click", async () => { await api("POST", "/api/auth/logout"); window.location = "/desk/login"; });
   }
-  const pages = { login, console: console_, inbox, supervisor };
+  const pages = { login, password, console: console_, inbox, supervisor };
   const page = pages[document.body.dataset.page];
   if (page) { page(); }
 });

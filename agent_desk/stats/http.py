@@ -147,7 +147,7 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
     await response.prepare(request)
     try:
         await response.write(b"retry: 5000\n\n")
-        while not desk.closing.is_set():
+        while not desk.closing.is_set() and await desk.auth.still_valid(principal):
             data = json.dumps(await _wallboard_json(request), ensure_ascii=False)
             await response.write(f"event: wallboard\ndata: {data}\n\n".encode())
             with contextlib.suppress(TimeoutError):
@@ -177,6 +177,8 @@ async def _page_principal(request: web.Request) -> Principal:
     principal = await current_principal(request)
     if principal is None:
         raise web.HTTPFound("/desk/login")
+    if principal.must_change_password:
+        raise web.HTTPFound("/desk/password")
     if principal.role not in STATS_ROLES:
         raise web.HTTPFound("/desk")
     return principal

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 
 from agent_desk.auth import AuthService, Passwords, Role
+from agent_desk.auth.policy import PasswordRejected
 from agent_desk.errors import OrderInputInvalid, UserExists
 from agent_desk.mailboxes import LiaisonPins
 from agent_desk.user_admin import KEEP, ContactInvalid, Keep, UserAdmin, UserNotFound
@@ -61,7 +62,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
                 )
                 if args.email is not None or args.phone is not None:
                     await _set_user_contact(components, user.id, args.email, args.phone)
-            except (UserExists, OrderInputInvalid, ContactInvalid) as exc:
+            except (UserExists, OrderInputInvalid, ContactInvalid, PasswordRejected) as exc:
                 raise CommandError(exc.message) from None
             return password
 

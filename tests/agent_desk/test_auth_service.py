@@ -21,7 +21,7 @@ async def test_sign_in_gives_a_session_that_resolves_to_the_user(auth: AuthServi
 
 
 async def test_password_is_stored_as_argon2(auth: AuthService) -> None:
-    user, _ = await auth.add_user("op1", Role.OPERATOR, password="pw-123456")
+    user, _ = await auth.add_user("op1", Role.OPERATOR, password="pw-12345678")
     assert user.password_hash.startswith("$argon2id$")
 
 

@@ -49,7 +49,7 @@ async def _people(
         "op1": (Role.OPERATOR, (), "op@example.org", "13800000009"),
     }
     for name, (role, departments, email, phone) in contacts.items():
-        user, _ = await auth.add_user(name, role, departments=departments, password="pw-123456")
+        user, _ = await auth.add_user(name, role, departments=departments, password="pw-12345678")
         await admin.set_contact(user.id, email=email, phone=phone, actor="test")
     for gone in ("li_gone", "sup_gone"):
         await admin.set_active(await admin.id_of(gone), False, actor="test")

@@ -36,7 +36,7 @@ async def test_admin_adds_a_liaison_with_contacts(harness: DeskHarness) -> None:
     assert bad.status == 400
     assert (await bad.json())["error"]["details"]["field"] == "email"
     unknown_field = await harness.call("PATCH", f"/api/users/{new_id}", as_user="admin1",
-                                       json={"role": "admin"})  # fmt: skip
+                                       json={"name": "renamed"})  # fmt: skip
     assert unknown_field.status == 400
 
 
