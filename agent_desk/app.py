@@ -24,6 +24,7 @@ from agent_desk.http import (
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
+from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.stats.http import stats_routes
 from agent_desk.voicemails import VoicemailInbox
 from directory import DirectoryService
@@ -69,6 +70,7 @@ def build_desk(
         notifier=notifier,
         call_control=call_control,
         https=settings.public_url.startswith("https://"),
+        occupants=SeatOccupants(sessions),
     )
 
 

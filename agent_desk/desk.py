@@ -12,6 +12,7 @@ from agent_desk.auth import AuthService
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import OrderService
+from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.seats import SeatDesk
 from agent_desk.voicemails import VoicemailInbox
 from directory import DirectoryService
@@ -33,6 +34,7 @@ class Desk:
     notifier: Notifier
     call_control: CallControl | None
     https: bool  # served behind https: cookies get the Secure flag
+    occupants: SeatOccupants  # who sits at which seat
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     seats: SeatDesk | None = None  # set by the composition root once routing runs
 

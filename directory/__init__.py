@@ -5,6 +5,7 @@ import/export functions, and the record and schedule types exported here.
 """
 
 from directory.csv_io import CsvFormatError, ImportReport, RowError, export_csv, import_csv
+from directory.forbidden_numbers import FORBIDDEN_PREFIXES, forbidden_reason
 from directory.hours import HoursFormatError, WeeklySchedule
 from directory.matcher import DirectoryIndex, LookupResult, Match, MatchTarget
 from directory.records import CSV_COLUMNS, DepartmentRecord, RecordError
@@ -13,6 +14,7 @@ from directory.service import DepartmentCard, DirectoryService
 
 __all__ = [
     "CSV_COLUMNS",
+    "FORBIDDEN_PREFIXES",
     "CsvFormatError",
     "DepartmentCard",
     "DepartmentRecord",
@@ -29,5 +31,6 @@ __all__ = [
     "UpsertCounts",
     "WeeklySchedule",
     "export_csv",
+    "forbidden_reason",
     "import_csv",
 ]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
+from directory.forbidden_numbers import endpoint_number, forbidden_reason
 from directory.hours import HoursFormatError, WeeklySchedule
 
 CSV_COLUMNS = (
@@ -60,11 +61,18 @@ class DepartmentRecord:
         for phone in ("service_phone", "complaint_phone", "supervision_phone"):
             if values[phone] and not _PHONE.match(values[phone]):
                 raise RecordError(f"{phone} {values[phone]!r} is not a phone number")
+            reason = forbidden_reason(values[phone]) if values[phone] else None
+            if reason:
+                raise RecordError(f"{phone} {values[phone]!r} is {reason}: not allowed")
         if not (values["service_phone"] or values["liaison_endpoint"]):
             raise RecordError("service_phone and liaison_endpoint are both empty")
         for endpoint in ("liaison_endpoint", "backup_endpoint"):
             if values[endpoint] and not _ENDPOINT.match(values[endpoint]):
                 raise RecordError(f"{endpoint} {values[endpoint]!r} is not TECH/resource")
+            dialled = endpoint_number(values[endpoint]) if values[endpoint] else None
+            reason = forbidden_reason(dialled) if dialled else None
+            if reason:
+                raise RecordError(f"{endpoint} {values[endpoint]!r} dials {reason}: not allowed")
         try:
             WeeklySchedule.parse(values["hours"])
         except HoursFormatError as exc:

@@ -206,7 +206,8 @@ def _seat_paths() -> dict[str, Any]:
         "/api/seats": {"get": _op("every site's seats with their presence", "200",
                                   _list_of("sites"), errors=("401", "403", "503"))},
         "/api/seats/{seat_id}/state": {"post": _op(
-            "sign in, take a break or sign out at a seat", "200", OBJ,
+            "sign in, take a break or sign out at a seat (one's own; supervisors any)", "200",
+            OBJ,
             errors=("401", "403", "404", "409", "503"), params=[seat],
             body={"type": "object", "required": ["state"], "properties": {
                 "state": {"type": "string", "enum": ["available", "break", "offline"]}}})},
@@ -214,10 +215,10 @@ def _seat_paths() -> dict[str, Any]:
                                       _list_of("callbacks"), errors=("400", "401", "403", "503"),
                                       params=[_query("site", STR)])},
         "/api/callbacks/{entry_id}/call": {"post": _op(
-            "ring the operator's seat, then the caller; noted on the caller's latest order",
-            "202", OBJ, errors=("401", "403", "404", "503"), params=[_path("entry_id")],
-            body={"type": "object", "required": ["from_endpoint"],
-                  "properties": {"from_endpoint": STR}})},
+            "ring the user's own seat, then the caller's number; no body (nothing to dial "
+            "comes from the request); noted on the caller's latest order",
+            "202", OBJ, errors=("400", "401", "403", "404", "409", "503"),
+            params=[_path("entry_id"), CSRF_PARAM])},
     }  # fmt: skip
 
 

@@ -171,8 +171,8 @@ async function seatsAndCallbacks() {
   } catch (error) { status.textContent = error.message; return; }
   select.replaceChildren(...seats.map((seat) => el("option", `${seat.id} (${seat.state})`, { value: seat.id })));
   const saved = window.localStorage.getItem("hotline-seat");
-  if (saved && seats.some((seat) => seat.id === saved)) { select.value = saved; }
-  const endpointOf = (id) => (seats.find((seat) => seat.id === id) || {}).endpoint;
+  const mine = seats.find((seat) => seat.mine);
+  if (mine) { select.value = mine.id; } else if (saved && seats.some((seat) => seat.id === saved)) { select.value = saved; }
   for (const button of document.querySelectorAll("#seat-panel button")) {
     button.addEventListener("click", async () => {
       try {
@@ -191,7 +191,7 @@ async function seatsAndCallbacks() {
       const call = el("button", t("callbacks.call"), { type: "button" });
       call.addEventListener("click", async () => {
         try {
-          const answer = await api("POST", `/api/callbacks/${c.id}/call`, { from_endpoint: endpointOf(select.value) });
+          const answer = await api("POST", `/api/callbacks/${c.id}/call`);
           out.textContent = `${c.caller}: ${answer.callback_id}`;
         } catch (error) { out.textContent = error.message; }
       });

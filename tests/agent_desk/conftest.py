@@ -93,12 +93,14 @@ class RecordingCallControl:
 
     def __init__(self) -> None:
         self.transfers: list[tuple[str, str]] = []
+        self.callbacks: list[tuple[str, str]] = []  # (from_endpoint, to_number)
 
     async def transfer_to_department(self, *, call_id: str, department_code: str) -> None:
         self.transfers.append((call_id, department_code))
 
     async def originate_callback(self, *, from_endpoint: str, to_number: str, note: str) -> str:
-        return "callback-1"
+        self.callbacks.append((from_endpoint, to_number))
+        return f"callback-{len(self.callbacks)}"
 
 
 @dataclass

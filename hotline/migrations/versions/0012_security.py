@@ -5,6 +5,8 @@ address, name and address), bumped by an upsert before the password is checked, 
 parallel guesses cannot overrun the limit. The old table's counts are not carried
 over (they only lasted 15 minutes). `desk_users.must_change_password` marks a one-time
 password (generated or reset): until it is changed the session can do nothing else.
+`desk_seat_occupants` records which desk user sits at which seat (one each way): only
+they or a supervisor change the seat's state, and their callbacks ring that seat.
 
 Revision ID: 0012
 Revises: 0011
@@ -31,6 +33,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name=op.f("pk_desk_sign_in_attempts")),
     )
     op.drop_table("desk_sign_in_throttle")
+    op.create_table(
+        "desk_seat_occupants",
+        sa.Column("seat_id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["desk_users.id"],
+            name=op.f("fk_desk_seat_occupants_user_id_desk_users"),
+        ),
+        sa.PrimaryKeyConstraint("seat_id", name=op.f("pk_desk_seat_occupants")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_desk_seat_occupants_user_id")),
+    )
     with op.batch_alter_table("desk_users", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -40,6 +55,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("desk_seat_occupants")
     with op.batch_alter_table("desk_users", schema=None) as batch_op:
         batch_op.drop_column("must_change_password")
     op.create_table(

@@ -1,0 +1,85 @@
+"""Who sits at which seat: the desk user who signed in there, one seat per user.
+
+Routing's presence says whether a seat takes calls; this says whose it is, so only its
+own operator (or a supervisor) changes its state, and a callback rings the phone of the
+operator who asked for it — never an endpoint named in a request.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.database import Base
+from hotline.errors import HotlineError
+
+
+class SeatOccupant(Base):
+    """The desk user signed in at a seat (a seat has at most one, a user at most one seat)."""
+
+    __tablename__ = "desk_seat_occupants"
+
+    seat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("desk_users.id"), unique=True)
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SeatNotYours(HotlineError):
+    status = 403
+    code = "seat-not-yours"
+
+
+class SeatTaken(HotlineError):
+    status = 409
+    code = "seat-taken"
+
+
+class SeatRequired(HotlineError):
+    status = 409
+    code = "seat-required"
+
+
+class SeatOccupants:
+    """Claims and releases seats for desk users."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def occupant(self, seat_id: str) -> int | None:
+        async with self._sessions() as session:
+            found: int | None = await session.scalar(
+                select(SeatOccupant.user_id).where(SeatOccupant.seat_id == seat_id)
+            )
+            return found
+
+    async def seat_of(self, user_id: int) -> str | None:
+        async with self._sessions() as session:
+            found: str | None = await session.scalar(
+                select(SeatOccupant.seat_id).where(SeatOccupant.user_id == user_id)
+            )
+            return found
+
+    async def everyone(self) -> dict[str, int]:
+        """Seat id → user id of every occupied seat."""
+        async with self._sessions() as session:
+            rows = await session.execute(select(SeatOccupant.seat_id, SeatOccupant.user_id))
+            return {row[0]: row[1] for row in rows}
+
+    async def claim(self, seat_id: str, user_id: int, *, at: datetime) -> None:
+        """Sit `user_id` at `seat_id`; SeatTaken when someone else won the race."""
+        async with self._sessions() as session:
+            session.add(SeatOccupant(seat_id=seat_id, user_id=user_id, since=at))
+            try:
+                await session.commit()
+            except IntegrityError:
+                raise SeatTaken(f"seat {seat_id} was just taken, or you hold another seat",
+                                details={"seat": seat_id}) from None  # fmt: skip
+
+    async def release(self, seat_id: str) -> None:
+        async with self._sessions() as session:
+            await session.execute(delete(SeatOccupant).where(SeatOccupant.seat_id == seat_id))
+            await session.commit()
