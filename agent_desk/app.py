@@ -31,6 +31,7 @@ from directory import DirectoryService
 from directory import http as directory_http
 from hotline.clock import Clock
 from hotline.config import Settings
+from hotline.input_limits import input_limits_middleware
 from hotline.web import error_middleware
 from hotline.workdays import WorkingCalendar
 from ivr.ports import CallControl
@@ -118,7 +119,7 @@ def build_desk_app(
     passwords: Passwords | None = None,
 ) -> web.Application:
     """A standalone desk application (with the directory API the console uses): tests, demos."""
-    app = web.Application(middlewares=[error_middleware])
+    app = web.Application(middlewares=[error_middleware, input_limits_middleware])
     app[directory_http.DIRECTORY_SERVICE] = directory
     app[directory_http.DIRECTORY_CLOCK] = clock
     app.add_routes(directory_http.routes())

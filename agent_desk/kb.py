@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -91,26 +92,37 @@ class KnowledgeBase:
         self._clock = clock
 
     async def search(
-        self, text: str, *, department_code: str | None = None, limit: int = 20
+        self,
+        text: str,
+        *,
+        department_code: str | None = None,
+        within: frozenset[str] | None = None,
+        limit: int = 20,
     ) -> list[FaqEntry]:
-        """Entries whose question, answer or keywords contain every word of `text`."""
+        """Entries whose question, answer or keywords contain every word of `text`
+        literally (`%` and `_` are plain characters), among the departments `within`
+        (None: all of them)."""
         query = select(FaqEntry).order_by(FaqEntry.department_code, FaqEntry.id).limit(limit)
         for word in text.split()[:8]:
-            pattern = f"%{word}%"
             query = query.where(
                 or_(
-                    FaqEntry.question.like(pattern),
-                    FaqEntry.answer.like(pattern),
-                    FaqEntry.keywords.like(pattern),
+                    FaqEntry.question.contains(word, autoescape=True),
+                    FaqEntry.answer.contains(word, autoescape=True),
+                    FaqEntry.keywords.contains(word, autoescape=True),
                 )
             )
         if department_code:
             query = query.where(FaqEntry.department_code == department_code)
+        if within is not None:
+            query = query.where(FaqEntry.department_code.in_(sorted(within)))
         async with self._sessions() as session:
             return list((await session.scalars(query)).all())
 
-    async def import_csv(self, text: str) -> KbImportReport:
-        """Upsert by (department, question)."""
+    async def import_csv(
+        self, text: str, *, departments: Collection[str] | None = None
+    ) -> KbImportReport:
+        """Upsert by (department, question); rows of a department not in `departments`
+        (the directory's codes; None: any) are refused, never filed under a typo."""
         report = KbImportReport()
         reader = csv.DictReader(io.StringIO(text))
         missing = [c for c in KB_COLUMNS[:3] if c not in (reader.fieldnames or [])]
@@ -128,6 +140,9 @@ class KnowledgeBase:
                     report.errors.append(
                         (line, "department_code, question and answer are required")
                     )
+                    continue
+                if departments is not None and code not in departments:
+                    report.errors.append((line, f"no department with code {code[:128]!r}"))
                     continue
                 if len(question) > 500:
                     report.errors.append((line, "question is longer than 500 characters"))

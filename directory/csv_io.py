@@ -13,6 +13,7 @@ from typing import TextIO
 
 from directory.records import CSV_COLUMNS, DepartmentRecord, RecordError
 from directory.repository import DirectoryRepository, UpsertCounts
+from hotline.csv_cells import neutralise, restore
 
 BATCH_SIZE = 500
 
@@ -63,7 +64,7 @@ def read_records(stream: TextIO) -> Iterator[tuple[int, DepartmentRecord | RowEr
             yield start, RowError(start, f"expected {len(CSV_COLUMNS)} columns")
             continue
         try:
-            record = DepartmentRecord.from_row(row)
+            record = DepartmentRecord.from_row({k: restore(v) for k, v in row.items()})
         except RecordError as exc:
             yield start, RowError(start, str(exc))
             continue
@@ -82,10 +83,18 @@ async def import_csv(
     repository: DirectoryRepository,
     *,
     on_progress: Callable[[int], None] | None = None,
+    create_cities: bool = False,
 ) -> ImportReport:
-    """Upsert every good row of `path` by code; `on_progress` gets the rows read so far."""
+    """Upsert every good row of `path` by code; `on_progress` gets the rows read so far.
+
+    A row of a city the directory does not know is refused (a misspelt city would
+    otherwise become a new one), unless `create_cities`, or the directory has no city
+    yet (the first import defines them).
+    """
     report = ImportReport()
     batch: list[DepartmentRecord] = []
+    known = set(await repository.city_names())
+    new_cities_allowed = create_cities or not known
 
     async def flush() -> None:
         counts = await repository.upsert(batch)
@@ -97,6 +106,10 @@ async def import_csv(
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             for done, (_line, item) in enumerate(read_records(stream), start=1):
+                if not isinstance(item, RowError) and not new_cities_allowed \
+                        and item.city not in known:  # fmt: skip
+                    item = RowError(_line, f"unknown city {item.city[:40]!r} "
+                                    "(import with --create-cities to add it)")  # fmt: skip
                 if isinstance(item, RowError):
                     report.errors.append(item)
                 else:
@@ -124,5 +137,5 @@ async def export_csv(path: Path, repository: DirectoryRepository) -> int:
         writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for record in records:
-            writer.writerow(record.to_row())
+            writer.writerow({k: neutralise(v) for k, v in record.to_row().items()})
     return len(records)

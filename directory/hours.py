@@ -16,7 +16,7 @@ from datetime import datetime, time
 from hotline.workdays import DayKind, WorkingCalendar
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WINDOW = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+_WINDOW = re.compile(r"^([0-9]{1,2}):([0-9]{2})-([0-9]{1,2}):([0-9]{2})$")
 
 
 class HoursFormatError(ValueError):

@@ -20,7 +20,7 @@ async def search(request: web.Request) -> web.Response:
     city = request.query.get("city") or None
     limit = query_int(request, "limit", 5, low=1, high=50)
     if keys:
-        if not keys.isdigit():
+        if not (keys.isascii() and keys.isdigit()):
             raise InvalidInput(f"keys must be keypad digits, got {keys!r}")
         return web.json_response(service.search_keys(keys, city=city, limit=limit).to_json())
     if not query:

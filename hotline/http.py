@@ -7,6 +7,7 @@ from aiohttp import web
 from agent_desk import Desk, build_desk, install_desk
 from directory import http as directory_http
 from hotline.bootstrap import Components
+from hotline.input_limits import input_limits_middleware
 from hotline.web import error_middleware
 
 COMPONENTS = web.AppKey("components", Components)
@@ -57,7 +58,9 @@ def desk_for(components: Components) -> Desk:
 
 
 def build_http_app(components: Components, desk: Desk | None = None) -> web.Application:
-    app = web.Application(middlewares=[error_middleware], client_max_size=2 * 1024 * 1024)
+    app = web.Application(
+        middlewares=[error_middleware, input_limits_middleware], client_max_size=2 * 1024 * 1024
+    )
     app[COMPONENTS] = components
     app[directory_http.DIRECTORY_SERVICE] = components.directory
     app[directory_http.DIRECTORY_CLOCK] = components.clock

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -11,6 +12,7 @@ from aiohttp import web
 from hotline.errors import HotlineError
 
 logger = logging.getLogger(__name__)
+_INTEGER = re.compile(r"-?[0-9]{1,12}")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -30,7 +32,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:
             raise
         code = exc.reason.lower().replace(" ", "-")
-        return error_response(exc.status, code, exc.text or exc.reason)
+        response = error_response(exc.status, code, exc.text or exc.reason)
+        if "Allow" in exc.headers:  # a 405 says which methods the resource takes
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
     except (json.JSONDecodeError, UnicodeDecodeError):
         return error_response(400, "invalid-json", "the request body is not valid UTF-8 JSON")
     except Exception:
@@ -45,10 +50,9 @@ def query_int(request: web.Request, name: str, default: int, *, low: int, high: 
     raw = request.query.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise web.HTTPBadRequest(text=f"{name} must be an integer, got {raw!r}") from None
+    if not _INTEGER.fullmatch(raw):  # ASCII digits only: int() also takes "١" and "1_0"
+        raise web.HTTPBadRequest(text=f"{name} must be an integer, got {raw[:40]!r}")
+    value = int(raw)
     if not low <= value <= high:
         raise web.HTTPBadRequest(text=f"{name} must be between {low} and {high}, got {value}")
     return value

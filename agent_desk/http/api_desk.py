@@ -13,6 +13,7 @@ from aiohttp import web
 from agent_desk import audit
 from agent_desk.desk import DESK
 from agent_desk.errors import CallControlAbsent
+from agent_desk.http.access import department_scope
 from agent_desk.http.common import json_body, no_nul, query_text, text_field
 from agent_desk.kb import entry_to_json
 from agent_desk.notifier import SESSIONS_ENDED, DeskEvent
@@ -26,11 +27,12 @@ KEEPALIVE_S = 15.0
 
 
 async def kb_search(request: web.Request) -> web.Response:
-    await authorize(request, Action.KB_READ)
+    principal = await authorize(request, Action.KB_READ)
     text = query_text(request, "q") or ""
     entries = await request.app[DESK].kb.search(
         text,
         department_code=query_text(request, "department"),
+        within=department_scope(principal),  # a liaison: their own departments only
         limit=query_int(request, "limit", 20, low=1, high=100),
     )
     return web.json_response({"entries": [entry_to_json(e) for e in entries]})

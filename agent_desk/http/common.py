@@ -70,7 +70,8 @@ def int_field(body: dict[str, Any], name: str, *, low: int, high: int) -> int | 
 def path_id(request: web.Request, name: str) -> int:
     """An id from the path; anything that cannot be an id is simply not found."""
     raw = request.match_info[name]
-    if not raw.isdigit() or int(raw) > MAX_ID:
+    # ASCII digits only: str.isdigit() and int() also accept "١" and "１".
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
         raise NotFound(f"no such {name}")
     return int(raw)
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agent_desk.orders.models import OrderCounter, WorkOrder
 
 SEQUENCE_DIGITS = 4
-NUMBER_PATTERN = re.compile(r"^\d{10}$")
+NUMBER_PATTERN = re.compile(r"^[0-9]{10}$")
 
 
 class DailySequenceExhausted(RuntimeError):
@@ -36,7 +36,7 @@ def format_number(day: date, sequence: int) -> str:
 
 
 def is_order_number(text: str) -> bool:
-    return bool(NUMBER_PATTERN.match(text))
+    return bool(NUMBER_PATTERN.fullmatch(text))
 
 
 async def next_number(session: AsyncSession, day: date) -> str:

@@ -14,10 +14,10 @@ from hotline.clock import CHINA_TZ
 from hotline.errors import InvalidInput
 
 _PATTERNS = (
-    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
-    (re.compile(r"^(\d{4})-Q([1-4])$"), "quarter"),
-    (re.compile(r"^(\d{4})-H([12])$"), "half-year"),
-    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^([0-9]{4})-([0-9]{2})$"), "month"),
+    (re.compile(r"^([0-9]{4})-Q([1-4])$"), "quarter"),
+    (re.compile(r"^([0-9]{4})-H([12])$"), "half-year"),
+    (re.compile(r"^([0-9]{4})$"), "year"),
 )
 MAX_DAYS = 366 * 5  # a longer range is a typing mistake, not a report
 

@@ -19,6 +19,7 @@ from agent_desk.stats.periods import Period, PeriodInvalid
 from agent_desk.stats.queries import Thresholds
 from agent_desk.stats.supervision import Supervision, SupervisionService
 from hotline.clock import Clock
+from hotline.csv_cells import neutralise
 
 # What the public sees each quarter (季度公示): volumes and outcomes, no staff detail.
 PUBLIC_KPIS = (
@@ -78,7 +79,7 @@ def _rows(section: str, table: KpiTable) -> list[list[str]]:
     rows = []
     for row in table.rows:
         group = "/".join(str(part) for part in row.key) or "(none)"
-        rows.append([section, group, *_values(row)])
+        rows.append([section, neutralise(group), *_values(row)])
     return rows
 
 
@@ -93,7 +94,7 @@ def report_csv(report: Report) -> str:
     writer.writerow(["section", "group", *(kpi.key for kpi in KPIS)])
     writer.writerow(["label", "", *(kpi.label for kpi in KPIS)])
     d = report.dashboard
-    writer.writerow(["total", report.period.name, *_values(d.total)])
+    writer.writerow(["total", neutralise(report.period.name), *_values(d.total)])
     for section, table in (
         ("department", d.by_department),
         ("site", d.by_site),

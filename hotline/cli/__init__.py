@@ -7,6 +7,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from alembic.util.exc import CommandError as AlembicError
+from sqlalchemy.exc import DBAPIError
+
 from hotline.cli import (
     call,
     db,
@@ -23,6 +26,7 @@ from hotline.cli import (
 )
 from hotline.cli.common import CommandError
 from hotline.config import ConfigError, load_settings
+from hotline.errors import HotlineError
 
 _MODULES = (
     db, directory, serve, ivr, call, records, journal, users, kb, dialplan, demo_data, stats,
@@ -59,4 +63,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # every other failure too is one line, never a traceback
+        print(f"hotline: {one_line_error(exc)}", file=sys.stderr)
+        logging.getLogger(__name__).debug("the failure in full", exc_info=True)
+        return 1
     return code
+
+
+def one_line_error(exc: BaseException) -> str:
+    """What went wrong, in one line a person can act on."""
+    if isinstance(exc, HotlineError):
+        return exc.message
+    if isinstance(exc, AlembicError):
+        return f"migration: {exc}".splitlines()[0]
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+    if isinstance(exc, DBAPIError):
+        return f"database: {str(exc.orig or exc).splitlines()[0]}"
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text} (HOTLINE_LOG_LEVEL=debug shows the trace)"

@@ -25,6 +25,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp = actions.add_parser("import", help="import departments from CSV (upsert by code)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--if-empty", action="store_true", help="only when the directory is empty")
+    imp.add_argument(
+        "--create-cities",
+        action="store_true",
+        help="add cities the directory does not know yet (else such rows are refused)",
+    )
     imp.set_defaults(handler=_import)
     exp = actions.add_parser("export", help="export departments to CSV")
     exp.add_argument("file", type=Path)
@@ -42,15 +47,22 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     path: Path = args.file
     if not path.is_file():
         raise CommandError(f"{path}: no such file")
-    return asyncio.run(_import_async(path, settings, if_empty=args.if_empty))
+    return asyncio.run(_import_async(path, settings, if_empty=args.if_empty,
+                                     create_cities=args.create_cities))  # fmt: skip
 
 
-async def _import_async(path: Path, settings: Settings, *, if_empty: bool) -> int:
+async def _import_async(
+    path: Path, settings: Settings, *, if_empty: bool, create_cities: bool = False
+) -> int:
     async with build_components(settings, load_directory=False) as components:
         if if_empty and await components.directory_repository.count():
             print("directory already has departments: nothing imported")
             return 0
-        total = count_rows(path)
+        try:
+            total = count_rows(path)
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})")  \
+                from None  # fmt: skip
         with tqdm(
             total=total,
             unit="row",
@@ -63,6 +75,7 @@ async def _import_async(path: Path, settings: Settings, *, if_empty: bool) -> in
                     path,
                     components.directory_repository,
                     on_progress=lambda n: _advance(bar, n),
+                    create_cities=create_cities,
                 )
             except CsvFormatError as exc:
                 raise CommandError(f"{path}: {exc}") from None

@@ -27,12 +27,16 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     path: Path = args.file
     if not path.is_file():
         raise CommandError(f"{path}: no such file")
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CommandError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
     async def run() -> int:
         async with build_components(settings, load_directory=False) as components:
             kb = KnowledgeBase(sessions=components.sessions, clock=components.clock)
-            report = await kb.import_csv(text)
+            codes = {r.code for r in await components.directory_repository.all_records()}
+            report = await kb.import_csv(text, departments=codes)
         for line, reason in report.errors:
             print(f"{path}:{line}: {reason}", file=sys.stderr)
         print(

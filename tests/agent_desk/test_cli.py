@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from pathlib import Path
 
 import pytest
 
+from directory import DirectoryRepository, import_csv
 from hotline.cli import kb, users
 from hotline.config import Settings
+from hotline.database import create_engine, create_session_factory
 from hotline.migrate import upgrade
+from tests.conftest import SAMPLE_DIRECTORY
 
 
 @pytest.fixture
@@ -56,6 +60,14 @@ def test_liaison_with_unknown_department_is_refused(settings: Settings) -> None:
         run(settings, "users", "add", "li1", "--role", "liaison", "--department", "nope")
 
 
+async def _import_sample_directory(settings: Settings) -> None:
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        await import_csv(SAMPLE_DIRECTORY, DirectoryRepository(create_session_factory(engine)))
+    finally:
+        await engine.dispose()
+
+
 def test_kb_import_keeps_good_rows_and_reports_bad_ones(
     settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -66,6 +78,7 @@ def test_kb_import_keeps_good_rows_and_reports_bad_ones(
         ",没有部门,答案,\n",
         encoding="utf-8",
     )
+    asyncio.run(_import_sample_directory(settings))
     assert run(settings, "kb", "import", str(csv_file)) == 1
     captured = capsys.readouterr()
     assert "1 created, 0 updated, 1 rejected" in captured.out
