@@ -16,6 +16,9 @@ from hotline.workdays import WorkingCalendar
 logger = logging.getLogger(__name__)
 
 
+INTERNAL_FIELDS = frozenset({"liaison", "liaison_endpoint", "backup_endpoint"})
+
+
 @dataclass(frozen=True, slots=True)
 class DepartmentCard:
     """A department with its schedule evaluated at one moment."""
@@ -24,7 +27,11 @@ class DepartmentCard:
     open_now: bool
 
     def to_json(self) -> dict[str, object]:
-        row: dict[str, object] = dict(self.record.to_row())
+        """The public card: what a caller may be told. The liaison's name and the phones
+        calls are put through to stay inside (the desk's /api/departments has them)."""
+        row: dict[str, object] = {
+            k: v for k, v in self.record.to_row().items() if k not in INTERNAL_FIELDS
+        }
         row["aliases"] = list(self.record.aliases)
         row["hours_schedule"] = self.record.schedule.describe()
         row["open_now"] = self.open_now

@@ -55,6 +55,8 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "12345 热线 <hotline@localhost>"
+    # GET /metrics answers only `Authorization: Bearer <this>`; unset, /metrics is off (404).
+    metrics_token: str = ""
 
     @property
     def resolved_database_url(self) -> str:

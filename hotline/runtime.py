@@ -20,6 +20,7 @@ from agent_desk.mailboxes import DeskMailboxes
 from agent_desk.seats import SeatDesk
 from agent_desk.stats.http import LIVE_SOURCE
 from agent_desk.stats.live import LiveCallSource
+from hotline.access_log import RedactingAccessLogger
 from hotline.bootstrap import Components, applying_journal
 from hotline.clock import Clock
 from hotline.desk_wiring import LiveCallControl, VoicemailFollowUp, notifications
@@ -79,7 +80,7 @@ async def serve_http(
     if live is not None:
         app[LIVE_SOURCE] = live
     app.add_routes([*prompt_routes(renderer), *extra_routes])
-    runner = web.AppRunner(app, handle_signals=False)
+    runner = web.AppRunner(app, handle_signals=False, access_log_class=RedactingAccessLogger)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
@@ -140,7 +141,7 @@ async def run_controller(
             port=port,
             desk=desk,
             extra_routes=[
-                *metrics_routes(metrics),
+                *metrics_routes(metrics, token=settings.metrics_token),
                 *voicemail_media_routes(tokens, components.voicemail),
             ],
             live=readings,

@@ -10,6 +10,7 @@ one, so two apps in one process (tests, the embedded demo) never collide.
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -218,10 +219,25 @@ def build_metrics(
     )
 
 
-def metrics_routes(metrics: Metrics) -> list[web.RouteDef]:
-    """`GET /metrics` in the Prometheus text exposition format."""
+def metrics_routes(metrics: Metrics, *, token: str) -> list[web.RouteDef]:
+    """`GET /metrics` in the Prometheus text exposition format, for `Bearer <token>` only.
+
+    The figures tell an outsider how busy the hotline is and which seats are staffed, and
+    the port also serves the desk: without a token (`HOTLINE_METRICS_TOKEN`) there is no
+    /metrics at all.
+    """
+    if not token:
+        return []
+    expected = f"Bearer {token}".encode()
 
     async def scrape(request: web.Request) -> web.Response:
+        sent = request.headers.get("Authorization", "").encode()
+        if not hmac.compare_digest(sent, expected):
+            return web.json_response(
+                {"error": {"code": "metrics-token-invalid",
+                           "message": "send Authorization: Bearer <HOTLINE_METRICS_TOKEN>"}},
+                status=401, headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )  # fmt: skip
         await metrics.refresh()
         return web.Response(body=metrics.exposition(), headers={"Content-Type": TEXT_FORMAT})
 

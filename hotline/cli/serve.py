@@ -8,6 +8,7 @@ import logging
 
 from aiohttp import web
 
+from hotline.access_log import RedactingAccessLogger
 from hotline.bootstrap import build_components
 from hotline.config import Settings
 from hotline.http import build_http_app
@@ -27,7 +28,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 async def serve_http(settings: Settings) -> None:
     async with build_components(settings) as components:
-        runner = web.AppRunner(build_http_app(components))
+        runner = web.AppRunner(build_http_app(components), access_log_class=RedactingAccessLogger)
         await runner.setup()
         site = web.TCPSite(runner, settings.http_host, settings.http_port)
         await site.start()

@@ -51,11 +51,13 @@ async def sim(clock: ScaledClock, tmp_path: Path) -> AsyncIterator[Any]:
 
 async def scrape(metrics: Metrics) -> str:
     app = web.Application()
-    app.add_routes(metrics_routes(metrics))
+    app.add_routes(metrics_routes(metrics, token="scrape-secret"))
     async with (
         TestServer(app, host="127.0.0.1", port=0) as server,
         aiohttp.ClientSession() as http,
-        http.get(server.make_url("/metrics")) as response,
+        http.get(
+            server.make_url("/metrics"), headers={"Authorization": "Bearer scrape-secret"}
+        ) as response,
     ):
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")

@@ -67,6 +67,9 @@ class Harness:
                 await asyncio.sleep(0.05)
 
 
+METRICS_TOKEN = "test-metrics-token"
+
+
 @pytest.fixture(scope="session")
 def prompt_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One prompt cache for the session: each phrase is synthesised once, not per test."""
@@ -76,7 +79,11 @@ def prompt_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 async def hotline(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Harness]:
     settings = Settings(
-        data_dir=tmp_path, http_port=0, dial_timeout_s=20, prompt_cache_dir=str(prompt_cache)
+        data_dir=tmp_path,
+        http_port=0,
+        dial_timeout_s=20,
+        prompt_cache_dir=str(prompt_cache),
+        metrics_token=METRICS_TOKEN,
     )
     await upgrade_async(settings.resolved_database_url)
     clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)

@@ -6,7 +6,7 @@ import aiohttp
 from sqlalchemy import select
 
 from agent_desk.orders.models import WorkOrder
-from tests.ivr.flow.conftest import Harness
+from tests.ivr.flow.conftest import METRICS_TOKEN, Harness
 
 
 async def _orders(hotline: Harness) -> list[WorkOrder]:
@@ -44,7 +44,16 @@ async def test_metrics_show_calls_seats_and_ari_latency(hotline: Harness) -> Non
     await hotline.record_of(hotline.call(keys="9#"))
     async with (
         aiohttp.ClientSession() as http,
-        http.get(f"{hotline.running.http_url}/metrics") as response,
+        http.get(f"{hotline.running.http_url}/metrics") as refused,
+    ):
+        assert refused.status == 401
+        assert refused.headers["WWW-Authenticate"].startswith("Bearer")
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(
+            f"{hotline.running.http_url}/metrics",
+            headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
+        ) as response,
     ):
         assert response.status == 200
         text = await response.text()
