@@ -20,7 +20,7 @@ from aiohttp import web
 
 from agent_desk.auth import Principal, Role
 from agent_desk.desk import DESK
-from agent_desk.errors import Forbidden, NotSignedIn
+from agent_desk.errors import Forbidden, NotSignedIn, PasswordChangeRequired
 from agent_desk.http.pages import JINJA, LANG_COOKIE, PAGE_ROLES, SECURITY_HEADERS
 from agent_desk.i18n import MESSAGES, language, translator
 from agent_desk.permissions import current_principal
@@ -46,6 +46,8 @@ async def _supervisor(request: web.Request) -> Principal:
     principal = await current_principal(request)
     if principal is None:
         raise NotSignedIn("sign in first")
+    if principal.must_change_password:
+        raise PasswordChangeRequired("change your one-time password first")
     if principal.role not in STATS_ROLES:
         raise Forbidden(f"a {principal.role.value} may not read statistics")
     return principal
