@@ -6,7 +6,7 @@ SAMPLE_DIRECTORY := $(firstword $(wildcard ../shared/data/directory.csv) directo
 DEBIAN_PACKAGES := redis-server postgresql espeak-ng sox chromium
 export HOTLINE_DATA_DIR ?= var
 
-.PHONY: up test lint bench venv system-packages clean
+.PHONY: up test lint bench fuzz-api venv system-packages clean
 
 $(BIN)/hotline: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ lint: venv
 
 bench: venv
 	$(BIN)/python bench/run_all.py
+
+# Schemathesis with a random seed and more examples (CI runs a fixed seed in `make test`).
+fuzz-api: venv
+	HOTLINE_FUZZ_SEED=$${HOTLINE_FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')} \
+	HOTLINE_FUZZ_EXAMPLES=$${HOTLINE_FUZZ_EXAMPLES:-200} \
+	$(BIN)/pytest -q -s tests/agent_desk/test_openapi.py -k sqlite
 
 system-packages:
 	@missing=""; \

@@ -2,6 +2,7 @@
 
 - JSON bodies: at most `MAX_JSON_BYTES` and `MAX_JSON_DEPTH` levels (Python's parser
   recurses, so 1,000 levels would otherwise end in RecursionError), UTF-8 only;
+- a query parameter comes at most once;
 - every string — in the JSON body, the query and the path — is proper text: no NUL
   (PostgreSQL cannot store it) and no lone surrogate (`"\\ud800"` parses as JSON but
   cannot be encoded, so it would fail at commit).
@@ -112,6 +113,9 @@ async def input_limits_middleware(request: web.Request, handler: Handler) -> web
     for name, value in request.query.items():
         check_text(name, "a query parameter name")
         check_text(value, name)
+        if len(request.query.getall(name)) > 1:  # which one would count is a guess
+            raise InvalidInput(f"query parameter {name[:40]!r} is given more than once",
+                               details={"field": name[:40]})  # fmt: skip
     if request.body_exists and request.content_type in _JSON_TYPES:
         await check_json_body(request)
     return await handler(request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aiohttp import web
 
 from agent_desk.calls import call_to_json
@@ -11,12 +13,15 @@ from agent_desk.http.common import query_text
 from hotline.errors import InvalidInput
 from hotline.web import query_int
 
+CALLER = re.compile(r"[0-9+][0-9+-]{0,63}")
+
 
 async def list_calls(request: web.Request) -> web.Response:
     await require_role(request, CALL_READERS, "read call records")
     caller = query_text(request, "caller", max_length=64)
-    if caller is None:
-        raise InvalidInput("give the caller number in caller", details={"field": "caller"})
+    if caller is None or not CALLER.fullmatch(caller):
+        raise InvalidInput("give the caller's number (digits, '+', '-') in caller",
+                           details={"field": "caller"})  # fmt: skip
     calls = await request.app[DESK_TOOLS].calls.recent(
         caller, limit=query_int(request, "limit", 10, low=1, high=100)
     )

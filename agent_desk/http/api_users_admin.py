@@ -25,7 +25,7 @@ def _contact(body: dict[str, Any], name: str) -> str | Keep | None:
 
 
 def _role(body: dict[str, Any]) -> Role | None:
-    if body.get("role") is None:
+    if "role" not in body:
         return None
     try:
         return Role(body["role"])
@@ -35,9 +35,9 @@ def _role(body: dict[str, Any]) -> Role | None:
 
 
 def _departments(request: web.Request, body: dict[str, Any]) -> list[str] | None:
-    value = body.get("departments")
-    if value is None:
+    if "departments" not in body:
         return None
+    value = body["departments"]
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
         raise InvalidInput("departments must be a list of department codes",
                            details={"field": "departments"})  # fmt: skip

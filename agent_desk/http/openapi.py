@@ -17,6 +17,7 @@ _ERRORS = {
     "403": "role not allowed, CSRF token missing, or a one-time password to change first",
     "404": "no such object (or not visible to this user)",
     "409": "conflicts with the current state (order status, duplicate, own account)",
+    "413": "the JSON body is larger than the input limit",
     "429": "sign-in locked after repeated failures",
     "503": "the call controller is not connected",
 }
@@ -43,12 +44,13 @@ def _op(
         "summary": summary,
         "responses": {
             ok: {"description": "success", "content": {content_type: {"schema": schema}}},
-            **_error_responses(*errors),
+            # Every route: the input limits (hotline.input_limits) refuse bad text anywhere.
+            **_error_responses("400", *errors),
         },
     }
     if body is not None:
         operation["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
-        operation["responses"].update(_error_responses("400"))
+        operation["responses"].update(_error_responses("413"))
     if params:
         operation["parameters"] = params
     if "csrf" not in summary and body is not None:
@@ -69,6 +71,7 @@ CSRF_PARAM = {"name": "X-CSRF-Token", "in": "header", "required": False,
               "schema": {"type": "string"}}  # fmt: skip
 STR = {"type": "string"}
 OBJ = {"type": "object"}
+BINARY = {"type": "string", "format": "binary"}
 LIMIT = {"type": "integer", "minimum": 1, "maximum": 500}
 
 
@@ -90,7 +93,11 @@ NEW_ORDER = {
         "caller_name": {"type": "string", "maxLength": 100},
         "hotline_number": {"type": "string", "maxLength": 32},
         "call_id": {"type": "string", "maxLength": 64},
-        "department_code": {"type": "string", "description": "dispatch at once to this unit"},
+        "department_code": {
+            "type": "string",
+            "nullable": True,
+            "description": "dispatch at once to this unit",
+        },
     },
 }
 MOVE = {
@@ -126,7 +133,7 @@ KB_TEXT: dict[str, Any] = {"type": "object", "required": ["question", "answer"],
 KB_NEW = {**KB_TEXT, "required": ["department_code", "question", "answer"],
           "properties": {**KB_TEXT["properties"], "department_code": STR}}  # fmt: skip
 NULLABLE_STR = {"type": "string", "nullable": True}
-USER_PATCH = {"type": "object", "properties": {
+USER_PATCH = {"type": "object", "additionalProperties": False, "properties": {
     "email": NULLABLE_STR, "phone": NULLABLE_STR, "active": {"type": "boolean"},
     "role": {"type": "string", "enum": ["operator", "liaison", "supervisor", "admin"]},
     "departments": {"type": "array", "items": STR}}}  # fmt: skip
@@ -167,7 +174,8 @@ def _manage_paths() -> dict[str, Any]:
         "/api/calls": {"get": _op(
             "a caller's recent calls with their IVR path (hotline staff)", "200",
             _list_of("calls"), errors=("400", "401", "403"),
-            params=[{**_query("caller", STR), "required": True},
+            params=[{**_query("caller", {"type": "string", "pattern": "^[0-9+][0-9+-]{0,63}$"}),
+                     "required": True},
                     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100})])},
     }  # fmt: skip
 
@@ -175,13 +183,15 @@ def _manage_paths() -> dict[str, Any]:
 def _stats_paths() -> dict[str, Any]:
     """Statistics for supervisors and admins (agent_desk/stats)."""
     day = {"type": "string", "format": "date"}
-    period = _query(
-        "period", {"type": "string", "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$"}
-    )
+    period = {**_query(
+        "period", {"type": "string",
+                   "pattern": "^(19[7-9][0-9]|2[0-9]{3})(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$"}
+    ), "allowEmptyValue": True}  # fmt: skip
     return {
         "/api/stats/kpis": {"get": _op(
             "KPIs for a period, optionally grouped", "200", OBJ, errors=("400", "401", "403"),
-            params=[_query("from", day), _query("to", day), period,
+            params=[{**_query("from", day), "allowEmptyValue": True},
+                    {**_query("to", day), "allowEmptyValue": True}, period,
                     _query("group", {"type": "string", "enum": [
                         "department", "city", "hotline_number", "hour", "day"]})])},
         "/api/stats/supervision": {"get": _op(
@@ -222,13 +232,33 @@ def _seat_paths() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _absent_is_empty(operation: dict[str, Any]) -> None:
+    """Say what every handler does: an optional body field sent as null, or an optional
+    query parameter sent empty (`?status=`), counts as not given."""
+    for param in operation.get("parameters", []):
+        if param["in"] == "query" and not param.get("required"):
+            param["allowEmptyValue"] = True
+    body = operation.get("requestBody", {}).get("content", {}).get(JSON, {}).get("schema", {})
+    required = set(body.get("required", []))
+    for name, schema in list(body.get("properties", {}).items()):
+        if name in required or "type" not in schema:
+            continue
+        nullable = {**schema, "nullable": True}
+        if "enum" in schema:
+            nullable["enum"] = [*schema["enum"], None]
+        body["properties"][name] = nullable
+
+
 def document() -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/api/auth/login": {"post": _op(
             "sign in (sets the session cookie; no csrf needed)", "200", OBJ,
             errors=("401", "429"),
-            body={"type": "object", "required": ["name", "password"],
-                  "properties": {"name": STR, "password": STR}})},
+            body={"type": "object", "required": ["name", "password"], "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 64,
+                         "pattern": "\\S"},
+                "password": {"type": "string", "minLength": 1, "maxLength": 256,
+                             "pattern": "\\S"}}})},
         "/api/auth/logout": {"post": _op("sign out", "200", OBJ, params=[CSRF_PARAM])},
         "/api/auth/me": {"get": _op("the signed-in user and its CSRF token", "200", OBJ,
                                     errors=("401",))},
@@ -297,6 +327,12 @@ def document() -> dict[str, Any]:
         **_stats_paths(),
         **_seat_paths(),
     }  # fmt: skip
+    for item in paths.values():
+        for operation in item.values():
+            _absent_is_empty(operation)
+    paths["/api/stats/report"]["get"]["responses"]["200"]["content"].update(
+        {"text/csv": {"schema": STR}, "application/pdf": {"schema": BINARY}}
+    )
     return {
         "openapi": "3.0.3",
         "info": {"title": "Hotline agent desk API", "version": "1.0.0"},
