@@ -8,8 +8,10 @@ timeouts, aiohttp's — then runs on simulated time, and work costs no simulated
 all, so a script gives the same events, in the same order and at the same instants,
 on a quiet machine and on one whose cores are busy.
 
-For in-process tests only: a peer in another process is invisible to the loop, and work
-handed to a thread outside `run_in_executor` is not waited for.
+A thread at work holds the clock too: the loop jumps only while every other thread of
+the process stands in a known wait (a condition, a queue, an executor's idle worker), so
+a database call on aiosqlite's thread or an fsync on the journal's takes no virtual time.
+For in-process tests only: a peer in another process is invisible to the loop.
 """
 
 from __future__ import annotations
@@ -17,14 +19,37 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import selectors
+import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
 
-# Real seconds to wait for loopback data or a thread before deciding the loop is idle.
+# Real seconds to wait for loopback data or a woken thread before deciding the loop is
+# idle; longer when other threads exist (one notified may not have been scheduled yet).
 IDLE_GRACE_S = 0.002
+IDLE_GRACE_WITH_THREADS_S = 0.005
+# Where a thread's innermost Python frame stands when it waits for work (file, function).
+_WAITS = {
+    ("threading.py", "wait"),
+    ("threading.py", "_wait_for_tstate_lock"),
+    ("queue.py", "get"),
+    ("thread.py", "_worker"),  # concurrent.futures: blocked on its SimpleQueue
+    ("selectors.py", "select"),
+}
+
+
+def _others_waiting(own: int) -> bool:
+    """Whether every thread but `own` stands in one of the known waits."""
+    for ident, frame in sys._current_frames().items():
+        if ident == own:
+            continue
+        code = frame.f_code
+        if (code.co_filename.rsplit("/", 1)[-1], code.co_name) not in _WAITS:
+            return False
+    return True
 
 
 class _IdleJumpingSelector(selectors.DefaultSelector):
@@ -36,15 +61,17 @@ class _IdleJumpingSelector(selectors.DefaultSelector):
         events: list[tuple[selectors.SelectorKey, int]] = super().select(0)
         if events or timeout == 0 or self.loop is None:
             return events
-        if self.loop.busy_threads or timeout is None:
-            # A thread is working (or nothing is scheduled): wait for it in real time.
-            real = None if timeout is None else min(timeout, 0.05)
-            found: list[tuple[selectors.SelectorKey, int]] = super().select(real)
-            return found
-        events = super().select(IDLE_GRACE_S)
-        if not events:
+        if timeout is None or not self._idle():
+            # Nothing scheduled, or a thread at work: wait in real time, the clock held.
+            return list(super().select(None if timeout is None else min(timeout, 0.05)))
+        events = super().select(self.loop.grace)
+        if not events and self._idle():
             self.loop.advance(timeout)
         return events
+
+    def _idle(self) -> bool:
+        assert self.loop is not None
+        return not self.loop.busy_threads and _others_waiting(self.loop.thread)
 
 
 class VirtualTimeLoop(asyncio.SelectorEventLoop):
@@ -55,7 +82,12 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         super().__init__(selector)
         self._now = time.monotonic()
         self.busy_threads = 0
+        self.thread = threading.get_ident()
         selector.loop = self
+
+    @property
+    def grace(self) -> float:
+        return IDLE_GRACE_S if threading.active_count() == 1 else IDLE_GRACE_WITH_THREADS_S
 
     def time(self) -> float:
         return self._now
