@@ -20,6 +20,7 @@ from agent_desk.http import (
     api_voicemails,
     openapi,
     pages,
+    pages_orders,
 )
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
@@ -94,6 +95,7 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *api_calls.routes(),
             *api_desk.routes(),
             *pages.routes(),
+            *pages_orders.routes(),
             *stats_routes(),
             *api_seats.routes(),
         ]

@@ -253,12 +253,38 @@ function supervisor() {
   liveUpdates(reload);
 }
 
+// The order page: each allowed transition is a form; its fields become the JSON body.
+const NUMBER_FIELDS = new Set(["satisfaction", "merged_into_id"]);
+function orderPage() {
+  for (const form of document.querySelectorAll("form.transition")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = { transition: form.dataset.transition };
+      for (const [key, value] of new FormData(form).entries()) {
+        if (value === "") { continue; }
+        body[key] = NUMBER_FIELDS.has(key) ? Number(value) : value;
+      }
+      const out = form.querySelector(".error");
+      out.textContent = "";
+      const button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      try {
+        await api("POST", `/api/orders/${form.dataset.order}/transitions`, body);
+        window.location.reload();
+      } catch (error) {
+        out.textContent = error.message;
+        button.disabled = false;
+      }
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const signOut = document.getElementById("sign-out");
   if (signOut) {
     signOut.addEventListener("click", async () => { await api("POST", "/api/auth/logout"); window.location = "/desk/login"; });
   }
-  const pages = { login, console: console_, inbox, supervisor };
+  const pages = { login, console: console_, inbox, supervisor, order: orderPage };
   const page = pages[document.body.dataset.page];
   if (page) { page(); }
 });
