@@ -13,6 +13,7 @@ from agent_desk.http import (
     api_calls,
     api_departments,
     api_desk,
+    api_inbox,
     api_kb_edit,
     api_orders,
     api_seats,
@@ -88,6 +89,7 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *openapi.routes(),
             *api_auth.routes(),
             *api_users_admin.routes(),
+            *api_inbox.routes(),  # before api_orders: /api/orders/page is not an order id
             *api_orders.routes(),
             *api_voicemails.routes(),
             *api_kb_edit.routes(),

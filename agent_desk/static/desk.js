@@ -183,35 +183,68 @@ async function seatsAndCallbacks() {
   window.setInterval(() => reload().catch(() => {}), 15000);
 }
 
+// The liaison inbox: the server sends the open orders and unheard voicemails of the
+// user's departments, most urgent first, one page at a time.
+function pager(node, page, pages, go) {
+  node.replaceChildren();
+  if (pages <= 1) { return; }
+  const prev = el("button", t("page.prev"), { type: "button", rel: "prev" });
+  prev.disabled = page <= 1;
+  prev.addEventListener("click", () => go(page - 1));
+  const next = el("button", t("page.next"), { type: "button", rel: "next" });
+  next.disabled = page >= pages;
+  next.addEventListener("click", () => go(page + 1));
+  node.append(prev, el("span", `${page} / ${pages}`), next);
+}
+
+function reasonText(reason) {
+  const key = `vm.reason.${reason}`;
+  return M[key] || reason;
+}
+
 function inbox() {
+  let page = 1;
+  let vmPage = 1;
   async function reload() {
-    const orders = await api("GET", "/api/orders?limit=100");
+    const data = await api("GET", `/api/inbox?page=${page}&vm_page=${vmPage}`);
     const body = document.querySelector("#inbox-orders tbody");
-    body.replaceChildren(...orders.orders.filter((o) => o.deadline).map((o) => {
-      const row = el("tr", null, { "data-number": o.number });
-      const due = el("td", deadlineText(o), { class: o.deadline.level });
-      const actions = el("td");
-      if (o.allowed_transitions.includes("start")) {
-        const start = el("button", t("inbox.start"), { type: "button" });
-        start.addEventListener("click", () => api("POST", `/api/orders/${o.id}/transitions`, { transition: "start" }).then(reload));
-        actions.append(start);
-      }
-      row.append(el("td", o.number), el("td", o.subject), el("td", o.status_label), due, actions);
-      return row;
-    }));
-    const voicemails = await api("GET", "/api/voicemails?limit=100");
+    if (!data.orders.length) {
+      const row = el("tr");
+      row.append(el("td", t("inbox.none"), { colspan: "6" }));
+      body.replaceChildren(row);
+    } else {
+      body.replaceChildren(...data.orders.map((o) => {
+        const row = el("tr", null, { "data-number": o.number });
+        const link = el("a", o.number, { href: `/desk/orders/${o.number}` });
+        const number = el("td");
+        number.append(link);
+        const due = el("td", deadlineText(o), { class: o.deadline ? o.deadline.level : "" });
+        const actions = el("td");
+        if (o.allowed_transitions.includes("start")) {
+          const start = el("button", t("inbox.start"), { type: "button" });
+          start.addEventListener("click", () => api("POST", `/api/orders/${o.id}/transitions`, { transition: "start" }).then(reload));
+          actions.append(start);
+        }
+        row.append(number, el("td", o.subject), el("td", o.department_name || ""),
+          el("td", o.status_label), due, actions);
+        return row;
+      }));
+    }
+    document.getElementById("inbox-total").textContent = data.orders_total;
+    pager(document.getElementById("inbox-pager"), data.page, data.pages, (n) => { page = n; reload(); });
     const list = document.getElementById("voicemails");
-    list.replaceChildren(...voicemails.voicemails.map((v) => {
-      const item = el("li", null, { "data-voicemail": v.id });
-      item.append(el("strong", `${v.caller_number} · ${v.recorded_at.slice(0, 16).replace("T", " ")}`));
-      if (v.order_number) { item.append(el("span", ` ${t("order.number")} ${v.order_number}`)); }
-      item.append(el("div", `${t("order.due")} ${v.reply_due}`));
-      if (v.has_audio) {
-        item.append(el("audio", null, { controls: "", preload: "none", src: `/api/voicemails/${v.id}/audio` }));
-      }
-      if (v.handled_at) {
-        item.append(el("p", `${t("inbox.handled")}: ${v.reply}`, { class: "handled" }));
-      } else {
+    document.getElementById("voicemails-total").textContent = data.voicemails_total;
+    if (!data.voicemails.length) { list.replaceChildren(el("li", t("inbox.no_voicemails"), { class: "muted" })); }
+    else {
+      list.replaceChildren(...data.voicemails.map((v) => {
+        const item = el("li", null, { "data-voicemail": v.id });
+        item.append(el("strong", `${v.caller_number} · ${v.recorded_at.slice(0, 16).replace("T", " ")}`));
+        item.append(el("div", `${t("vm.department")}: ${v.department_name || "—"} · ${t("vm.reason")}: ${reasonText(v.reason)} · ${t("vm.length")} ${Math.round(v.duration_s)}${t("vm.seconds")}`, { class: "vm-meta" }));
+        item.append(el("div", `${t("order.due")} ${v.reply_due}`));
+        if (v.empty) { item.append(el("p", t("vm.empty"), { class: "empty" })); }
+        else if (v.has_audio) {
+          item.append(el("audio", null, { controls: "", preload: "none", src: `/api/voicemails/${v.id}/audio` }));
+        }
         const form = el("form", null, { class: "reply" });
         const text = el("textarea", null, { name: "reply", rows: "2", required: "" });
         form.append(text, el("button", t("inbox.mark_handled"), { type: "submit" }));
@@ -221,9 +254,10 @@ function inbox() {
           await reload();
         });
         item.append(form);
-      }
-      return item;
-    }));
+        return item;
+      }));
+    }
+    pager(document.getElementById("voicemails-pager"), data.vm_page, data.vm_pages, (n) => { vmPage = n; reload(); });
   }
   reload();
   liveUpdates(reload);

@@ -69,9 +69,11 @@ async def test_liaison_plays_and_replies_to_a_voicemail(
     item = page.locator(f'[data-voicemail="{vm}"]')
     await expect(item.locator("audio")).to_have_attribute("src", f"/api/voicemails/{vm}/audio")
     await expect(page.locator("#inbox-orders")).to_contain_text("语音留言")
+    await expect(item).to_contain_text("临江市公安局")  # the department by name
+    await expect(item).to_contain_text("占线")  # the reason in words
     await item.locator("textarea").fill("已回电说明办理流程")
     await item.locator("button[type=submit]").click()
-    await expect(item).to_contain_text("已回电说明办理流程")
+    await expect(item).to_have_count(0)  # handled: it leaves the unheard list
     voicemail = await harness.desk.voicemails.get(vm, visibility=None)
     assert voicemail.handled_by == "li_a"
 
