@@ -15,6 +15,7 @@ from agent_desk.http import (
     api_desk,
     api_inbox,
     api_kb_edit,
+    api_my_seat,
     api_orders,
     api_seats,
     api_users_admin,
@@ -100,6 +101,7 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *pages_orders.routes(),
             *stats_routes(),
             *api_seats.routes(),
+            *api_my_seat.routes(),
         ]
     )
     app.on_shutdown.append(_release_event_streams)

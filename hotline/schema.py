@@ -7,6 +7,7 @@ import agent_desk.auth.models
 import agent_desk.departments
 import agent_desk.kb
 import agent_desk.orders.models
+import agent_desk.seat_users
 import agent_desk.stats.indexes
 import agent_desk.stats.rollups
 import directory.models
@@ -28,6 +29,7 @@ REGISTERED = (
     agent_desk.auth.models,
     agent_desk.kb,
     agent_desk.orders.models,
+    agent_desk.seat_users,
     agent_desk.stats.indexes,
     agent_desk.stats.rollups,
 )

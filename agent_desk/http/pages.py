@@ -11,6 +11,7 @@ import jinja2
 from aiohttp import web
 
 from agent_desk.auth import Principal, Role
+from agent_desk.desk import DESK
 from agent_desk.desk_tools import DESK_TOOLS
 from agent_desk.i18n import MESSAGES, language
 from agent_desk.manage_messages import MANAGE_MESSAGES
@@ -102,6 +103,9 @@ async def home(request: web.Request) -> web.Response:
 
 async def _page_data(request: web.Request, name: str) -> dict[str, Any]:
     """What a page renders on the server besides the common context."""
+    if name == "console":
+        targets = request.app[DESK].directory.targets()
+        return {"departments": sorted(targets, key=lambda t: (t.city, t.name))}
     if name == "users":
         accounts = await request.app[DESK_TOOLS].users.accounts()
         return {"accounts": accounts, "all_roles": [r.value for r in Role]}

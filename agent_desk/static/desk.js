@@ -72,6 +72,7 @@ function console_() {
     card.dataset.code = d.code;
     card.hidden = false;
     document.getElementById("order-department").value = d.code;
+    document.getElementById("order-department-name").textContent = d.name;
   }
   document.getElementById("directory-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -82,7 +83,7 @@ function console_() {
     list.replaceChildren();
     for (const match of result.results || []) {
       const item = el("li");
-      const link = el("button", `${match.name} (${match.code})`, { type: "button", class: "link" });
+      const link = el("button", match.name, { type: "button", class: "link" });
       link.addEventListener("click", () => showDepartment(match.code));
       item.append(link);
       list.append(item);
@@ -131,6 +132,9 @@ function console_() {
       out.textContent = `${t("order.created")} ${order.number} · ${order.status_label}`;
       out.dataset.number = order.number;
       await history();
+      form.reset();  // a second click must not file the same call twice
+      for (const hidden of form.querySelectorAll("input[type=hidden]")) { hidden.value = ""; }
+      document.getElementById("order-department-name").textContent = "";
     } catch (error) { out.textContent = error.message; }
   });
   const params = new URLSearchParams(window.location.search);
@@ -139,27 +143,75 @@ function console_() {
   seatsAndCallbacks();
 }
 
-// The operator's seat (presence) and the missed-call callback list.
+// The operator's own seat: sit at a free seat of the site, presence, and the screen pop.
+let mySeat = null;
+function seatLabel(state) { return t(`seat.state.${state}`); }
+
+function showSeat(data) {
+  mySeat = data.seat;
+  const status = document.getElementById("seat-state");
+  const select = document.getElementById("seat-select");
+  const sitting = Boolean(mySeat);
+  document.getElementById("seat-free").hidden = sitting;
+  document.getElementById("seat-own").hidden = !sitting;
+  if (sitting) {
+    status.textContent = `${mySeat.id} · ${seatLabel(mySeat.state)}`;
+    status.dataset.state = mySeat.state;
+  } else {
+    select.replaceChildren(...data.free.map((seat) => el("option", seat.id, { value: seat.id })));
+    if (!data.free.length) { select.replaceChildren(el("option", t("seat.none_free"), { value: "" })); }
+  }
+}
+
+function showPop(pop) {
+  const panel = document.getElementById("pop");
+  panel.hidden = false;
+  panel.dataset.call = pop.call_id;
+  panel.querySelector('[data-field="caller"]').textContent = pop.caller_number || "—";
+  panel.querySelector('[data-field="dialled"]').textContent = pop.hotline_number || "—";
+  panel.querySelector('[data-field="path"]').textContent = pop.path.length ? pop.path.join(" → ") : "—";
+  const orders = panel.querySelector('[data-field="orders"]');
+  orders.replaceChildren(...(pop.orders.length ? pop.orders.map((o) => {
+    const item = el("li");
+    item.append(el("a", o.number, { href: `/desk/orders/${o.number}` }), document.createTextNode(` ${o.subject} · ${o.status_label}`));
+    return item;
+  }) : [el("li", t("pop.none"))]));
+  const calls = panel.querySelector('[data-field="calls"]');
+  calls.replaceChildren(...(pop.calls.length ? pop.calls.map((c) => el("li", `${c.started_at.slice(0, 16).replace("T", " ")} · ${c.hotline_number} · ${c.outcome}`))
+    : [el("li", t("pop.none"))]));
+  const form = document.getElementById("order-form");
+  form.caller_number.value = pop.caller_number || "";
+  form.hotline_number.value = pop.hotline_number || "";
+  form.call_id.value = pop.call_id;
+  if (pop.department_code) { form.department_code.value = pop.department_code; }
+  form.caller_number.dispatchEvent(new Event("change"));
+  document.getElementById("order-department-name").textContent = pop.department_name || "";
+  form.subject.focus();
+}
+
 async function seatsAndCallbacks() {
   const select = document.getElementById("seat-select");
   const status = document.getElementById("seat-state");
-  let seats = [];
-  try {
-    seats = (await api("GET", "/api/seats")).sites.flatMap((site) => site.seats);
-  } catch (error) { status.textContent = error.message; return; }
-  select.replaceChildren(...seats.map((seat) => el("option", `${seat.id} (${seat.state})`, { value: seat.id })));
-  const saved = window.localStorage.getItem("hotline-seat");
-  if (saved && seats.some((seat) => seat.id === saved)) { select.value = saved; }
-  const endpointOf = (id) => (seats.find((seat) => seat.id === id) || {}).endpoint;
-  for (const button of document.querySelectorAll("#seat-panel button")) {
-    button.addEventListener("click", async () => {
-      try {
-        const seat = await api("POST", `/api/seats/${encodeURIComponent(select.value)}/state`, { state: button.dataset.state });
-        window.localStorage.setItem("hotline-seat", seat.id);
-        status.textContent = `${seat.id}: ${seat.state}`;
-      } catch (error) { status.textContent = error.message; }
-    });
+  const act = async (path, body) => {
+    try { showSeat(await api("POST", path, body)); } catch (error) { status.textContent = error.message; }
+  };
+  try { showSeat(await api("GET", "/api/my-seat")); } catch (error) { status.textContent = error.message; return; }
+  document.getElementById("seat-sit").addEventListener("click", () => act("/api/my-seat", { seat_id: select.value }));
+  for (const button of document.querySelectorAll("#seat-own button[data-state]")) {
+    button.addEventListener("click", () => act("/api/my-seat/state", { state: button.dataset.state }));
   }
+  document.getElementById("seat-leave").addEventListener("click", () => act("/api/my-seat/leave"));
+  const stream = new EventSource("/api/my-seat/events");
+  stream.addEventListener("seat", (event) => {
+    const data = JSON.parse(event.data);
+    if (mySeat && data.seat === mySeat.id) {
+      mySeat.state = data.state;
+      status.textContent = `${mySeat.id} · ${seatLabel(data.state)}`;
+      status.dataset.state = data.state;
+    }
+  });
+  stream.addEventListener("pop", (event) => showPop(JSON.parse(event.data)));
+  const endpointOf = () => (mySeat || {}).endpoint;
   const body = document.querySelector("#callbacks tbody");
   const out = document.getElementById("callback-result");
   async function reload() {
@@ -169,7 +221,7 @@ async function seatsAndCallbacks() {
       const call = el("button", t("callbacks.call"), { type: "button" });
       call.addEventListener("click", async () => {
         try {
-          const answer = await api("POST", `/api/callbacks/${c.id}/call`, { from_endpoint: endpointOf(select.value) });
+          const answer = await api("POST", `/api/callbacks/${c.id}/call`, { from_endpoint: endpointOf() });
           out.textContent = `${c.caller}: ${answer.callback_id}`;
         } catch (error) { out.textContent = error.message; }
       });
