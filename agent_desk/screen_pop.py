@@ -16,6 +16,7 @@ from typing import Any
 from agent_desk.calls import CallHistory, call_to_json
 from agent_desk.orders import OrderService
 from agent_desk.orders.views import order_to_json
+from ivr.checkpoints import CALL_PREFIX
 from routing import LiveStore
 
 Translate = Callable[[str], str]
@@ -36,7 +37,7 @@ class CallFacts:
 
 async def call_facts(store: LiveStore, call_id: str) -> CallFacts:
     checkpoints = await store.load_checkpoints()
-    log = (checkpoints.get(call_id) or {}).get("log") or {}
+    log = (checkpoints.get(CALL_PREFIX + call_id) or {}).get("log") or {}
     entry = await store.queue_entry(call_id)
     return CallFacts(
         call_id=call_id,

@@ -186,7 +186,7 @@ function showPop(pop) {
   if (pop.department_code) { form.department_code.value = pop.department_code; }
   form.caller_number.dispatchEvent(new Event("change"));
   document.getElementById("order-department-name").textContent = pop.department_name || "";
-  form.subject.focus();
+  form.subject.focus({ preventScroll: true });
 }
 
 async function seatsAndCallbacks() {

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import ClientResponse
 
+from ivr.checkpoints import CALL_PREFIX
 from routing import QueueEntry, SeatState
 from tests.agent_desk.conftest import DEPT_A, DeskHarness
 
@@ -66,7 +67,7 @@ async def test_a_call_ringing_the_seat_pops_with_this_calls_path_and_history(
              {"t": 3.0, "step": "transfer", "to": "voicemail", "why": "busy"},
              {"t": 3.5, "step": "voicemail", "to": "operator", "why": "recording refused"},
              {"t": 4.0, "step": "queued", "site": "linjiang"}]  # fmt: skip
-    await store.save_checkpoint("call-9", {"log": {
+    await store.save_checkpoint(CALL_PREFIX + "call-9", {"log": {
         "caller_number": "13800000042", "hotline_number": "12345",
         "department_code": DEPT_A, "steps": steps}})  # fmt: skip
     await store.enqueue(QueueEntry(call_id="call-9", caller="13800000042", site="linjiang",
