@@ -108,7 +108,8 @@ async def _page_data(request: web.Request, name: str) -> dict[str, Any]:
         return {"departments": sorted(targets, key=lambda t: (t.city, t.name))}
     if name == "users":
         accounts = await request.app[DESK_TOOLS].users.accounts()
-        return {"accounts": accounts, "all_roles": [r.value for r in Role]}
+        names = {t.code: t.name for t in request.app[DESK].directory.targets()}
+        return {"accounts": accounts, "all_roles": [r.value for r in Role], "names": names}
     return {}
 
 

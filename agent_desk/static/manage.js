@@ -3,7 +3,7 @@
 "use strict";
 
 function fillSelect(select, departments) {
-  select.replaceChildren(...departments.map((d) => el("option", `${d.name} (${d.code})`, { value: d.code })));
+  select.replaceChildren(...departments.map((d) => el("option", d.name, { value: d.code })));
 }
 
 function departmentsPage() {
@@ -12,7 +12,7 @@ function departmentsPage() {
   const out = document.getElementById("department-result");
   function show(data) {
     const d = data.department;
-    document.getElementById("department-name").textContent = `${d.name} (${d.code})`;
+    document.getElementById("department-name").textContent = d.name;
     for (const input of form.querySelectorAll("[data-field]")) {
       const value = d[input.dataset.field];
       input.value = Array.isArray(value) ? value.join("|") : (value || "");
