@@ -10,6 +10,7 @@ from agent_desk.desk import DESK, Desk
 from agent_desk.desk_tools import DESK_TOOLS, build_tools
 from agent_desk.http import (
     api_auth,
+    api_callback_list,
     api_calls,
     api_departments,
     api_desk,
@@ -23,6 +24,7 @@ from agent_desk.http import (
     openapi,
     pages,
     pages_orders,
+    pages_supervision,
 )
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
@@ -99,9 +101,11 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *api_desk.routes(),
             *pages.routes(),
             *pages_orders.routes(),
+            *pages_supervision.routes(),
             *stats_routes(),
             *api_seats.routes(),
             *api_my_seat.routes(),
+            *api_callback_list.routes(),
         ]
     )
     app.on_shutdown.append(_release_event_streams)

@@ -64,9 +64,15 @@ async def orders_json(request: web.Request) -> web.Response:
             today=china(desk.clock.now()).date(), policy=desk.orders.deadlines,
             sort=listing.sort, page=listing.page, per_page=listing.per_page,
         )  # fmt: skip
+    names = {t.code: t.name for t in desk.directory.targets()}
+    rows = []
+    for order in found.orders:
+        row = order_to_json(order, desk.orders.deadline_of(order))
+        row["department_name"] = names.get(order.department_code or "", "")
+        rows.append(row)
     return web.json_response({
-        "orders": [order_to_json(o, desk.orders.deadline_of(o)) for o in found.orders],
-        "total": found.total, "page": found.page, "pages": found.pages, "counts": found.counts,
+        "orders": rows, "total": found.total, "page": found.page, "pages": found.pages,
+        "counts": found.counts,
     })  # fmt: skip
 
 

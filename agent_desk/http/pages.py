@@ -36,6 +36,7 @@ PAGE_ROLES = {
     "kb": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     "users": frozenset({Role.ADMIN}),
     "orders": frozenset(Role),
+    "supervision": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     # Served by agent_desk.stats; listed here so the navigation bar shows them.
     "stats": frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
@@ -103,7 +104,7 @@ async def home(request: web.Request) -> web.Response:
 
 async def _page_data(request: web.Request, name: str) -> dict[str, Any]:
     """What a page renders on the server besides the common context."""
-    if name == "console":
+    if name in ("console", "supervisor"):
         targets = request.app[DESK].directory.targets()
         return {"departments": sorted(targets, key=lambda t: (t.city, t.name))}
     if name == "users":

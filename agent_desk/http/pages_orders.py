@@ -32,6 +32,7 @@ from agent_desk.orders.listing import OrderFilter, OrderSort, order_page
 from agent_desk.orders.models import OrderVoicemail
 from agent_desk.orders.referrals import REFERRALS
 from agent_desk.permissions import current_principal, may_transition, order_visibility
+from agent_desk.supervision_items import SupervisionDesk
 from agent_desk.timeutil import china
 from voicemail.models import Voicemail
 
@@ -145,6 +146,10 @@ async def order_detail_page(request: web.Request) -> web.Response:
         "merged_into": merged_into, "referrals": REFERRALS,
         "departments": sorted(desk.directory.targets(), key=lambda t: (t.city, t.name)),
         "china": china,
+        "supervisions": await SupervisionDesk(
+            sessions=desk.sessions, clock=desk.clock, orders=desk.orders
+        ).of_order(order.id),
+        "supervise_due": desk.orders.deadlines.warning_until(china(desk.clock.now()).date()),
     }  # fmt: skip
     return render(request, "order.html", principal, page="order", **extra)
 

@@ -214,10 +214,13 @@ async function seatsAndCallbacks() {
   const endpointOf = () => (mySeat || {}).endpoint;
   const body = document.querySelector("#callbacks tbody");
   const out = document.getElementById("callback-result");
+  let page = 1;
   async function reload() {
-    const result = await api("GET", "/api/callbacks");
+    const result = await api("GET", `/api/my-seat/callbacks?page=${page}`);
+    document.getElementById("callbacks-total").textContent = result.total;
+    pager(document.getElementById("callbacks-pager"), result.page, result.pages, (n) => { page = n; reload(); });
     body.replaceChildren(...result.callbacks.map((c) => {
-      const row = el("tr");
+      const row = el("tr", null, { "data-callback": c.id });
       const call = el("button", t("callbacks.call"), { type: "button" });
       call.addEventListener("click", async () => {
         try {
@@ -227,7 +230,8 @@ async function seatsAndCallbacks() {
       });
       const action = el("td");
       action.append(call);
-      row.append(el("td", c.caller), el("td", c.last_at.slice(0, 16)), el("td", c.missed_calls), el("td", c.reason), action);
+      row.append(el("td", c.caller), el("td", c.last_at.slice(0, 16).replace("T", " ")), el("td", c.hotline_number),
+        el("td", c.missed_calls), el("td", t(`callbacks.reason.${c.reason}`)), action);
       return row;
     }));
   }
@@ -315,26 +319,33 @@ function inbox() {
   liveUpdates(reload);
 }
 
+// The supervisor's late orders: filtered and paged by the server, department names shown.
 function supervisor() {
+  const filters = document.getElementById("late-filters");
+  let page = 1;
   async function reload() {
-    const result = await api("GET", "/api/orders/late?include_warning=1");
+    const params = new URLSearchParams(formData(filters));
+    for (const [key, value] of [...params.entries()]) { if (!value) { params.delete(key); } }
+    params.set("page", page);
+    params.set("status", "open");
+    const result = await api("GET", `/api/orders/page?${params}`);
+    document.getElementById("late-total").textContent = result.total;
+    pager(document.getElementById("late-pager"), result.page, result.pages, (n) => { page = n; reload(); });
     const body = document.querySelector("#late-orders tbody");
     body.replaceChildren(...result.orders.map((o) => {
-      const row = el("tr", null, { "data-number": o.number, class: o.deadline.level });
+      const row = el("tr", null, { "data-number": o.number, class: o.deadline ? o.deadline.level : "" });
+      const number = el("td");
+      number.append(el("a", o.number, { href: `/desk/orders/${o.number}` }));
       const actions = el("td");
-      if (!o.supervised) {
-        const button = el("button", t("supervisor.supervise"), { type: "button" });
-        button.addEventListener("click", async () => {
-          const reason = window.prompt(t("supervisor.reason"), "请尽快办理") || "";
-          if (reason) { await api("POST", `/api/orders/${o.id}/transitions`, { transition: "supervise", reason }); reload(); }
-        });
-        actions.append(button);
-      } else { actions.append(el("span", "督办中 ✓")); }
-      row.append(el("td", o.number), el("td", o.subject), el("td", o.department_code || ""),
+      if (o.supervised) { actions.append(el("span", t("detail.supervised"))); }
+      else { actions.append(el("a", t("supervisor.supervise"), { href: `/desk/orders/${o.number}#supervise` })); }
+      row.append(number, el("td", o.subject), el("td", o.department_name || "—"),
         el("td", o.status_label), el("td", deadlineText(o)), actions);
       return row;
     }));
   }
+  filters.addEventListener("change", () => { page = 1; reload(); });
+  filters.addEventListener("submit", (event) => { event.preventDefault(); page = 1; reload(); });
   reload();
   liveUpdates(reload);
 }
@@ -365,7 +376,29 @@ function orderPage() {
   }
 }
 
+// Forms that post their fields as JSON to data-post (督办: open, answer, review).
+const INT_FIELDS = new Set(["order_id"]);
+function postForms() {
+  for (const form of document.querySelectorAll("form.post")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = {};
+      for (const [key, value] of new FormData(form).entries()) {
+        if (value !== "") { body[key] = INT_FIELDS.has(key) ? Number(value) : value; }
+      }
+      const out = form.querySelector(".error");
+      out.textContent = "";
+      try {
+        const result = await api("POST", form.dataset.post, body);
+        if (form.dataset.next === "supervision") { window.location = `/desk/supervision/${result.id}`; }
+        else { window.location.reload(); }
+      } catch (error) { out.textContent = error.message; }
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  postForms();
   const signOut = document.getElementById("sign-out");
   if (signOut) {
     signOut.addEventListener("click", async () => { await api("POST", "/api/auth/logout"); window.location = "/desk/login"; });

@@ -78,7 +78,7 @@ async def test_liaison_plays_and_replies_to_a_voicemail(
     assert voicemail.handled_by == "li_a"
 
 
-async def test_supervisor_sees_an_overdue_order_and_supervises_it(
+async def test_supervisor_opens_a_supervision_the_unit_answers_and_it_is_closed(
     browser: Browser, harness: DeskHarness
 ) -> None:
     response = await harness.call(
@@ -92,9 +92,27 @@ async def test_supervisor_sees_an_overdue_order_and_supervises_it(
     row = page.locator(f'#late-orders tr[data-number="{number}"]')
     await expect(row).to_have_class("overdue")
     await expect(row).to_contain_text("供暖不热")
-    page.on("dialog", lambda dialog: dialog.accept("请今日办结"))
-    await row.locator("button").click()
-    await expect(row).to_contain_text("督办中")
+    await expect(row).to_contain_text("临江市公安局")
+    await row.locator("a", has_text="督办").click()
+    await page.fill("#supervise textarea[name=reason]", "请今日办结并回复来电人")
+    await page.click("#supervise button[type=submit]")
+    await expect(page.locator("#item-state")).to_have_text("待答复")
+    item_url = page.url
+    unit = await signed_in(browser, harness, "li_a")
+    await unit.click("header a[href='/desk/supervision']")
+    await expect(unit.locator("#supervision-items")).to_contain_text("请今日办结并回复来电人")
+    await unit.locator("#supervision-items a").first.click()
+    await unit.fill("#answer-form textarea", "已派人上门检修，今日恢复供暖")
+    await unit.click("#answer-form button")
+    await expect(unit.locator("#item-state")).to_have_text("待审核")
+    await page.goto(item_url)
+    await expect(page.locator("#item-answer")).to_contain_text("今日恢复供暖")
+    await page.fill("#close-form textarea", "同意办结")
+    await page.click("#close-form button")
+    await expect(page.locator("#item-state")).to_have_text("已办结")
+    await page.goto(str(harness.client.make_url(f"/desk/orders/{number}")))
+    await expect(page.locator("#timeline")).to_contain_text("请今日办结并回复来电人")
+    await expect(page.locator("#order-supervisions")).to_contain_text("已办结")
 
 
 async def test_english_toggle_switches_the_labels(browser: Browser, harness: DeskHarness) -> None:

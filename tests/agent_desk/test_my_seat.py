@@ -82,3 +82,21 @@ async def test_a_call_ringing_the_seat_pops_with_this_calls_path_and_history(
     assert pop["department_code"] == DEPT_A
     assert pop["path"] == ["按键 425", "临江市公安局", "占线", "转人工", "排队"]
     assert [o["subject"] for o in pop["orders"]] == ["上次的噪音投诉"]
+
+
+async def test_call_backs_are_the_sites_newest_first_a_page_at_a_time(harness: DeskHarness) -> None:
+    assert harness.desk.seats is not None
+    callbacks = harness.desk.seats.callbacks
+    for n in range(12):
+        harness.clock.advance(minutes=1)
+        await callbacks.add(caller=f"1390000{n:04d}", site="linjiang", hotline_number="12345",
+                            call_id=f"c-{n}", reason="abandoned")  # fmt: skip
+    await callbacks.add(caller="13911112222", site="qingshan", hotline_number="12345",
+                        call_id="c-q", reason="abandoned")  # fmt: skip
+    first = await (await harness.call("GET", "/api/my-seat/callbacks", as_user="op1")).json()
+    assert (first["site"], first["total"], first["pages"]) == ("linjiang", 12, 2)
+    assert [c["caller"] for c in first["callbacks"][:2]] == ["13900000011", "13900000010"]
+    second = await (
+        await harness.call("GET", "/api/my-seat/callbacks?page=2", as_user="op1")
+    ).json()
+    assert [c["caller"] for c in second["callbacks"]] == ["13900000001", "13900000000"]
