@@ -9,6 +9,7 @@ from playwright.async_api import Browser, Page, expect
 
 from agent_desk import VoicemailOrders
 from tests.agent_desk.conftest import DEPT_A, PASSWORD, DeskHarness
+from tests.agent_desk.test_browser_day import shot
 
 pytestmark = pytest.mark.browser
 
@@ -113,6 +114,8 @@ async def test_supervisor_opens_a_supervision_the_unit_answers_and_it_is_closed(
     await page.goto(str(harness.client.make_url(f"/desk/orders/{number}")))
     await expect(page.locator("#timeline")).to_contain_text("请今日办结并回复来电人")
     await expect(page.locator("#order-supervisions")).to_contain_text("已办结")
+    await page.goto(item_url)
+    await shot(page, "07-supervision-closed")
 
 
 async def test_english_toggle_switches_the_labels(browser: Browser, harness: DeskHarness) -> None:

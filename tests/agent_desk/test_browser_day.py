@@ -150,5 +150,10 @@ async def test_a_call_pops_is_logged_dispatched_replied_and_reviewed(
         timeline = console.locator("#timeline tbody tr")
         await expect(timeline).to_have_count(6)  # 受理 派单 签收 答复 回访 办结
         await shot(console, "05-order-closed")
+        await console.goto(f"{base}/desk/orders?status=closed")
+        await expect(console.locator(f'#orders-table tr[data-number="{number}"]')).to_contain_text(
+            "临江市公安局")  # fmt: skip
+        await expect(console.locator('#status-counts a[data-status="closed"]')).to_contain_text("1")
+        await shot(console, "06-orders-list")
         await unit.close()
         await context.close()

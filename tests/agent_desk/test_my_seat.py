@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
 
+import pytest
 from aiohttp import ClientResponse
 
 from ivr.checkpoints import CALL_PREFIX
-from routing import QueueEntry, SeatState
+from routing import LiveStore, Presence, QueueEntry, RedisStore, SeatState
 from tests.agent_desk.conftest import DEPT_A, DeskHarness
+from tests.routing.conftest import fresh_namespace
+from tests.servers import redis_server
 
 
 async def next_event(stream: ClientResponse, kind: str) -> dict[str, Any]:
@@ -50,8 +55,40 @@ async def test_an_operator_sits_at_a_free_seat_of_the_site(harness: DeskHarness)
     assert (await harness.desk.seats.presence.seat("lj-04")).state is SeatState.OFFLINE
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    with redis_server() as (url, _process, _port):
+        yield url
+
+
+@pytest.fixture(params=["one-process", pytest.param("two-controllers", marks=pytest.mark.redis)])
+async def controller_store(
+    request: pytest.FixtureRequest, harness: DeskHarness
+) -> AsyncIterator[LiveStore]:
+    """The live store as a controller writes it: the desk's own, or another process's
+    connection to the Redis the desk reads (the pop must cross processes)."""
+    seats = harness.desk.seats
+    assert seats is not None
+    if request.param == "one-process":
+        assert seats.store is not None
+        yield seats.store
+        return
+    url: str = request.getfixturevalue("redis_url")
+    namespace = fresh_namespace()
+    desk_side = RedisStore(url=url, clock=harness.clock, namespace=namespace)
+    controller_side = RedisStore(url=url, clock=harness.clock, namespace=namespace)
+    presence = Presence(store=desk_side, sites=seats.sites)
+    await presence.define_seats()
+    harness.desk.seats = replace(seats, presence=presence, store=desk_side)
+    try:
+        yield controller_side
+    finally:
+        await controller_side.close()
+        await desk_side.close()
+
+
 async def test_a_call_ringing_the_seat_pops_with_this_calls_path_and_history(
-    harness: DeskHarness,
+    harness: DeskHarness, controller_store: LiveStore
 ) -> None:
     earlier = {"order_type": "complaint", "subject": "上次的噪音投诉",
                "caller_number": "13800000042"}  # fmt: skip
@@ -59,9 +96,7 @@ async def test_a_call_ringing_the_seat_pops_with_this_calls_path_and_history(
     await harness.call("POST", "/api/my-seat", as_user="op1", json={"seat_id": "lj-02"})
     stream = await harness.call("GET", "/api/my-seat/events", as_user="op1")
     assert (await next_event(stream, "seat"))["state"] == "available"
-    assert harness.desk.seats is not None
-    store = harness.desk.seats.store
-    assert store is not None
+    store = controller_store
     # What a controller does: checkpoint the call's log, queue it, ring the longest-idle seat.
     steps = [{"t": 1.0, "step": "lookup", "keys": "425", "results": [DEPT_A]},
              {"t": 3.0, "step": "transfer", "to": "voicemail", "why": "busy"},
