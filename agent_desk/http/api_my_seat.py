@@ -132,7 +132,8 @@ async def leave(request: web.Request) -> web.Response:
     return web.json_response(await _mine(desk, seats, principal))
 
 
-def _translator(request: web.Request) -> Any:
+def translator_for(request: web.Request) -> Any:
+    """The words of the user's language (the page's cookie) for text built on the server."""
     lang = language(request.cookies.get(LANG_COOKIE))
     catalogue = {**MESSAGES["zh"], **ORDER_MESSAGES["zh"], **MESSAGES[lang],
                  **ORDER_MESSAGES[lang]}  # fmt: skip
@@ -152,7 +153,7 @@ async def seat_events(request: web.Request) -> web.StreamResponse:
     if seats.store is None:
         raise ServiceUnavailable("the live store is not connected to the desk")
     users = SeatUsers(desk.sessions)
-    t = _translator(request)
+    t = translator_for(request)
     names = {target.code: target.name for target in desk.directory.targets()}
     history = CallHistory(desk.sessions)
     response = web.StreamResponse(

@@ -401,7 +401,12 @@ document.addEventListener("DOMContentLoaded", () => {
   postForms();
   const signOut = document.getElementById("sign-out");
   if (signOut) {
-    signOut.addEventListener("click", async () => { await api("POST", "/api/auth/logout"); window.location = "/desk/login"; });
+    signOut.addEventListener("click", async () => {
+      // Presence follows the user: signing out of the desk leaves the seat too.
+      if (mySeat) { await api("POST", "/api/my-seat/leave").catch(() => {}); }
+      await api("POST", "/api/auth/logout");
+      window.location = "/desk/login";
+    });
   }
   const pages = { login, console: console_, inbox, supervisor, order: orderPage };
   const page = pages[document.body.dataset.page];

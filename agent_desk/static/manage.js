@@ -143,17 +143,13 @@ function callHistory() {
     const data = await api("GET", `/api/calls?caller=${encodeURIComponent(number)}&limit=10`);
     body.replaceChildren(...data.calls.map((c) => {
       const row = el("tr", null, { "data-call": c.call_id });
-      row.append(el("td", c.started_at.slice(0, 16).replace("T", " ")), el("td", c.outcome),
-        el("td", c.department_code || ""), el("td", `${c.steps.length} ↦`));
+      row.append(el("td", c.started_at.slice(0, 16).replace("T", " ")), el("td", c.hotline_number),
+        el("td", c.department_name || "—"), el("td", c.path.join(" → ") || "—"));
       return row;
     }));
     const latest = data.calls[0];
     if (!latest) { path.replaceChildren(el("li", t("calls.none"))); return; }
-    path.replaceChildren(...latest.steps.map((s) => {
-      const details = Object.entries(s).filter(([k]) => k !== "t" && k !== "step")
-        .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`).join(" ");
-      return el("li", `${s.t}s · ${s.step}${details ? ` · ${details}` : ""}`, { "data-step": s.step });
-    }));
+    path.replaceChildren(...(latest.path.length ? latest.path : [t("pop.none")]).map((word) => el("li", word)));
   }
   input.addEventListener("change", load);
   if (input.value.trim() || new URLSearchParams(window.location.search).get("caller")) {
