@@ -46,14 +46,24 @@ async def assert_words_only(page: Page) -> None:
         assert DEPT_A not in text, f"{page.url}: a department code where people read"
 
 
-@pytest.mark.parametrize("user", ["op1", "li_a", "sup1", "admin1"])
+def test_every_word_is_in_both_languages() -> None:
+    for catalogue in (MESSAGES, MANAGE_MESSAGES, ORDER_MESSAGES):
+        assert set(catalogue["zh"]) == set(catalogue["en"])
+
+
+@pytest.mark.parametrize(
+    ("user", "lang"),
+    [("op1", "zh"), ("li_a", "zh"), ("sup1", "zh"), ("admin1", "zh"), ("op1", "en"),
+     ("sup1", "en")],
+)  # fmt: skip
 async def test_every_page_of_the_role_shows_words_not_keys(
-    browser: Browser, harness: DeskHarness, user: str
+    browser: Browser, harness: DeskHarness, user: str, lang: str
 ) -> None:
     created = await harness.call("POST", "/api/orders", as_user="op1", json={
         "order_type": "complaint", "subject": "路灯不亮", "department_code": DEPT_A})  # fmt: skip
     number = (await created.json())["number"]
     page = await signed_in(browser, harness, user)
+    await page.goto(f"{page.url.split('?')[0]}?lang={lang}")  # the choice is kept in a cookie
     links = await nav_links(page)
     assert any(link.endswith("/desk/orders") for link in links)
     if user in ("sup1", "admin1"):
