@@ -30,7 +30,7 @@ from agent_desk.seat_users import SeatUsers
 from agent_desk.seats import SeatDesk, seat_json
 from agent_desk.timeutil import china
 from hotline.errors import InvalidInput, NotFound, ServiceUnavailable
-from routing import SeatState, Site
+from routing import SeatState, SeatStateConflict, Site
 
 logger = logging.getLogger(__name__)
 POLL_S = 0.25  # how often the stream looks at the seat: a pop shows within well under 1 s
@@ -91,7 +91,8 @@ async def sit(request: web.Request) -> web.Response:
     previous = await users.seat_of(principal.name)
     await users.bind(principal.name, seat_id, site=site.id, at=now)
     if previous is not None and previous.seat_id != seat_id:
-        with contextlib.suppress(Exception):
+        # A seat still on a call cannot sign out; it is no longer theirs either way.
+        with contextlib.suppress(SeatStateConflict):
             await seats.presence.sign_out(previous.seat_id)
     record = await seats.presence.seat(seat_id)
     if record.state is SeatState.OFFLINE:

@@ -45,6 +45,10 @@ async def test_list_filters_sorts_by_due_date_and_counts_per_state(harness: Desk
     assert numbers(by_text) == [slow["number"]]
     by_department = await page(harness, f"/desk/orders?department={DEPT_B}")
     assert numbers(by_department) == [fast["number"]]
+    assert numbers(await page(harness, "/desk/orders?city=青山市")) == []
+    assert len(numbers(await page(harness, "/desk/orders?city=临江市"))) == 2
+    assert numbers(await page(harness, "/desk/orders?channel=voicemail")) == []
+    assert numbers(await page(harness, "/desk/orders?urgency=critical")) == [fast["number"]]
     dispatched = await page(harness, "/desk/orders?status=dispatched")
     assert set(numbers(dispatched)) == {fast["number"], slow["number"]}
     assert "已受理 <b>1</b>" in dispatched  # counts ignore the status filter itself
