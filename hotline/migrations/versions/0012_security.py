@@ -9,7 +9,7 @@ password (generated or reset): until it is changed the session can do nothing el
 they or a supervisor change the seat's state, and their callbacks ring that seat.
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-02 10:30:00.000000
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0011"
+down_revision: str | None = "0014"  # re-chained after main's 0014 at the merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
