@@ -133,7 +133,7 @@ async def call_back(request: web.Request) -> web.Response:
     desk = request.app[DESK]
     seats = _seats(desk)
     entry_id = path_id(request, "entry_id")
-    if request.can_read_body:
+    if request.body_exists:
         body = await json_body(request)
         if body:
             raise InvalidInput("a callback takes no fields: it rings your seat, then the caller",
