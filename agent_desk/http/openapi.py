@@ -236,6 +236,7 @@ def _seat_paths() -> dict[str, Any]:
 def _absent_is_empty(operation: dict[str, Any]) -> None:
     """Say what every handler does: an optional body field sent as null, or an optional
     query parameter sent empty (`?status=`), counts as not given."""
+    operation["responses"].setdefault("400", _error_responses("400")["400"])
     for param in operation.get("parameters", []):
         if param["in"] == "query" and not param.get("required"):
             param["allowEmptyValue"] = True
