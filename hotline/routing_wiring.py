@@ -65,6 +65,16 @@ def sites_file(settings: Settings) -> Path:
     return Path(settings.sites_file) if settings.sites_file else DEFAULT_SITES_FILE
 
 
+def home_site_id(settings: Settings) -> str:
+    """The site id of the controller's city (`home_city` may name it `临江市`): the one key
+    call records, the queue and the statistics file a city under."""
+    try:
+        return resolve_site(load_sites(sites_file(settings)), settings.home_city).id
+    except KeyError:
+        logger.warning("home city %r is not in the sites file", settings.home_city)
+        return settings.home_city
+
+
 def build_store(settings: Settings, clock: Clock) -> LiveStore:
     if settings.redis_url:
         return ResilientStore(primary=RedisStore(url=settings.redis_url, clock=clock), clock=clock)

@@ -28,6 +28,7 @@ from hotline.metrics_wiring import LiveReadings
 from hotline.routing_wiring import (
     ALL_SEATS,
     Routing,
+    home_site_id,
     operator_routing,
     own_store,
     routing_services,
@@ -181,7 +182,7 @@ async def run_controller(
             voice=Voice(renderer=renderer, base_url=settings.public_url or http_url),
             orders=orders or OrderProgressReader(orders=desk.orders),
             operator=handoff,
-            site=settings.home_city,
+            site=home_site_id(settings),
             dial_timeout_s=settings.dial_timeout_s,
             reply_days=settings.voicemail_reply_days,
             on_latency=on_latency,

@@ -21,11 +21,17 @@ async def test_every_kpi_of_the_hand_made_month(month: Month) -> None:
         "operator_answered": 2,
         "operator_answer_rate": pytest.approx(2 / 3),
         "answered_15s_rate": pytest.approx(1 / 3),
+        "answered_15s_entry_rate": pytest.approx(1 / 3),  # call 2 in 14 s, call 3 in 24 s
         "average_speed_of_answer": pytest.approx(15.0),
         "abandonment_rate": pytest.approx(1 / 3),
+        "average_abandon_wait": pytest.approx(30.0),
+        "overflow_rate": pytest.approx(1 / 3),
+        "queue_timeouts": 0,
+        "queue_callback_requests": 0,
         "average_handling_time": pytest.approx(150.0),
         "transfer_success_rate": pytest.approx(0.5),
         "voicemail_rate": pytest.approx(1 / 9),
+        "empty_voicemail_calls": 0,
         "voicemails": 4,  # the empty one is not a message
         "voicemail_on_time_rate": pytest.approx(1 / 3),  # the one still in time is not judged
         "orders_accepted": 5,  # not accepted and archived-after-not-accepted left out
@@ -109,7 +115,8 @@ async def test_no_calls_means_no_rates_not_division_errors(
 
 async def test_all_abandoned(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with sessions.begin() as session:
-        session.add_all(call(n, at(9, n), "abandoned", queue_wait_s=10.0 + n) for n in range(1, 4))
+        session.add_all(call(n, at(9, n), "abandoned", queue_wait_s=10.0 + n,
+                              queue_outcome="abandoned") for n in range(1, 4))  # fmt: skip
     total = (await StatsService(sessions=sessions, clock=FixedClock()).kpis(SEPTEMBER)).total
     assert total.value("operator_offered") == 3
     assert total.value("operator_answer_rate") == 0.0
