@@ -14,6 +14,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hotline.clock import Clock
+from ivr.call_records import (
+    QUEUE_ABANDONED,
+    QUEUE_CALLBACK,
+    QUEUE_TIMEOUT_VOICEMAIL,
+    QUEUE_VOICEMAIL,
+)
 from ivr.flow.bridging import bridge_and_wait
 from ivr.flow.hold import (
     DEFAULT_HOLD_MUSIC,
@@ -24,12 +30,6 @@ from ivr.flow.hold import (
 )
 from ivr.flow.session import CallerHungUp
 from ivr.flow.voicemail import leave_voicemail
-from ivr.call_records import (
-    QUEUE_ABANDONED,
-    QUEUE_CALLBACK,
-    QUEUE_TIMEOUT_VOICEMAIL,
-    QUEUE_VOICEMAIL,
-)
 from routing import (
     CallbackList,
     Offer,
