@@ -38,6 +38,7 @@ class Settings:
     public_url: str = ""
     voicemail_reply_days: int = 5
     dial_timeout_s: int = 20
+    queue_max_wait_s: int = 300  # a caller queued this long is offered voicemail instead
     vosk_model: str = ""
     sites_file: str = ""
     redis_url: str = ""

@@ -143,13 +143,14 @@ async def build_routing(
             await live.close()
 
 
-def queue_handoff(routing: Routing, *, clock: Clock) -> QueueHandoff:
+def queue_handoff(routing: Routing, *, clock: Clock, max_wait_s: float = 300.0) -> QueueHandoff:
     return QueueHandoff(
         queue=routing.queue,
         callbacks=routing.callbacks,
         sites=routing.sites,
         clock=clock,
         presence=routing.presence,
+        max_wait_s=max_wait_s,
     )
 
 
@@ -174,12 +175,12 @@ async def operator_routing(
         yield operator, routing
         return
     if routing is not None:
-        yield queue_handoff(routing, clock=clock), routing
+        yield queue_handoff(routing, clock=clock, max_wait_s=settings.queue_max_wait_s), routing
         return
     async with build_routing(
         settings, clock=clock, sessions=sessions, seat_plan=seat_plan, journal=journal
     ) as built:
-        yield queue_handoff(built, clock=clock), built
+        yield queue_handoff(built, clock=clock, max_wait_s=settings.queue_max_wait_s), built
 
 
 @asynccontextmanager

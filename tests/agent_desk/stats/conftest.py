@@ -25,7 +25,10 @@ from ivr.call_records import CallRecord
 from routing import InMemoryStore, Presence, QueueEntry, load_sites
 from routing.models import CallbackRequest
 from tests.agent_desk.conftest import PASSWORD, SAMPLE_DIRECTORY, USERS, fast_passwords
+from tests.ivr.flow.conftest import prompt_cache
 from voicemail.models import Voicemail
+
+__all__ = ["prompt_cache"]  # the placed-call tests share the flow tests' prompt cache
 
 DAY = date(2026, 9, 10)
 NOW = datetime(2026, 9, 20, 9, 0, tzinfo=CHINA_TZ)
