@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.stats import Dimension, StatsService, Thresholds, parse_period
-from agent_desk.stats.definitions import KPI_BY_KEY, NO_VALUE, format_value
+from agent_desk.stats.definitions import KPI_BY_KEY, NO_VALUE, format_value, markdown_table
 from tests.agent_desk.stats.conftest import DEPT_A, DEPT_B, FixedClock, Month, at, call
+from tests.conftest import REPO_ROOT
 
 SEPTEMBER = parse_period("2026-09")
 
@@ -129,3 +130,8 @@ async def test_calls_outside_the_period_do_not_count(month: Month) -> None:
     stats = StatsService(sessions=month.sessions, clock=month.clock)
     assert (await stats.kpis(parse_period("2026-08"))).total.value("calls_offered") == 0
     assert (await stats.kpis(parse_period("2026-Q3"))).total.value("calls_offered") == 9
+
+
+def test_docs_kpis_md_holds_the_definitions_the_code_computes() -> None:
+    docs = (REPO_ROOT / "docs" / "kpis.md").read_text(encoding="utf-8")
+    assert markdown_table() in docs
