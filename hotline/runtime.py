@@ -18,8 +18,9 @@ from aiohttp import web
 from agent_desk import Desk, OrderProgressReader
 from agent_desk.mailboxes import DeskMailboxes
 from agent_desk.seats import SeatDesk
-from agent_desk.stats.http import LIVE_SOURCE
+from agent_desk.stats.http import LIVE_SOURCE, STATS_TARGETS
 from agent_desk.stats.live import LiveCallSource
+from agent_desk.stats.targets import parse_targets
 from hotline.bootstrap import Components, applying_journal
 from hotline.clock import Clock
 from hotline.desk_wiring import LiveCallControl, VoicemailFollowUp, notifications
@@ -77,6 +78,7 @@ async def serve_http(
 ) -> AsyncIterator[str]:
     """The HTTP API, desk and prompt files; yields the URL it listens on."""
     app = build_http_app(components, desk)
+    app[STATS_TARGETS] = parse_targets(components.settings.stats_targets)
     if live is not None:
         app[LIVE_SOURCE] = live
     app.add_routes([*prompt_routes(renderer), *extra_routes])

@@ -29,12 +29,21 @@ from agent_desk.stats.definitions import KPIS, Dimension
 from agent_desk.stats.kpis import StatsService
 from agent_desk.stats.live import LiveCallSource, wallboard
 from agent_desk.stats.pdf import report_pdf
-from agent_desk.stats.periods import Period, PeriodInvalid, date_range, parse_day, parse_period
+from agent_desk.stats.periods import (
+    Period,
+    PeriodInvalid,
+    date_range,
+    parse_day,
+    parse_period,
+    previous_period,
+)
 from agent_desk.stats.reports import build_report, public_summary, report_csv
 from agent_desk.stats.supervision import SupervisionService
+from agent_desk.stats.targets import DEFAULT_TARGETS, Targets
 
 logger = logging.getLogger(__name__)
 LIVE_SOURCE = web.AppKey("stats_live_source", LiveCallSource)
+STATS_TARGETS = web.AppKey("stats_targets", Targets)
 STATS_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 PUSH_EVERY_S = 5.0
 STATIC = Path(__file__).resolve().parent / "static"
@@ -54,6 +63,10 @@ async def _supervisor(request: web.Request) -> Principal:
 def _stats(request: web.Request) -> StatsService:
     desk = request.app[DESK]
     return StatsService(sessions=desk.sessions, clock=desk.clock)
+
+
+def _targets(request: web.Request) -> Targets:
+    return request.app.get(STATS_TARGETS, DEFAULT_TARGETS)
 
 
 def _current_month(request: web.Request) -> Period:
@@ -95,6 +108,15 @@ async def kpis_api(request: web.Request) -> web.Response:
     return web.json_response(table.to_json())
 
 
+async def seats_api(request: web.Request) -> web.Response:
+    await _supervisor(request)
+    period = _period(request)
+    seats = await _stats(request).seats(period)
+    return web.json_response(
+        {"period": period.name, "seats": [figures.to_json() for figures in seats.values()]}
+    )
+
+
 async def supervision_api(request: web.Request) -> web.Response:
     await _supervisor(request)
     desk = request.app[DESK]
@@ -129,7 +151,9 @@ async def report_api(request: web.Request) -> web.Response:
 
 async def _wallboard_json(request: web.Request) -> dict[str, Any]:
     desk = request.app[DESK]
-    return await wallboard(request.app.get(LIVE_SOURCE), _stats(request), desk.clock)
+    return await wallboard(
+        request.app.get(LIVE_SOURCE), _stats(request), desk.clock, _targets(request)
+    )
 
 
 async def live_api(request: web.Request) -> web.Response:
@@ -186,7 +210,11 @@ async def stats_page(request: web.Request) -> web.Response:
     principal = await _page_principal(request)
     desk = request.app[DESK]
     period = _period(request)
-    dashboard = await _stats(request).dashboard(period)
+    stats = _stats(request)
+    dashboard = await stats.dashboard(period)
+    previous = previous_period(period)
+    before = (await stats.kpis(previous)).total
+    seats = await stats.seats(period)
     supervision = await SupervisionService(sessions=desk.sessions, clock=desk.clock).overview(
         period
     )
@@ -203,7 +231,9 @@ async def stats_page(request: web.Request) -> web.Response:
 
     images = await asyncio.get_running_loop().run_in_executor(None, draw)
     return _render(request, "stats/stats.html", principal, page="stats", period=period,
-                   dashboard=dashboard, supervision=supervision, charts=images)  # fmt: skip
+                   dashboard=dashboard, supervision=supervision, charts=images,
+                   previous=previous, before=before, seats=seats,
+                   targets=_targets(request))  # fmt: skip
 
 
 async def reports_page(request: web.Request) -> web.Response:
@@ -237,6 +267,7 @@ async def static_file(request: web.Request) -> web.FileResponse:
 def stats_routes() -> list[web.RouteDef]:
     return [
         web.get("/api/stats/kpis", kpis_api),
+        web.get("/api/stats/seats", seats_api),
         web.get("/api/stats/supervision", supervision_api),
         web.get("/api/stats/report", report_api),
         web.get("/api/stats/live", live_api),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agent_desk.stats import Dimension, StatsService, Thresholds, parse_period
+from agent_desk.stats import Dimension, StatsService, Thresholds, date_range, parse_period
 from agent_desk.stats.definitions import KPI_BY_KEY, NO_VALUE, format_value, markdown_table
+from agent_desk.stats.periods import previous_period
+from agent_desk.stats.targets import DEFAULT_TARGETS, TargetInvalid, parse_targets
 from tests.agent_desk.stats.conftest import DEPT_A, DEPT_B, FixedClock, Month, at, call
 from tests.conftest import REPO_ROOT
 
@@ -135,3 +139,29 @@ async def test_calls_outside_the_period_do_not_count(month: Month) -> None:
 def test_docs_kpis_md_holds_the_definitions_the_code_computes() -> None:
     docs = (REPO_ROOT / "docs" / "kpis.md").read_text(encoding="utf-8")
     assert markdown_table() in docs
+
+
+def test_targets_colour_a_missed_figure_and_refuse_nonsense() -> None:
+    targets = parse_targets("answered_15s_rate>=0.9, abandonment_rate<=0.05")
+    assert targets.missed("answered_15s_rate", 0.85)
+    assert not targets.missed("answered_15s_rate", 0.9)
+    assert targets.missed("abandonment_rate", 0.06)
+    assert not targets.missed("abandonment_rate", None)  # nothing to judge
+    assert not targets.missed("calls_offered", 1)  # no target set
+    assert DEFAULT_TARGETS.missed("answered_15s_rate", 0.5)
+    for bad in ("answered_15s_rate>0.9", "nonsense>=1", "answered_15s_rate>=high"):
+        with pytest.raises(TargetInvalid):
+            parse_targets(bad)
+
+
+@pytest.mark.parametrize(("name", "before"), [
+    ("2026-01", "2025-12"), ("2026-09", "2026-08"), ("2026-Q1", "2025-Q4"),
+    ("2026-Q3", "2026-Q2"), ("2026-H1", "2025-H2"), ("2026-H2", "2026-H1"), ("2026", "2025"),
+])  # fmt: skip
+def test_the_previous_period_is_the_one_before_of_the_same_kind(name: str, before: str) -> None:
+    assert previous_period(parse_period(name)) == parse_period(before)
+
+
+def test_the_previous_range_is_as_many_days_just_before() -> None:
+    week = previous_period(date_range(date(2026, 9, 8), date(2026, 9, 14)))
+    assert (week.first, week.last) == (date(2026, 9, 1), date(2026, 9, 7))

@@ -72,6 +72,13 @@ async def test_every_kpi_of_placed_calls_matches_the_hand_computed_value(
     assert await rebuild(sessions, NOVEMBER.start, NOVEMBER.end) == 9
     assert (await stats.kpis(NOVEMBER)).total.values() == expected
 
+    seats = await stats.seats(NOVEMBER)  # lj-01 took the 5-s call and the transfer
+    assert {seat: (f.calls, f.transferred) for seat, f in seats.items()} == {
+        "lj-01": (2, 1), "lj-02": (1, 0), "qs-01": (1, 0),
+    }  # fmt: skip
+    talk = seats["lj-01"].average_talk_s
+    assert talk == pytest.approx((TALK_5S + 1 + LIAISON_TALK) / 2, abs=WAIT_SLACK_S)
+
 
 def assert_outcomes_recorded(records: dict[str, dict[str, Any]]) -> None:
     """Each call's queue outcome, waits and flags, as written when they happened."""
