@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from agent_desk.stats import charts
 from agent_desk.stats.definitions import KPIS, Dimension
 from agent_desk.stats.kpis import StatsService
 from agent_desk.stats.live import LiveCallSource, wallboard
-from agent_desk.stats.pdf import report_pdf
+from agent_desk.stats.pdf import public_pdf, report_pdf
 from agent_desk.stats.periods import (
     Period,
     PeriodInvalid,
@@ -37,7 +38,7 @@ from agent_desk.stats.periods import (
     parse_period,
     previous_period,
 )
-from agent_desk.stats.reports import build_report, public_summary, report_csv
+from agent_desk.stats.reports import Report, build_report, public_summary, report_csv
 from agent_desk.stats.supervision import SupervisionService
 from agent_desk.stats.targets import DEFAULT_TARGETS, Targets
 
@@ -67,6 +68,23 @@ def _stats(request: web.Request) -> StatsService:
 
 def _targets(request: web.Request) -> Targets:
     return request.app.get(STATS_TARGETS, DEFAULT_TARGETS)
+
+
+def _department_names(request: web.Request, codes: Iterable[str]) -> dict[str, str]:
+    """Department codes to names for charts and the PDF (a code the directory lost stays)."""
+    directory = request.app[DESK].directory
+    names = {}
+    for code in codes:
+        record = directory.get(code) if code else None
+        if record is not None:
+            names[code] = record.name
+    return names
+
+
+def _report_names(request: web.Request, report: Report) -> dict[str, str]:
+    codes = {str(row.key[0]) for row in report.dashboard.by_department.rows}
+    codes.update(r.department_code for r in report.supervision.ranking)
+    return _department_names(request, codes)
 
 
 def _current_month(request: web.Request) -> Period:
@@ -139,7 +157,8 @@ async def report_api(request: web.Request) -> web.Response:
             headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
         )  # fmt: skip
     if fmt == "pdf":
-        pdf = await asyncio.get_running_loop().run_in_executor(None, report_pdf, report)
+        names = _report_names(request, report)
+        pdf = await asyncio.get_running_loop().run_in_executor(None, report_pdf, report, names)
         return web.Response(
             body=pdf, content_type="application/pdf",
             headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'},
@@ -219,13 +238,15 @@ async def stats_page(request: web.Request) -> web.Response:
         period
     )
 
+    names = _department_names(request, (str(row.key[0]) for row in dashboard.by_department.rows))
+
     def draw() -> dict[str, str]:
         return {
             "rates": charts.svg_data_uri(charts.headline_rates(dashboard.total)),
             "days": charts.svg_data_uri(charts.calls_by_day(dashboard.by_day)),
             "hours": charts.svg_data_uri(charts.arrival_curve(dashboard.by_hour)),
             "departments": charts.svg_data_uri(
-                charts.department_bars(dashboard.by_department, "orders_on_time_rate")
+                charts.department_bars(dashboard.by_department, "orders_on_time_rate", names=names)
             ),
         }
 
@@ -253,6 +274,22 @@ async def reports_page(request: web.Request) -> web.Response:
                    periods=[parse_period(p) for p in periods])  # fmt: skip
 
 
+async def public_page(request: web.Request) -> web.Response:
+    """The quarterly public summary (季度公示) as a page, or `&format=pdf` as a PDF."""
+    principal = await _page_principal(request)
+    desk = request.app[DESK]
+    period = _period(request)
+    summary = public_summary(await build_report(desk.sessions, desk.clock, period))
+    if request.query.get("format") == "pdf":
+        pdf = await asyncio.get_running_loop().run_in_executor(None, public_pdf, summary)
+        filename = f"hotline-public-{period.name}.pdf"
+        return web.Response(
+            body=pdf, content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )  # fmt: skip
+    return _render(request, "stats/public.html", principal, page="reports", summary=summary)
+
+
 async def wallboard_page(request: web.Request) -> web.Response:
     principal = await _page_principal(request)
     return _render(request, "stats/wallboard.html", principal, page="wallboard",
@@ -274,6 +311,7 @@ def stats_routes() -> list[web.RouteDef]:
         web.get("/api/stats/live/stream", live_stream),
         web.get("/desk/stats", stats_page),
         web.get("/desk/reports", reports_page),
+        web.get("/desk/reports/public", public_page),
         web.get("/desk/wallboard", wallboard_page),
         web.get("/desk/stats/{name:wallboard\\.js|stats\\.css}", static_file),
     ]
