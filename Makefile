@@ -6,7 +6,7 @@ SAMPLE_DIRECTORY := $(firstword $(wildcard ../shared/data/directory.csv) directo
 DEBIAN_PACKAGES := redis-server postgresql espeak-ng sox chromium fonts-noto-cjk poppler-utils
 export HOTLINE_DATA_DIR ?= var
 
-.PHONY: up test lint bench venv system-packages clean
+.PHONY: up test test-stress screenshots lint bench venv system-packages clean
 
 $(BIN)/hotline: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ up: venv
 ## Install what the tests need (Debian packages too), then lint and run the suite.
 test: system-packages venv lint
 	$(BIN)/pytest -q
+
+## The simulator's tests 20 times in a row while a spinner keeps every core busy.
+test-stress: system-packages venv
+	$(BIN)/python -m tests.stress --rounds 20
+
+## The desk's browser tests, keeping their screenshots in docs/screenshots/.
+screenshots: system-packages venv
+	HOTLINE_SCREENSHOTS=1 $(BIN)/pytest -q -m browser tests/agent_desk/test_browser_day.py tests/agent_desk/test_browser.py
 
 lint: venv
 	$(BIN)/ruff check .

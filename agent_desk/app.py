@@ -10,16 +10,21 @@ from agent_desk.desk import DESK, Desk
 from agent_desk.desk_tools import DESK_TOOLS, build_tools
 from agent_desk.http import (
     api_auth,
+    api_callback_list,
     api_calls,
     api_departments,
     api_desk,
+    api_inbox,
     api_kb_edit,
+    api_my_seat,
     api_orders,
     api_seats,
     api_users_admin,
     api_voicemails,
     openapi,
     pages,
+    pages_orders,
+    pages_supervision,
 )
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
@@ -87,6 +92,7 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *openapi.routes(),
             *api_auth.routes(),
             *api_users_admin.routes(),
+            *api_inbox.routes(),  # before api_orders: /api/orders/page is not an order id
             *api_orders.routes(),
             *api_voicemails.routes(),
             *api_kb_edit.routes(),
@@ -94,8 +100,12 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *api_calls.routes(),
             *api_desk.routes(),
             *pages.routes(),
+            *pages_orders.routes(),
+            *pages_supervision.routes(),
             *stats_routes(),
             *api_seats.routes(),
+            *api_my_seat.routes(),
+            *api_callback_list.routes(),
         ]
     )
     app.on_shutdown.append(_release_event_streams)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from routing import CallbackList, CallbackRequest, Presence, SeatRecord, SitesConfig
+from routing import CallbackList, CallbackRequest, LiveStore, Presence, SeatRecord, SitesConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +21,7 @@ class SeatDesk:
     presence: Presence
     callbacks: CallbackList
     sites: SitesConfig
+    store: LiveStore | None = None  # the live store itself: the calls a seat rings for
 
 
 def seat_json(record: SeatRecord, endpoint: str) -> dict[str, Any]:

@@ -84,3 +84,43 @@ class ScaledClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds) / self._speed)
+
+
+class LoopClock:
+    """The running event loop's own time line, starting at a chosen instant.
+
+    On an ordinary loop this is real time. On a virtual-time loop (the simulator's tests)
+    the loop's time jumps over waits in which nothing can happen, so what a script does
+    depends only on the script, never on how busy the machine is.
+    """
+
+    speed = 1.0
+
+    def __init__(self, *, start: datetime | None = None) -> None:
+        self._start = start if start is not None else datetime.now(CHINA_TZ)
+        self._origin: float | None = None
+
+    def _elapsed(self) -> float:
+        loop_time = asyncio.get_running_loop().time()
+        if self._origin is None:
+            self._origin = loop_time
+        return loop_time - self._origin
+
+    def set(self, *, start: datetime | None = None, speed: float | None = None) -> None:
+        """Move the clock to `start`; its pace is the loop's, so `speed` cannot change it."""
+        if speed is not None and speed != self.speed:
+            raise ValueError("this clock runs at its event loop's pace")
+        if start is not None:
+            base = self._elapsed()
+            self._start = (start if start.tzinfo else start.replace(tzinfo=CHINA_TZ)) - timedelta(
+                seconds=base
+            )
+
+    def monotonic(self) -> float:
+        return self._elapsed()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=self._elapsed())
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))

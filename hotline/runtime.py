@@ -221,6 +221,7 @@ async def run_controller(
                         presence=live_routing.presence,
                         callbacks=live_routing.callbacks,
                         sites=live_routing.sites,
+                        store=live_routing.store,
                     )
                 yield RunningHotline(
                     controller=controller, http_url=http_url, simulator=simulator,

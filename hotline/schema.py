@@ -7,8 +7,10 @@ import agent_desk.auth.models
 import agent_desk.departments
 import agent_desk.kb
 import agent_desk.orders.models
+import agent_desk.seat_users
 import agent_desk.stats.indexes
 import agent_desk.stats.rollups
+import agent_desk.supervision_items
 import directory.models
 import ivr.call_records
 import routing.models
@@ -28,6 +30,8 @@ REGISTERED = (
     agent_desk.auth.models,
     agent_desk.kb,
     agent_desk.orders.models,
+    agent_desk.seat_users,
+    agent_desk.supervision_items,
     agent_desk.stats.indexes,
     agent_desk.stats.rollups,
 )

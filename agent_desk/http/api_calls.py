@@ -5,9 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from agent_desk.calls import call_to_json
+from agent_desk.desk import DESK
 from agent_desk.desk_tools import DESK_TOOLS
 from agent_desk.http.access import CALL_READERS, require_role
+from agent_desk.http.api_my_seat import translator_for
 from agent_desk.http.common import query_text
+from agent_desk.screen_pop import path_in_words
 from hotline.errors import InvalidInput
 from hotline.web import query_int
 
@@ -20,7 +23,15 @@ async def list_calls(request: web.Request) -> web.Response:
     calls = await request.app[DESK_TOOLS].calls.recent(
         caller, limit=query_int(request, "limit", 10, low=1, high=100)
     )
-    return web.json_response({"calls": [call_to_json(c) for c in calls]})
+    t = translator_for(request)
+    names = {target.code: target.name for target in request.app[DESK].directory.targets()}
+    listed = []
+    for call in calls:
+        row = call_to_json(call)
+        row["path"] = path_in_words(list(call.steps or []), t, names)  # in words, for people
+        row["department_name"] = names.get(call.department_code or "", "")
+        listed.append(row)
+    return web.json_response({"calls": listed})
 
 
 def routes() -> list[web.RouteDef]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from agent_desk.http.openapi_workspace import workspace_paths
 from agent_desk.orders.lifecycle import Transition
 from agent_desk.orders.models import OrderStatus, OrderType, Urgency
 
@@ -288,6 +289,7 @@ def document() -> dict[str, Any]:
         **_manage_paths(),
         **_stats_paths(),
         **_seat_paths(),
+        **workspace_paths(),
     }  # fmt: skip
     return {
         "openapi": "3.0.3",

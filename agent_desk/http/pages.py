@@ -11,9 +11,11 @@ import jinja2
 from aiohttp import web
 
 from agent_desk.auth import Principal, Role
+from agent_desk.desk import DESK
 from agent_desk.desk_tools import DESK_TOOLS
 from agent_desk.i18n import MESSAGES, language
 from agent_desk.manage_messages import MANAGE_MESSAGES
+from agent_desk.order_messages import ORDER_MESSAGES
 from agent_desk.orders.models import OrderType, Urgency
 from agent_desk.permissions import current_principal
 
@@ -33,6 +35,10 @@ PAGE_ROLES = {
     "departments": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     "kb": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     "users": frozenset({Role.ADMIN}),
+    "orders": frozenset(Role),
+    "supervision": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
+    # Served by agent_desk.stats; listed here so the navigation bar shows them.
+    "stats": frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
@@ -51,13 +57,20 @@ def setup(app: web.Application) -> None:
     )
 
 
+def render(
+    request: web.Request, template: str, principal: Principal | None, **extra: Any
+) -> web.Response:
+    """A desk page with the common context: words, user, CSRF token, roles for the menu."""
+    return _render(request, template, principal, **extra)
+
+
 def _render(
     request: web.Request, template: str, principal: Principal | None, **extra: Any
 ) -> web.Response:
     lang = language(request.query.get("lang") or request.cookies.get(LANG_COOKIE))
     # The management pages' words sit in their own catalogue, over the desk's.
-    catalogue = {**MESSAGES["zh"], **MANAGE_MESSAGES["zh"], **MESSAGES[lang],
-                 **MANAGE_MESSAGES[lang]}  # fmt: skip
+    catalogue = {**MESSAGES["zh"], **MANAGE_MESSAGES["zh"], **ORDER_MESSAGES["zh"],
+                 **MESSAGES[lang], **MANAGE_MESSAGES[lang], **ORDER_MESSAGES[lang]}  # fmt: skip
     context = {
         "t": lambda key: catalogue.get(key, key),
         "lang": lang,
@@ -91,9 +104,13 @@ async def home(request: web.Request) -> web.Response:
 
 async def _page_data(request: web.Request, name: str) -> dict[str, Any]:
     """What a page renders on the server besides the common context."""
+    if name in ("console", "supervisor"):
+        targets = request.app[DESK].directory.targets()
+        return {"departments": sorted(targets, key=lambda t: (t.city, t.name))}
     if name == "users":
         accounts = await request.app[DESK_TOOLS].users.accounts()
-        return {"accounts": accounts, "all_roles": [r.value for r in Role]}
+        names = {t.code: t.name for t in request.app[DESK].directory.targets()}
+        return {"accounts": accounts, "all_roles": [r.value for r in Role], "names": names}
     return {}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from agent_desk.orders.models import OrderType, Urgency
@@ -105,6 +105,15 @@ class DeadlinePolicy:
         return self._calendar.add_working_days(
             accepted, self._table.working_days(order_type, urgency)
         )
+
+    def warning_until(self, today: date) -> date:
+        """The last due date still in warning on `today` (later ones are on time).
+
+        `state` warns while at most `warn_working_days` working days are left, so the
+        first date on time is the day after the one that leaves one more.
+        """
+        first_on_time = self._calendar.add_working_days(today, self._table.warn_working_days + 1)
+        return first_on_time - timedelta(days=1)
 
     def state(self, due: date, now: datetime) -> DeadlineState:
         today = now.date()

@@ -79,6 +79,10 @@ class OrderService:
         self._deadlines = deadlines
         self._notifier = notifier
 
+    @property
+    def deadlines(self) -> DeadlinePolicy:
+        return self._deadlines
+
     def deadline_of(self, order: WorkOrder) -> DeadlineState | None:
         if OrderStatus(order.status) not in PENDING_STATUSES:
             return None

@@ -72,6 +72,7 @@ function console_() {
     card.dataset.code = d.code;
     card.hidden = false;
     document.getElementById("order-department").value = d.code;
+    document.getElementById("order-department-name").textContent = d.name;
   }
   document.getElementById("directory-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -82,7 +83,7 @@ function console_() {
     list.replaceChildren();
     for (const match of result.results || []) {
       const item = el("li");
-      const link = el("button", `${match.name} (${match.code})`, { type: "button", class: "link" });
+      const link = el("button", match.name, { type: "button", class: "link" });
       link.addEventListener("click", () => showDepartment(match.code));
       item.append(link);
       list.append(item);
@@ -131,6 +132,9 @@ function console_() {
       out.textContent = `${t("order.created")} ${order.number} · ${order.status_label}`;
       out.dataset.number = order.number;
       await history();
+      form.reset();  // a second click must not file the same call twice
+      for (const hidden of form.querySelectorAll("input[type=hidden]")) { hidden.value = ""; }
+      document.getElementById("order-department-name").textContent = "";
     } catch (error) { out.textContent = error.message; }
   });
   const params = new URLSearchParams(window.location.search);
@@ -139,43 +143,95 @@ function console_() {
   seatsAndCallbacks();
 }
 
-// The operator's seat (presence) and the missed-call callback list.
+// The operator's own seat: sit at a free seat of the site, presence, and the screen pop.
+let mySeat = null;
+function seatLabel(state) { return t(`seat.state.${state}`); }
+
+function showSeat(data) {
+  mySeat = data.seat;
+  const status = document.getElementById("seat-state");
+  const select = document.getElementById("seat-select");
+  const sitting = Boolean(mySeat);
+  document.getElementById("seat-free").hidden = sitting;
+  document.getElementById("seat-own").hidden = !sitting;
+  if (sitting) {
+    status.textContent = `${mySeat.id} · ${seatLabel(mySeat.state)}`;
+    status.dataset.state = mySeat.state;
+  } else {
+    select.replaceChildren(...data.free.map((seat) => el("option", seat.id, { value: seat.id })));
+    if (!data.free.length) { select.replaceChildren(el("option", t("seat.none_free"), { value: "" })); }
+  }
+}
+
+function showPop(pop) {
+  const panel = document.getElementById("pop");
+  panel.hidden = false;
+  panel.dataset.call = pop.call_id;
+  panel.querySelector('[data-field="caller"]').textContent = pop.caller_number || "—";
+  panel.querySelector('[data-field="dialled"]').textContent = pop.hotline_number || "—";
+  panel.querySelector('[data-field="path"]').textContent = pop.path.length ? pop.path.join(" → ") : "—";
+  const orders = panel.querySelector('[data-field="orders"]');
+  orders.replaceChildren(...(pop.orders.length ? pop.orders.map((o) => {
+    const item = el("li");
+    item.append(el("a", o.number, { href: `/desk/orders/${o.number}` }), document.createTextNode(` ${o.subject} · ${o.status_label}`));
+    return item;
+  }) : [el("li", t("pop.none"))]));
+  const calls = panel.querySelector('[data-field="calls"]');
+  calls.replaceChildren(...(pop.calls.length ? pop.calls.map((c) => el("li", `${c.started_at.slice(0, 16).replace("T", " ")} · ${c.hotline_number} · ${c.outcome}`))
+    : [el("li", t("pop.none"))]));
+  const form = document.getElementById("order-form");
+  form.caller_number.value = pop.caller_number || "";
+  form.hotline_number.value = pop.hotline_number || "";
+  form.call_id.value = pop.call_id;
+  if (pop.department_code) { form.department_code.value = pop.department_code; }
+  form.caller_number.dispatchEvent(new Event("change"));
+  document.getElementById("order-department-name").textContent = pop.department_name || "";
+  form.subject.focus({ preventScroll: true });
+}
+
 async function seatsAndCallbacks() {
   const select = document.getElementById("seat-select");
   const status = document.getElementById("seat-state");
-  let seats = [];
-  try {
-    seats = (await api("GET", "/api/seats")).sites.flatMap((site) => site.seats);
-  } catch (error) { status.textContent = error.message; return; }
-  select.replaceChildren(...seats.map((seat) => el("option", `${seat.id} (${seat.state})`, { value: seat.id })));
-  const saved = window.localStorage.getItem("hotline-seat");
-  if (saved && seats.some((seat) => seat.id === saved)) { select.value = saved; }
-  const endpointOf = (id) => (seats.find((seat) => seat.id === id) || {}).endpoint;
-  for (const button of document.querySelectorAll("#seat-panel button")) {
-    button.addEventListener("click", async () => {
-      try {
-        const seat = await api("POST", `/api/seats/${encodeURIComponent(select.value)}/state`, { state: button.dataset.state });
-        window.localStorage.setItem("hotline-seat", seat.id);
-        status.textContent = `${seat.id}: ${seat.state}`;
-      } catch (error) { status.textContent = error.message; }
-    });
+  const act = async (path, body) => {
+    try { showSeat(await api("POST", path, body)); } catch (error) { status.textContent = error.message; }
+  };
+  try { showSeat(await api("GET", "/api/my-seat")); } catch (error) { status.textContent = error.message; return; }
+  document.getElementById("seat-sit").addEventListener("click", () => act("/api/my-seat", { seat_id: select.value }));
+  for (const button of document.querySelectorAll("#seat-own button[data-state]")) {
+    button.addEventListener("click", () => act("/api/my-seat/state", { state: button.dataset.state }));
   }
+  document.getElementById("seat-leave").addEventListener("click", () => act("/api/my-seat/leave"));
+  const stream = new EventSource("/api/my-seat/events");
+  stream.addEventListener("seat", (event) => {
+    const data = JSON.parse(event.data);
+    if (mySeat && data.seat === mySeat.id) {
+      mySeat.state = data.state;
+      status.textContent = `${mySeat.id} · ${seatLabel(data.state)}`;
+      status.dataset.state = data.state;
+    }
+  });
+  stream.addEventListener("pop", (event) => showPop(JSON.parse(event.data)));
+  const endpointOf = () => (mySeat || {}).endpoint;
   const body = document.querySelector("#callbacks tbody");
   const out = document.getElementById("callback-result");
+  let page = 1;
   async function reload() {
-    const result = await api("GET", "/api/callbacks");
+    const result = await api("GET", `/api/my-seat/callbacks?page=${page}`);
+    document.getElementById("callbacks-total").textContent = result.total;
+    pager(document.getElementById("callbacks-pager"), result.page, result.pages, (n) => { page = n; reload(); });
     body.replaceChildren(...result.callbacks.map((c) => {
-      const row = el("tr");
+      const row = el("tr", null, { "data-callback": c.id });
       const call = el("button", t("callbacks.call"), { type: "button" });
       call.addEventListener("click", async () => {
         try {
-          const answer = await api("POST", `/api/callbacks/${c.id}/call`, { from_endpoint: endpointOf(select.value) });
+          const answer = await api("POST", `/api/callbacks/${c.id}/call`, { from_endpoint: endpointOf() });
           out.textContent = `${c.caller}: ${answer.callback_id}`;
         } catch (error) { out.textContent = error.message; }
       });
       const action = el("td");
       action.append(call);
-      row.append(el("td", c.caller), el("td", c.last_at.slice(0, 16)), el("td", c.missed_calls), el("td", c.reason), action);
+      row.append(el("td", c.caller), el("td", c.last_at.slice(0, 16).replace("T", " ")), el("td", c.hotline_number),
+        el("td", c.missed_calls), el("td", t(`callbacks.reason.${c.reason}`)), action);
       return row;
     }));
   }
@@ -183,35 +239,68 @@ async function seatsAndCallbacks() {
   window.setInterval(() => reload().catch(() => {}), 15000);
 }
 
+// The liaison inbox: the server sends the open orders and unheard voicemails of the
+// user's departments, most urgent first, one page at a time.
+function pager(node, page, pages, go) {
+  node.replaceChildren();
+  if (pages <= 1) { return; }
+  const prev = el("button", t("page.prev"), { type: "button", rel: "prev" });
+  prev.disabled = page <= 1;
+  prev.addEventListener("click", () => go(page - 1));
+  const next = el("button", t("page.next"), { type: "button", rel: "next" });
+  next.disabled = page >= pages;
+  next.addEventListener("click", () => go(page + 1));
+  node.append(prev, el("span", `${page} / ${pages}`), next);
+}
+
+function reasonText(reason) {
+  const key = `vm.reason.${reason}`;
+  return M[key] || reason;
+}
+
 function inbox() {
+  let page = 1;
+  let vmPage = 1;
   async function reload() {
-    const orders = await api("GET", "/api/orders?limit=100");
+    const data = await api("GET", `/api/inbox?page=${page}&vm_page=${vmPage}`);
     const body = document.querySelector("#inbox-orders tbody");
-    body.replaceChildren(...orders.orders.filter((o) => o.deadline).map((o) => {
-      const row = el("tr", null, { "data-number": o.number });
-      const due = el("td", deadlineText(o), { class: o.deadline.level });
-      const actions = el("td");
-      if (o.allowed_transitions.includes("start")) {
-        const start = el("button", t("inbox.start"), { type: "button" });
-        start.addEventListener("click", () => api("POST", `/api/orders/${o.id}/transitions`, { transition: "start" }).then(reload));
-        actions.append(start);
-      }
-      row.append(el("td", o.number), el("td", o.subject), el("td", o.status_label), due, actions);
-      return row;
-    }));
-    const voicemails = await api("GET", "/api/voicemails?limit=100");
+    if (!data.orders.length) {
+      const row = el("tr");
+      row.append(el("td", t("inbox.none"), { colspan: "6" }));
+      body.replaceChildren(row);
+    } else {
+      body.replaceChildren(...data.orders.map((o) => {
+        const row = el("tr", null, { "data-number": o.number });
+        const link = el("a", o.number, { href: `/desk/orders/${o.number}` });
+        const number = el("td");
+        number.append(link);
+        const due = el("td", deadlineText(o), { class: o.deadline ? o.deadline.level : "" });
+        const actions = el("td");
+        if (o.allowed_transitions.includes("start")) {
+          const start = el("button", t("inbox.start"), { type: "button" });
+          start.addEventListener("click", () => api("POST", `/api/orders/${o.id}/transitions`, { transition: "start" }).then(reload));
+          actions.append(start);
+        }
+        row.append(number, el("td", o.subject), el("td", o.department_name || ""),
+          el("td", o.status_label), due, actions);
+        return row;
+      }));
+    }
+    document.getElementById("inbox-total").textContent = data.orders_total;
+    pager(document.getElementById("inbox-pager"), data.page, data.pages, (n) => { page = n; reload(); });
     const list = document.getElementById("voicemails");
-    list.replaceChildren(...voicemails.voicemails.map((v) => {
-      const item = el("li", null, { "data-voicemail": v.id });
-      item.append(el("strong", `${v.caller_number} · ${v.recorded_at.slice(0, 16).replace("T", " ")}`));
-      if (v.order_number) { item.append(el("span", ` ${t("order.number")} ${v.order_number}`)); }
-      item.append(el("div", `${t("order.due")} ${v.reply_due}`));
-      if (v.has_audio) {
-        item.append(el("audio", null, { controls: "", preload: "none", src: `/api/voicemails/${v.id}/audio` }));
-      }
-      if (v.handled_at) {
-        item.append(el("p", `${t("inbox.handled")}: ${v.reply}`, { class: "handled" }));
-      } else {
+    document.getElementById("voicemails-total").textContent = data.voicemails_total;
+    if (!data.voicemails.length) { list.replaceChildren(el("li", t("inbox.no_voicemails"), { class: "muted" })); }
+    else {
+      list.replaceChildren(...data.voicemails.map((v) => {
+        const item = el("li", null, { "data-voicemail": v.id });
+        item.append(el("strong", `${v.caller_number} · ${v.recorded_at.slice(0, 16).replace("T", " ")}`));
+        item.append(el("div", `${t("vm.department")}: ${v.department_name || "—"} · ${t("vm.reason")}: ${reasonText(v.reason)} · ${t("vm.length")} ${Math.round(v.duration_s)}${t("vm.seconds")}`, { class: "vm-meta" }));
+        item.append(el("div", `${t("order.due")} ${v.reply_due}`));
+        if (v.empty) { item.append(el("p", t("vm.empty"), { class: "empty" })); }
+        else if (v.has_audio) {
+          item.append(el("audio", null, { controls: "", preload: "none", src: `/api/voicemails/${v.id}/audio` }));
+        }
         const form = el("form", null, { class: "reply" });
         const text = el("textarea", null, { name: "reply", rows: "2", required: "" });
         form.append(text, el("button", t("inbox.mark_handled"), { type: "submit" }));
@@ -221,44 +310,105 @@ function inbox() {
           await reload();
         });
         item.append(form);
-      }
-      return item;
-    }));
+        return item;
+      }));
+    }
+    pager(document.getElementById("voicemails-pager"), data.vm_page, data.vm_pages, (n) => { vmPage = n; reload(); });
   }
   reload();
   liveUpdates(reload);
 }
 
+// The supervisor's late orders: filtered and paged by the server, department names shown.
 function supervisor() {
+  const filters = document.getElementById("late-filters");
+  let page = 1;
   async function reload() {
-    const result = await api("GET", "/api/orders/late?include_warning=1");
+    const params = new URLSearchParams(formData(filters));
+    for (const [key, value] of [...params.entries()]) { if (!value) { params.delete(key); } }
+    params.set("page", page);
+    params.set("status", "open");
+    const result = await api("GET", `/api/orders/page?${params}`);
+    document.getElementById("late-total").textContent = result.total;
+    pager(document.getElementById("late-pager"), result.page, result.pages, (n) => { page = n; reload(); });
     const body = document.querySelector("#late-orders tbody");
     body.replaceChildren(...result.orders.map((o) => {
-      const row = el("tr", null, { "data-number": o.number, class: o.deadline.level });
+      const row = el("tr", null, { "data-number": o.number, class: o.deadline ? o.deadline.level : "" });
+      const number = el("td");
+      number.append(el("a", o.number, { href: `/desk/orders/${o.number}` }));
       const actions = el("td");
-      if (!o.supervised) {
-        const button = el("button", t("supervisor.supervise"), { type: "button" });
-        button.addEventListener("click", async () => {
-          const reason = window.prompt(t("supervisor.reason"), "请尽快办理") || "";
-          if (reason) { await api("POST", `/api/orders/${o.id}/transitions`, { transition: "supervise", reason }); reload(); }
-        });
-        actions.append(button);
-      } else { actions.append(el("span", "督办中 ✓")); }
-      row.append(el("td", o.number), el("td", o.subject), el("td", o.department_code || ""),
+      if (o.supervised) { actions.append(el("span", t("detail.supervised"))); }
+      else { actions.append(el("a", t("supervisor.supervise"), { href: `/desk/orders/${o.number}#supervise` })); }
+      row.append(number, el("td", o.subject), el("td", o.department_name || "—"),
         el("td", o.status_label), el("td", deadlineText(o)), actions);
       return row;
     }));
   }
+  filters.addEventListener("change", () => { page = 1; reload(); });
+  filters.addEventListener("submit", (event) => { event.preventDefault(); page = 1; reload(); });
   reload();
   liveUpdates(reload);
 }
 
+// The order page: each allowed transition is a form; its fields become the JSON body.
+const NUMBER_FIELDS = new Set(["satisfaction", "merged_into_id"]);
+function orderPage() {
+  for (const form of document.querySelectorAll("form.transition")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = { transition: form.dataset.transition };
+      for (const [key, value] of new FormData(form).entries()) {
+        if (value === "") { continue; }
+        body[key] = NUMBER_FIELDS.has(key) ? Number(value) : value;
+      }
+      const out = form.querySelector(".error");
+      out.textContent = "";
+      const button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      try {
+        await api("POST", `/api/orders/${form.dataset.order}/transitions`, body);
+        window.location.reload();
+      } catch (error) {
+        out.textContent = error.message;
+        button.disabled = false;
+      }
+    });
+  }
+}
+
+// Forms that post their fields as JSON to data-post (督办: open, answer, review).
+const INT_FIELDS = new Set(["order_id"]);
+function postForms() {
+  for (const form of document.querySelectorAll("form.post")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = {};
+      for (const [key, value] of new FormData(form).entries()) {
+        if (value !== "") { body[key] = INT_FIELDS.has(key) ? Number(value) : value; }
+      }
+      const out = form.querySelector(".error");
+      out.textContent = "";
+      try {
+        const result = await api("POST", form.dataset.post, body);
+        if (form.dataset.next === "supervision") { window.location = `/desk/supervision/${result.id}`; }
+        else { window.location.reload(); }
+      } catch (error) { out.textContent = error.message; }
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  postForms();
   const signOut = document.getElementById("sign-out");
   if (signOut) {
-    signOut.addEventListener("click", async () => { await api("POST", "/api/auth/logout"); window.location = "/desk/login"; });
+    signOut.addEventListener("click", async () => {
+      // Presence follows the user: signing out of the desk leaves the seat too.
+      if (mySeat) { await api("POST", "/api/my-seat/leave").catch(() => {}); }
+      await api("POST", "/api/auth/logout");
+      window.location = "/desk/login";
+    });
   }
-  const pages = { login, console: console_, inbox, supervisor };
+  const pages = { login, console: console_, inbox, supervisor, order: orderPage };
   const page = pages[document.body.dataset.page];
   if (page) { page(); }
 });

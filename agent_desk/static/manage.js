@@ -3,7 +3,7 @@
 "use strict";
 
 function fillSelect(select, departments) {
-  select.replaceChildren(...departments.map((d) => el("option", `${d.name} (${d.code})`, { value: d.code })));
+  select.replaceChildren(...departments.map((d) => el("option", d.name, { value: d.code })));
 }
 
 function departmentsPage() {
@@ -12,7 +12,7 @@ function departmentsPage() {
   const out = document.getElementById("department-result");
   function show(data) {
     const d = data.department;
-    document.getElementById("department-name").textContent = `${d.name} (${d.code})`;
+    document.getElementById("department-name").textContent = d.name;
     for (const input of form.querySelectorAll("[data-field]")) {
       const value = d[input.dataset.field];
       input.value = Array.isArray(value) ? value.join("|") : (value || "");
@@ -143,17 +143,13 @@ function callHistory() {
     const data = await api("GET", `/api/calls?caller=${encodeURIComponent(number)}&limit=10`);
     body.replaceChildren(...data.calls.map((c) => {
       const row = el("tr", null, { "data-call": c.call_id });
-      row.append(el("td", c.started_at.slice(0, 16).replace("T", " ")), el("td", c.outcome),
-        el("td", c.department_code || ""), el("td", `${c.steps.length} ↦`));
+      row.append(el("td", c.started_at.slice(0, 16).replace("T", " ")), el("td", c.hotline_number),
+        el("td", c.department_name || "—"), el("td", c.path.join(" → ") || "—"));
       return row;
     }));
     const latest = data.calls[0];
     if (!latest) { path.replaceChildren(el("li", t("calls.none"))); return; }
-    path.replaceChildren(...latest.steps.map((s) => {
-      const details = Object.entries(s).filter(([k]) => k !== "t" && k !== "step")
-        .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`).join(" ");
-      return el("li", `${s.t}s · ${s.step}${details ? ` · ${details}` : ""}`, { "data-step": s.step });
-    }));
+    path.replaceChildren(...(latest.path.length ? latest.path : [t("pop.none")]).map((word) => el("li", word)));
   }
   input.addEventListener("change", load);
   if (input.value.trim() || new URLSearchParams(window.location.search).get("caller")) {

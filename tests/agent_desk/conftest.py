@@ -172,11 +172,11 @@ async def harness(
     )  # fmt: skip
     desk = app[DESK]
     sites = load_sites(DEFAULT_SITES_FILE)
-    presence = Presence(store=InMemoryStore(clock=clock), sites=sites)
+    store = InMemoryStore(clock=clock)
+    presence = Presence(store=store, sites=sites)
     await presence.define_seats()
-    desk.seats = SeatDesk(
-        presence=presence, callbacks=CallbackList(sessions=sessions, clock=clock), sites=sites
-    )
+    desk.seats = SeatDesk(presence=presence, callbacks=CallbackList(sessions=sessions, clock=clock),
+                          sites=sites, store=store)  # fmt: skip
     for name, (role, departments) in USERS.items():
         await desk.auth.add_user(name, role, departments=departments, password=PASSWORD)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:

@@ -9,6 +9,7 @@ from playwright.async_api import Browser, Page, expect
 
 from agent_desk import VoicemailOrders
 from tests.agent_desk.conftest import DEPT_A, PASSWORD, DeskHarness
+from tests.agent_desk.test_browser_day import shot
 
 pytestmark = pytest.mark.browser
 
@@ -69,14 +70,16 @@ async def test_liaison_plays_and_replies_to_a_voicemail(
     item = page.locator(f'[data-voicemail="{vm}"]')
     await expect(item.locator("audio")).to_have_attribute("src", f"/api/voicemails/{vm}/audio")
     await expect(page.locator("#inbox-orders")).to_contain_text("语音留言")
+    await expect(item).to_contain_text("临江市公安局")  # the department by name
+    await expect(item).to_contain_text("占线")  # the reason in words
     await item.locator("textarea").fill("已回电说明办理流程")
     await item.locator("button[type=submit]").click()
-    await expect(item).to_contain_text("已回电说明办理流程")
+    await expect(item).to_have_count(0)  # handled: it leaves the unheard list
     voicemail = await harness.desk.voicemails.get(vm, visibility=None)
     assert voicemail.handled_by == "li_a"
 
 
-async def test_supervisor_sees_an_overdue_order_and_supervises_it(
+async def test_supervisor_opens_a_supervision_the_unit_answers_and_it_is_closed(
     browser: Browser, harness: DeskHarness
 ) -> None:
     response = await harness.call(
@@ -90,9 +93,29 @@ async def test_supervisor_sees_an_overdue_order_and_supervises_it(
     row = page.locator(f'#late-orders tr[data-number="{number}"]')
     await expect(row).to_have_class("overdue")
     await expect(row).to_contain_text("供暖不热")
-    page.on("dialog", lambda dialog: dialog.accept("请今日办结"))
-    await row.locator("button").click()
-    await expect(row).to_contain_text("督办中")
+    await expect(row).to_contain_text("临江市公安局")
+    await row.locator("a", has_text="督办").click()
+    await page.fill("#supervise textarea[name=reason]", "请今日办结并回复来电人")
+    await page.click("#supervise button[type=submit]")
+    await expect(page.locator("#item-state")).to_have_text("待答复")
+    item_url = page.url
+    unit = await signed_in(browser, harness, "li_a")
+    await unit.click("header a[href='/desk/supervision']")
+    await expect(unit.locator("#supervision-items")).to_contain_text("请今日办结并回复来电人")
+    await unit.locator("#supervision-items a").first.click()
+    await unit.fill("#answer-form textarea", "已派人上门检修，今日恢复供暖")
+    await unit.click("#answer-form button")
+    await expect(unit.locator("#item-state")).to_have_text("待审核")
+    await page.goto(item_url)
+    await expect(page.locator("#item-answer")).to_contain_text("今日恢复供暖")
+    await page.fill("#close-form textarea", "同意办结")
+    await page.click("#close-form button")
+    await expect(page.locator("#item-state")).to_have_text("已办结")
+    await page.goto(str(harness.client.make_url(f"/desk/orders/{number}")))
+    await expect(page.locator("#timeline")).to_contain_text("请今日办结并回复来电人")
+    await expect(page.locator("#order-supervisions")).to_contain_text("已办结")
+    await page.goto(item_url)
+    await shot(page, "07-supervision-closed")
 
 
 async def test_english_toggle_switches_the_labels(browser: Browser, harness: DeskHarness) -> None:
@@ -105,10 +128,12 @@ async def test_operator_signs_in_at_a_seat_from_the_console(
     browser: Browser, harness: DeskHarness
 ) -> None:
     page = await signed_in(browser, harness, "op1")
-    await expect(page.locator("#seat-select option")).to_have_count(22)
+    assert harness.desk.seats is not None
+    linjiang = len(harness.desk.seats.sites.site("linjiang").seats)
+    await expect(page.locator("#seat-select option")).to_have_count(linjiang)  # its site only
     await page.select_option("#seat-select", "lj-03")
-    await page.click('#seat-panel button[data-state="available"]')
-    await expect(page.locator("#seat-state")).to_have_text("lj-03: available")
+    await page.click("#seat-sit")
+    await expect(page.locator("#seat-state")).to_have_text("lj-03 · 空闲")
     assert harness.desk.seats is not None
     seat = await harness.desk.seats.presence.seat("lj-03")
     assert seat.state.value == "available"

@@ -19,7 +19,9 @@ async def test_liaison_edits_the_hours_and_sees_them_in_the_history(
 ) -> None:
     page = await signed_in(browser, harness, "li_a")
     await page.click("a[href='/desk/departments']")
-    await expect(page.locator("#department-name")).to_contain_text(DEPT_A)
+    await expect(page.locator("#department-name")).to_have_text(
+        "临江市公安局"
+    )  # the name; the code stays in the URL
     hours = page.locator("#department-form input[name=hours]")
     await expect(hours).to_have_value("mon-fri 08:30-12:00 14:30-17:30")
     await hours.fill(NEW_HOURS)
@@ -46,13 +48,15 @@ async def test_the_console_shows_the_path_of_the_callers_latest_call(
         session.add(CallRecord(
             call_id="c-live", channel_id="ch", hotline_number="12345",
             caller_number="13700000008", started_at=harness.clock.now(), outcome="operator",
-            steps=[{"t": 0.0, "step": "greeting"}, {"t": 2.5, "step": "menu", "key": "0"},
-                   {"t": 3.0, "step": "operator_queue"}],
+            steps=[{"t": 2.5, "step": "lookup", "keys": "425", "results": [DEPT_A]},
+                   {"t": 4.0, "step": "announce", "to": "operator", "why": "key 0"},
+                   {"t": 4.5, "step": "queued", "site": "linjiang"}],
         ))  # fmt: skip
         await session.commit()
     page = await signed_in(browser, harness, "op1")
     await page.goto(str(harness.client.make_url("/desk/console?caller=13700000008")))
-    steps = page.locator("#call-path li")
-    await expect(steps).to_have_count(3)
-    await expect(steps.nth(1)).to_contain_text("menu · key=0")
-    await expect(page.locator('#calls tr[data-call="c-live"]')).to_contain_text("operator")
+    steps = page.locator("#call-path li")  # in words, not step=key
+    await expect(steps).to_have_text(["按键 425", "临江市公安局", "转人工", "排队"])
+    row = page.locator('#calls tr[data-call="c-live"]')
+    await expect(row).to_contain_text("临江市公安局")
+    await expect(row).to_contain_text("按键 425 → 临江市公安局 → 转人工 → 排队")

@@ -1,4 +1,9 @@
-"""Fixtures: a simulator on loopback with a fast clock, an ARI client and an event reader."""
+"""Fixtures: a simulator on loopback on virtual time, an ARI client and an event reader.
+
+Every test here runs on `tests.virtual_time.VirtualTimeLoop`: the simulator's clock is the
+loop's, which jumps over idle waits, so a recording's length or the order of events
+never depends on how busy the machine is.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,18 @@ import asyncio
 import json
 import math
 from array import array
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
-from hotline.clock import ScaledClock
+from hotline.clock import LoopClock
 from ivr.simulator import RunningSimulator, start_simulator
 from ivr.simulator.audio import RATE, silence, write_wav
+from tests.virtual_time import VirtualTimeLoop
 
-SPEED = 25.0
 AUTH = {"Authorization": aiohttp.encode_basic_auth("hotline", "hotline")}
 
 
@@ -48,14 +53,20 @@ def speech_wav(tmp_path: Path) -> Path:
     return path
 
 
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    return {"virtual_time": VirtualTimeLoop}
+
+
 @pytest.fixture
-def clock() -> ScaledClock:
-    return ScaledClock(speed=SPEED)
+def clock() -> LoopClock:
+    return LoopClock()
 
 
 @pytest.fixture
 async def running(
-    tmp_path: Path, sounds_dir: Path, clock: ScaledClock
+    tmp_path: Path, sounds_dir: Path, clock: LoopClock
 ) -> AsyncIterator[RunningSimulator]:
     running = await start_simulator(
         clock=clock, recordings_dir=tmp_path / "recordings", sounds_dir=sounds_dir

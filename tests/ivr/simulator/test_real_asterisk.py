@@ -11,14 +11,14 @@ from typing import Any
 import aiohttp
 import pytest
 
-from hotline.clock import ScaledClock
+from hotline.clock import LoopClock
 from ivr.simulator import RunningSimulator
 
 
 class TimedReader:
     """Reads one events WebSocket and notes, per frame, the simulated instant it arrived."""
 
-    def __init__(self, clock: ScaledClock) -> None:
+    def __init__(self, clock: LoopClock) -> None:
         self.clock = clock
         self.frames: list[tuple[float, dict[str, Any]]] = []
         self.arrived = asyncio.Event()
@@ -44,7 +44,7 @@ class TimedReader:
 
 @pytest.fixture
 async def timed(
-    running: RunningSimulator, client: aiohttp.ClientSession, clock: ScaledClock
+    running: RunningSimulator, client: aiohttp.ClientSession, clock: LoopClock
 ) -> AsyncIterator[TimedReader]:
     reader = TimedReader(clock)
     ws = await client.ws_connect(f"{running.url}/ari/events?app=hotline")
@@ -85,7 +85,7 @@ async def test_dial_timeout_teardown_arrives_as_spaced_frames(
 
 
 async def test_add_channel_waits_behind_the_channels_playback(
-    running: RunningSimulator, client: aiohttp.ClientSession, timed: TimedReader, clock: ScaledClock
+    running: RunningSimulator, client: aiohttp.ClientSession, timed: TimedReader, clock: LoopClock
 ) -> None:
     call = running.simulator.place_call("12345", caller="13800000001")
     channel = call.channel_id

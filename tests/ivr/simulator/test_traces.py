@@ -25,7 +25,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from hotline.clock import ScaledClock
+from hotline.clock import LoopClock
 from ivr.simulator import RunningSimulator
 
 from .conftest import EventReader
@@ -151,7 +151,7 @@ class Replay:
         running: RunningSimulator,
         client: aiohttp.ClientSession,
         reader: EventReader,
-        clock: ScaledClock,
+        clock: LoopClock,
         speech: Path,
         folder: Path = TRACES,
     ) -> None:
@@ -341,7 +341,7 @@ async def test_trace_replays(
     running: RunningSimulator,
     client: aiohttp.ClientSession,
     events: EventReader,
-    clock: ScaledClock,
+    clock: LoopClock,
     speech_wav: Path,
 ) -> None:
     await Replay(scenario, running, client, events, clock, speech_wav).run()
@@ -353,7 +353,7 @@ async def test_composed_trace_replays(
     running: RunningSimulator,
     client: aiohttp.ClientSession,
     events: EventReader,
-    clock: ScaledClock,
+    clock: LoopClock,
     speech_wav: Path,
 ) -> None:
     await Replay(scenario, running, client, events, clock, speech_wav, COMPOSED).run()

@@ -1,0 +1,161 @@
+"""The order pages: `/desk/orders` (filtered, paged list) and `/desk/orders/<number>`.
+
+Both are rendered on the server from the same services the JSON API uses; the order
+page's buttons post their forms to `/api/orders/<id>/transitions` (desk.js), so the
+permission checks stay in one place. Department codes appear only in URLs and form
+values: people read names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+from sqlalchemy import select
+
+from agent_desk.auth import Principal
+from agent_desk.desk import DESK, Desk
+from agent_desk.errors import OrderNotFound
+from agent_desk.http.order_filters import CHANNELS, ListRequest, read_list_request
+from agent_desk.http.pages import HOME, PAGE_ROLES, render
+from agent_desk.orders import (
+    DeadlineLevel,
+    OrderStatus,
+    OrderType,
+    Transition,
+    Urgency,
+    WorkOrder,
+    allowed_transitions,
+)
+from agent_desk.orders.listing import OrderFilter, OrderSort, order_page
+from agent_desk.orders.models import OrderVoicemail
+from agent_desk.orders.referrals import REFERRALS
+from agent_desk.permissions import current_principal, may_transition, order_visibility
+from agent_desk.supervision_items import SupervisionDesk
+from agent_desk.timeutil import china
+from voicemail.models import Voicemail
+
+
+async def _principal(request: web.Request, page: str) -> Principal:
+    principal = await current_principal(request)
+    if principal is None:
+        raise web.HTTPFound("/desk/login")
+    if principal.role not in PAGE_ROLES[page]:
+        raise web.HTTPFound(HOME[principal.role])
+    return principal
+
+
+def department_names(desk: Desk) -> dict[str, str]:
+    return {t.code: t.name for t in desk.directory.targets()}
+
+
+def _page_link(listing: ListRequest, page: int) -> str:
+    return "?" + urlencode({**listing.params, "page": str(page)})
+
+
+def _status_link(listing: ListRequest, status: str) -> str:
+    params = {k: v for k, v in listing.params.items() if k != "status"}
+    if status:
+        params["status"] = status
+    return "?" + urlencode(params)
+
+
+async def orders_page(request: web.Request) -> web.Response:
+    principal = await _principal(request, "orders")
+    desk = request.app[DESK]
+    listing = read_list_request(request, desk.directory)
+    async with desk.sessions() as session:
+        found = await order_page(
+            session, filters=listing.filters, visibility=order_visibility(principal),
+            today=china(desk.clock.now()).date(), policy=desk.orders.deadlines,
+            sort=listing.sort, page=listing.page, per_page=listing.per_page,
+        )  # fmt: skip
+    names = department_names(desk)
+    visibility = order_visibility(principal)
+    choosable = sorted(
+        (t for t in desk.directory.targets() if visibility is None or t.code in visibility),
+        key=lambda t: (t.city, t.name),
+    )
+    return render(
+        request, "orders.html", principal, page="orders", listing=listing, found=found,
+        rows=[(o, desk.orders.deadline_of(o)) for o in found.orders], names=names,
+        statuses=[s.value for s in OrderStatus], types=[t.value for t in OrderType],
+        urgency_values=[u.value for u in Urgency], levels=[d.value for d in DeadlineLevel],
+        channels=CHANNELS, cities=desk.directory.cities(), departments=choosable,
+        sorts=[s.value for s in OrderSort], page_link=lambda n: _page_link(listing, n),
+        status_link=lambda s: _status_link(listing, s),
+    )  # fmt: skip
+
+
+async def _voicemails_of(desk: Desk, order_id: int) -> list[Voicemail]:
+    query = (
+        select(Voicemail)
+        .join(OrderVoicemail, OrderVoicemail.voicemail_id == Voicemail.id)
+        .where(OrderVoicemail.order_id == order_id)
+        .order_by(Voicemail.recorded_at)
+    )
+    async with desk.sessions() as session:
+        return list((await session.scalars(query)).all())
+
+
+async def _duplicates(
+    desk: Desk, principal: Principal, order: WorkOrder, text: str | None
+) -> list[WorkOrder]:
+    """Orders this one could be merged into: the caller's others, or those matching `text`."""
+    if not text and not order.caller_number:
+        return []
+    filters = OrderFilter(text=text or order.caller_number)
+    async with desk.sessions() as session:
+        found = await order_page(
+            session, filters=filters, visibility=order_visibility(principal),
+            today=china(desk.clock.now()).date(), policy=desk.orders.deadlines,
+            sort=OrderSort.NEWEST, per_page=11,
+        )  # fmt: skip
+    return [o for o in found.orders if o.id != order.id and o.status != OrderStatus.MERGED.value][
+        :10
+    ]
+
+
+async def order_detail_page(request: web.Request) -> web.Response:
+    principal = await _principal(request, "orders")
+    desk = request.app[DESK]
+    number = request.match_info["number"]
+    found = await desk.orders.find_by_number(number) if number.isdigit() else None
+    if found is None:
+        raise OrderNotFound(f"no order {number[:20]}")
+    view = await desk.orders.get(found.id, visibility=order_visibility(principal))
+    order = view.order
+    moves = [
+        t.value
+        for t in allowed_transitions(OrderStatus(order.status))
+        if may_transition(principal, t)
+    ]
+    duplicates: list[WorkOrder] = []
+    dup_query = request.query.get("dup", "").strip()[:100] or None
+    if Transition.MERGE.value in moves:
+        duplicates = await _duplicates(desk, principal, order, dup_query)
+    merged_into = None
+    if order.merged_into_id is not None:
+        merged = await desk.orders.get(order.merged_into_id, visibility=None)
+        merged_into = merged.order.number
+    extra: dict[str, Any] = {
+        "order": order, "deadline": view.deadline, "events": view.events,
+        "voicemails": await _voicemails_of(desk, order.id), "moves": moves,
+        "names": department_names(desk), "duplicates": duplicates, "dup_query": dup_query or "",
+        "merged_into": merged_into, "referrals": REFERRALS,
+        "departments": sorted(desk.directory.targets(), key=lambda t: (t.city, t.name)),
+        "china": china,
+        "supervisions": await SupervisionDesk(
+            sessions=desk.sessions, clock=desk.clock, orders=desk.orders
+        ).of_order(order.id),
+        "supervise_due": desk.orders.deadlines.warning_until(china(desk.clock.now()).date()),
+    }  # fmt: skip
+    return render(request, "order.html", principal, page="order", **extra)
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/desk/orders", orders_page),
+        web.get("/desk/orders/{number}", order_detail_page),
+    ]

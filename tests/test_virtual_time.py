@@ -1,0 +1,106 @@
+"""The virtual-time loop: idle waits take no real time, work and threads take no virtual time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from hotline.clock import CHINA_TZ, LoopClock
+from tests.virtual_time import VirtualTimeLoop
+
+
+def _run(coro_factory: Callable[[], object]) -> object:
+    loop = VirtualTimeLoop()
+    try:
+        return loop.run_until_complete(coro_factory())  # type: ignore[arg-type]
+    finally:
+        loop.close()
+
+
+def test_an_idle_hour_passes_at_once() -> None:
+    async def hour() -> float:
+        loop = asyncio.get_running_loop()
+        before = loop.time()
+        await asyncio.sleep(3600)
+        return loop.time() - before
+
+    real = time.monotonic()
+    assert _run(hour) == pytest.approx(3600)
+    assert time.monotonic() - real < 1.0
+
+
+def test_timers_fire_in_order_and_at_their_instants() -> None:
+    async def timers() -> list[tuple[str, float]]:
+        clock = LoopClock()
+        clock.monotonic()
+        fired: list[tuple[str, float]] = []
+
+        async def after(name: str, seconds: float) -> None:
+            await clock.sleep(seconds)
+            fired.append((name, clock.monotonic()))
+
+        await asyncio.gather(after("c", 30.0), after("a", 0.5), after("b", 12.25))
+        return fired
+
+    assert _run(timers) == [("a", 0.5), ("b", 12.25), ("c", 30.0)]
+
+
+def test_a_thread_at_work_holds_the_clock() -> None:
+    async def thread_then_timer() -> tuple[float, float]:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        pending = loop.create_task(asyncio.sleep(10.0))
+        await loop.run_in_executor(None, time.sleep, 0.05)  # real work, 50 ms
+        during = loop.time() - start
+        await pending
+        return during, loop.time() - start
+
+    during, after = _run(thread_then_timer)  # type: ignore[misc]
+    assert during < 1.0  # the 10-s timer did not jump while the thread worked
+    assert after == pytest.approx(10.0)
+
+
+def test_loopback_http_takes_no_virtual_time() -> None:
+    async def exchange() -> tuple[float, str]:
+        async def hello(_: web.Request) -> web.Response:
+            await asyncio.sleep(2.0)
+            return web.Response(text="hello")
+
+        app = web.Application()
+        app.router.add_get("/", hello)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        loop = asyncio.get_running_loop()
+        try:
+            async with aiohttp.ClientSession() as session:
+                start = loop.time()
+                async with session.get(f"http://127.0.0.1:{port}/") as resp:
+                    text = await resp.text()
+                return loop.time() - start, text
+        finally:
+            await runner.cleanup()
+
+    took, text = _run(exchange)  # type: ignore[misc]
+    assert text == "hello"
+    assert took == pytest.approx(2.0, abs=0.01)
+
+
+def test_the_loop_clock_can_be_moved_but_not_sped_up() -> None:
+    async def moved() -> str:
+        clock = LoopClock()
+        clock.set(start=datetime(2026, 11, 24, 10, 0, tzinfo=CHINA_TZ))
+        await clock.sleep(90)
+        with pytest.raises(ValueError, match="pace"):
+            clock.set(speed=25.0)
+        return clock.now().isoformat()
+
+    assert _run(moved) == "2026-11-24T10:01:30+08:00"
