@@ -10,7 +10,7 @@ used to be filed under the city's name). The hourly rollups gain the new counter
 rows are dropped (they are derived): run `hotline stats rebuild` after upgrading.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-02 10:00:00.000000
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0014"  # re-chained after main's 0014 at merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
