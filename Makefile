@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLE_DIRECTORY := $(firstword $(wildcard ../shared/data/directory.csv) directory/data/sample_directory.csv)
-DEBIAN_PACKAGES := redis-server postgresql espeak-ng sox chromium fonts-noto-cjk
+DEBIAN_PACKAGES := redis-server postgresql espeak-ng sox chromium fonts-noto-cjk poppler-utils
 export HOTLINE_DATA_DIR ?= var
 
 .PHONY: up test test-stress screenshots lint bench fuzz-api venv system-packages clean

@@ -38,6 +38,9 @@ class Settings:
     public_url: str = ""
     voicemail_reply_days: int = 5
     dial_timeout_s: int = 20
+    queue_max_wait_s: int = 300  # a caller queued this long is offered voicemail instead
+    # KPI targets coloured when missed, "answered_15s_rate>=0.9,…" (empty: the defaults)
+    stats_targets: str = ""
     vosk_model: str = ""
     sites_file: str = ""
     redis_url: str = ""

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from agent_desk.stats.live import RoutingLiveSource, SiteQueue
+from agent_desk.stats.operators import SeatNow
 from hotline.clock import Clock
 from hotline.routing_wiring import Routing
 from ivr.controller import Controller
@@ -48,6 +49,11 @@ class LiveReadings:
 
     async def seats_by_state(self) -> Mapping[str, Mapping[str, int]]:
         return await self._wallboard.seats_by_state() if self._wallboard is not None else {}
+
+    async def seats_now(self, calls_today: Mapping[str, int]) -> list[SeatNow]:
+        if self._wallboard is None:
+            return []
+        return await self._wallboard.seats_now(calls_today)
 
     def calls(self) -> Mapping[str, int]:
         counts = Counter({"ivr": 0, "queued": 0, "bridged": 0})

@@ -65,6 +65,16 @@ def sites_file(settings: Settings) -> Path:
     return Path(settings.sites_file) if settings.sites_file else DEFAULT_SITES_FILE
 
 
+def home_site_id(settings: Settings) -> str:
+    """The site id of the controller's city (`home_city` may name it `临江市`): the one key
+    call records, the queue and the statistics file a city under."""
+    try:
+        return resolve_site(load_sites(sites_file(settings)), settings.home_city).id
+    except KeyError:
+        logger.warning("home city %r is not in the sites file", settings.home_city)
+        return settings.home_city
+
+
 def build_store(settings: Settings, clock: Clock) -> LiveStore:
     if settings.redis_url:
         return ResilientStore(primary=RedisStore(url=settings.redis_url, clock=clock), clock=clock)
@@ -133,13 +143,14 @@ async def build_routing(
             await live.close()
 
 
-def queue_handoff(routing: Routing, *, clock: Clock) -> QueueHandoff:
+def queue_handoff(routing: Routing, *, clock: Clock, max_wait_s: float = 300.0) -> QueueHandoff:
     return QueueHandoff(
         queue=routing.queue,
         callbacks=routing.callbacks,
         sites=routing.sites,
         clock=clock,
         presence=routing.presence,
+        max_wait_s=max_wait_s,
     )
 
 
@@ -164,12 +175,12 @@ async def operator_routing(
         yield operator, routing
         return
     if routing is not None:
-        yield queue_handoff(routing, clock=clock), routing
+        yield queue_handoff(routing, clock=clock, max_wait_s=settings.queue_max_wait_s), routing
         return
     async with build_routing(
         settings, clock=clock, sessions=sessions, seat_plan=seat_plan, journal=journal
     ) as built:
-        yield queue_handoff(built, clock=clock), built
+        yield queue_handoff(built, clock=clock, max_wait_s=settings.queue_max_wait_s), built
 
 
 @asynccontextmanager

@@ -18,8 +18,9 @@ from aiohttp import web
 from agent_desk import Desk, OrderProgressReader
 from agent_desk.mailboxes import DeskMailboxes
 from agent_desk.seats import SeatDesk
-from agent_desk.stats.http import LIVE_SOURCE
+from agent_desk.stats.http import LIVE_SOURCE, STATS_TARGETS
 from agent_desk.stats.live import LiveCallSource
+from agent_desk.stats.targets import parse_targets
 from hotline.access_log import RedactingAccessLogger
 from hotline.bootstrap import Components, applying_journal
 from hotline.clock import Clock
@@ -29,6 +30,7 @@ from hotline.metrics_wiring import LiveReadings
 from hotline.routing_wiring import (
     ALL_SEATS,
     Routing,
+    home_site_id,
     operator_routing,
     own_store,
     routing_services,
@@ -77,6 +79,7 @@ async def serve_http(
 ) -> AsyncIterator[str]:
     """The HTTP API, desk and prompt files; yields the URL it listens on."""
     app = build_http_app(components, desk)
+    app[STATS_TARGETS] = parse_targets(components.settings.stats_targets)
     if live is not None:
         app[LIVE_SOURCE] = live
     app.add_routes([*prompt_routes(renderer), *extra_routes])
@@ -182,7 +185,7 @@ async def run_controller(
             voice=Voice(renderer=renderer, base_url=settings.public_url or http_url),
             orders=orders or OrderProgressReader(orders=desk.orders),
             operator=handoff,
-            site=settings.home_city,
+            site=home_site_id(settings),
             dial_timeout_s=settings.dial_timeout_s,
             reply_days=settings.voicemail_reply_days,
             on_latency=on_latency,

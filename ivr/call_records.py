@@ -22,6 +22,21 @@ OUTCOMES = (
     "mailbox",  # a liaison called the voicemail line (ivr.flow.mailbox)
 )
 
+# How a call's stay in the operator queue ended, written when it happens (None: never
+# queued). A call a seat answered and then transferred stays "answered".
+QUEUE_ANSWERED = "answered"
+QUEUE_ABANDONED = "abandoned"  # hung up while waiting (or while a seat rang)
+QUEUE_TIMEOUT_VOICEMAIL = "timeout_voicemail"  # waited the longest allowed, sent to voicemail
+QUEUE_VOICEMAIL = "voicemail"  # pressed 1 to leave a message instead of waiting
+QUEUE_CALLBACK = "callback_requested"  # pressed 2 to be called back
+QUEUE_OUTCOMES = (
+    QUEUE_ANSWERED,
+    QUEUE_ABANDONED,
+    QUEUE_TIMEOUT_VOICEMAIL,
+    QUEUE_VOICEMAIL,
+    QUEUE_CALLBACK,
+)
+
 
 class CallRecord(Base):
     """What happened on one call: when, the path through the IVR, where it ended."""
@@ -49,3 +64,8 @@ class CallRecord(Base):
     seat: Mapped[str | None] = mapped_column(String(100))
     overflow_to: Mapped[str | None] = mapped_column(String(64))
     talk_s: Mapped[int | None] = mapped_column(Integer)
+    queue_outcome: Mapped[str | None] = mapped_column(String(32))  # QUEUE_OUTCOMES
+    # Seconds from the call's start (not from queueing) to a seat's answer.
+    call_wait_s: Mapped[float | None] = mapped_column(Float)
+    overflowed: Mapped[bool] = mapped_column(default=False)  # a seat of another city rang
+    voicemail_empty: Mapped[bool] = mapped_column(default=False)  # its message was silence

@@ -1,8 +1,10 @@
 """Demo history for screenshots and benchmarks: calls, voicemails, orders and their fates.
 
 Calls arrive on a working-day curve (morning and afternoon peaks, a quiet night); each call
-gets an outcome, liaison dials, maybe a voicemail and a work order whose fate (on time,
-late, sent back, rated) is drawn from plausible shares. Rows go in with bulk Core inserts
+is a `CallLog` filled through the methods the controller uses (queue outcomes, voicemails)
+and turned into its row by the recorder's `record_values`. It gets an outcome, liaison
+dials, maybe a voicemail (some empty) and a work order whose fate (on time, late, sent
+back, rated) is drawn from plausible shares. Rows go in with bulk Core inserts
 in chunks, so 90 days of a city take seconds; the hourly call rollups of those days are
 rebuilt at the end (bulk inserts bypass the call recorder that keeps them).
 """
@@ -22,7 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from agent_desk.orders.models import OrderEvent, OrderStatus, OrderType, WorkOrder
 from agent_desk.stats.rollup_upkeep import rebuild
 from hotline.clock import CHINA_TZ
-from ivr.call_records import CallRecord
+from ivr.call_records import QUEUE_ABANDONED, QUEUE_CALLBACK, CallRecord
+from ivr.flow.call_log import CallLog, record_values
 from routing.models import CallbackRequest
 from voicemail.models import Voicemail
 
@@ -31,6 +34,7 @@ HOURLY_WEIGHTS = (
     1, 1, 1, 1, 1, 2, 4, 10, 22, 30, 32, 26, 14, 16, 26, 29, 25, 18, 10, 8, 6, 4, 2, 1,
 )  # fmt: skip
 CHUNK = 5000
+SEAT_PREFIX = {"linjiang": "lj", "qingshan": "qs", "baisha": "bs"}  # seat ids: lj-01 …
 Row = dict[str, Any]
 
 
@@ -116,86 +120,95 @@ class DemoGenerator:
         ids.call += 1
         caller = f"139{rng.randrange(10**8):08d}"
         dept = rng.choice(self.plan.departments)
-        call: Row = {
-            "call_id": f"demo-{ids.run}-{ids.call}", "channel_id": f"ch-{ids.run}-{ids.call}",
-            "hotline_number": rng.choice(self.plan.hotline_numbers), "caller_number": caller,
-            "site": site, "started_at": started, "answered_at": started + timedelta(seconds=1),
-            "ended_at": None, "outcome": "info_given", "reason": None, "department_code": None,
-            "steps": [], "dials": [], "voicemail_id": None, "transfer_attempted": False,
-            "transfer_bridged": False, "queue_wait_s": None, "seat": None, "overflow_to": None,
-            "talk_s": None,
-        }  # fmt: skip
+        # The same call log the controller fills, through the same methods, so the rows
+        # are what the recorder would have written for such a call.
+        log = CallLog(
+            call_id=f"demo-{ids.run}-{ids.call}", channel_id=f"ch-{ids.run}-{ids.call}",
+            hotline_number=rng.choice(self.plan.hotline_numbers), caller_number=caller,
+            started_at=started, site=site, answered_at=started + timedelta(seconds=1),
+        )  # fmt: skip
         length = rng.uniform(20, 90)
         draw = rng.random()
         if draw < 0.30:
-            call["department_code"] = dept.code
+            log.outcome, log.department_code = "info_given", dept.code
         elif draw < 0.58:
-            length += self._transfer(batch, call, dept)
+            length += self._transfer(batch, log, dept)
         elif draw < 0.90:
-            length += self._operator(batch, call, dept, missed)
+            length += self._operator(batch, log, dept, missed)
         elif draw < 0.91:
-            call["outcome"] = "emergency_referral"
+            log.outcome = "emergency_referral"
         elif draw < 0.995:
-            call["outcome"], call["reason"] = "abandoned", "hangup_in_menu"
+            log.outcome, log.reason = "abandoned", "hangup_in_menu"
         else:
-            call["outcome"], call["reason"] = "failed", "error_in_menu"
-        call["ended_at"] = started + timedelta(seconds=length)
-        batch.calls.append(call)
+            log.outcome, log.reason = "failed", "error_in_menu"
+        log.ended_at = started + timedelta(seconds=length)
+        batch.calls.append(record_values(log, ended_at=log.ended_at))
         if rng.random() < self.plan.web_order_share:
-            self._order(batch, call, dept.code, channel=rng.choice(("web", "sms")))
+            self._order(batch, log, dept.code, channel=rng.choice(("web", "sms")))
 
-    def _transfer(self, batch: DemoBatch, call: Row, dept: DemoDepartment) -> float:
+    def _transfer(self, batch: DemoBatch, log: CallLog, dept: DemoDepartment) -> float:
         rng = self.rng
-        call.update(department_code=dept.code, transfer_attempted=True)
+        log.department_code, log.transfer_attempted = dept.code, True
         answer_p = 0.55 if dept.code in self.sleepy else 0.9
         for endpoint in (dept.liaison_endpoint, dept.backup_endpoint):
             if not endpoint:
                 continue
             if rng.random() < answer_p:
-                call["dials"].append({"endpoint": endpoint, "dialstatus": "ANSWER"})
-                talk = int(rng.expovariate(1 / 150))
-                call.update(outcome="transferred", transfer_bridged=True, talk_s=talk)
-                return talk + 8.0
+                log.dials.append({"endpoint": endpoint, "dialstatus": "ANSWER"})
+                log.talk_s = int(rng.expovariate(1 / 150))
+                log.outcome, log.transfer_bridged = "transferred", True
+                return log.talk_s + 8.0
             status = "BUSY" if rng.random() < 0.3 else "NOANSWER"
-            call["dials"].append({"endpoint": endpoint, "dialstatus": status})
-        call["reason"] = "busy" if call["dials"][-1]["dialstatus"] == "BUSY" else "noanswer"
-        self._voicemail(batch, call, dept.code)
+            log.dials.append({"endpoint": endpoint, "dialstatus": status})
+        log.reason = "busy" if log.dials[-1]["dialstatus"] == "BUSY" else "noanswer"
+        self._voicemail(batch, log, dept.code)
         return 40.0
 
     def _operator(
-        self, batch: DemoBatch, call: Row, dept: DemoDepartment, missed: dict[str, Row]
+        self, batch: DemoBatch, log: CallLog, dept: DemoDepartment, missed: dict[str, Row]
     ) -> float:
         rng = self.rng
-        busy_hour = call["started_at"].hour in (9, 10, 14, 15)
+        busy_hour = log.started_at.hour in (9, 10, 14, 15)
         wait = rng.expovariate(1 / (25.0 if busy_hour else 8.0))
         patience = rng.expovariate(1 / 90.0)
-        call["queue_wait_s"] = round(min(wait, patience), 1)
+        queued_at = log.started_at + timedelta(seconds=rng.uniform(4, 9))  # greeting, key 0
         if patience < wait:
-            call.update(outcome="abandoned", reason="hangup_in_queue")
-            day = call["started_at"].date()
-            entry = missed.setdefault(call["caller_number"], {
-                "caller_number": call["caller_number"], "day": day, "site": call["site"],
-                "hotline_number": call["hotline_number"], "first_at": call["started_at"],
-                "last_at": call["started_at"], "missed_calls": 0, "last_call_id": call["call_id"],
-                "reason": "abandoned", "status": "done" if rng.random() < 0.8 else "pending",
+            if rng.random() < 0.1:
+                log.queue_left(QUEUE_CALLBACK, wait_s=patience)
+            else:
+                log.queue_left(QUEUE_ABANDONED, wait_s=patience)
+                log.reason = "hangup_in_queue"
+            day = log.started_at.date()
+            entry = missed.setdefault(log.caller_number, {
+                "caller_number": log.caller_number, "day": day, "site": log.site,
+                "hotline_number": log.hotline_number, "first_at": log.started_at,
+                "last_at": log.started_at, "missed_calls": 0, "last_call_id": log.call_id,
+                "reason": "requested" if log.queue_outcome == QUEUE_CALLBACK else "abandoned",
+                "status": "done" if rng.random() < 0.8 else "pending",
                 "attempts": 1, "note": None, "done_at": None, "done_by": None,
             })  # fmt: skip
             entry["missed_calls"] += 1
             return patience
-        talk = int(rng.lognormvariate(5.0, 0.5))
-        call.update(
-            outcome="operator", talk_s=talk, seat=f"{call['site'][:2]}-{rng.randrange(1, 13):02d}"
-        )
+        overflow_to = None
         if rng.random() < 0.06:
-            call["overflow_to"] = "qingshan" if call["site"] != "qingshan" else "linjiang"
+            overflow_to = "qingshan" if log.site != "qingshan" else "linjiang"
+        seat_site = overflow_to or log.site
+        seat = f"{SEAT_PREFIX.get(seat_site, seat_site[:2])}-{rng.randrange(1, 13):02d}"
+        log.queue_answered(queued_at + timedelta(seconds=wait), wait_s=wait, seat=seat,
+                           overflow_to=overflow_to)  # fmt: skip
+        log.talk_s = int(rng.lognormvariate(5.0, 0.5))
+        if rng.random() < 0.05:  # the operator puts the caller through: still answered
+            log.outcome, log.department_code = "transferred", dept.code
+            log.transfer_attempted = log.transfer_bridged = True
         if rng.random() < self.plan.order_share:
-            self._order(batch, call, dept.code)
-        return wait + talk
+            self._order(batch, log, dept.code)
+        return wait + log.talk_s
 
-    def _voicemail(self, batch: DemoBatch, call: Row, code: str) -> None:
+    def _voicemail(self, batch: DemoBatch, log: CallLog, code: str) -> None:
         rng, ids = self.rng, self.ids
         ids.voicemail += 1
-        recorded = call["started_at"] + timedelta(seconds=30)
+        recorded = log.started_at + timedelta(seconds=30)
+        empty = rng.random() < 0.08  # the caller hung up at the beep, or said nothing
         due = recorded.date() + timedelta(days=7)
         handled = None
         if rng.random() < 0.92:
@@ -203,20 +216,22 @@ class DemoGenerator:
             handled = recorded + timedelta(days=rng.uniform(8, 12) if late else rng.uniform(0.1, 6))
         batch.voicemails.append({
             "id": ids.voicemail, "mailbox": code, "department_code": code,
-            "caller_number": call["caller_number"], "hotline_number": call["hotline_number"],
-            "call_id": call["call_id"], "recorded_at": recorded, "duration_s": rng.uniform(5, 60),
-            "reason": call["reason"], "recording_name": "", "audio_path": "", "empty": False,
+            "caller_number": log.caller_number, "hotline_number": log.hotline_number,
+            "call_id": log.call_id, "recorded_at": recorded,
+            "duration_s": 0.0 if empty else rng.uniform(5, 60), "reason": log.reason,
+            "recording_name": f"demo/{log.call_id}", "audio_path": "", "empty": empty,
             "reply_due": due, "handled_at": handled, "handled_by": "demo" if handled else None,
             "reply": "已回电" if handled else None, "transcript": None,
         })  # fmt: skip
-        call.update(outcome="voicemail", voicemail_id=ids.voicemail)
-        if rng.random() < 0.5:
-            self._order(batch, call, code)
+        log.voicemail_kept(f"demo/{log.call_id}", empty=empty)
+        log.voicemail_id = ids.voicemail
+        if not empty and rng.random() < 0.5:
+            self._order(batch, log, code)
 
-    def _order(self, batch: DemoBatch, call: Row, code: str, channel: str = "phone") -> None:
+    def _order(self, batch: DemoBatch, log: CallLog, code: str, channel: str = "phone") -> None:
         rng, ids = self.rng, self.ids
         ids.order += 1
-        accepted = call["started_at"] + timedelta(minutes=3)
+        accepted = log.started_at + timedelta(minutes=3)
         due = accepted.date() + timedelta(days=rng.choice((3, 5, 7, 14)))
         kind = rng.choice(list(OrderType))
         events: list[tuple[datetime, str, str, str]] = [
@@ -244,9 +259,9 @@ class DemoGenerator:
         batch.orders.append({
             "id": ids.order, "number": f"DM{ids.run[:4]}{ids.order:09d}", "order_type": kind.value,
             "urgency": "normal", "status": status.value, "subject": "演示工单",
-            "description": "", "caller_number": call["caller_number"], "caller_name": "",
-            "hotline_number": call["hotline_number"],
-            "call_id": call["call_id"] if channel == "phone" else "",
+            "description": "", "caller_number": log.caller_number, "caller_name": "",
+            "hotline_number": log.hotline_number,
+            "call_id": log.call_id if channel == "phone" else "",
             "channel": channel, "department_code": code, "accepted_at": accepted,
             "due_date": due, "reply": "已办理" if replied else None, "replied_at": replied,
             "satisfaction": rating, "not_accepted_reason": None, "referral": None,

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,22 @@ from agent_desk.stats import charts
 from agent_desk.stats.definitions import KPIS, Dimension
 from agent_desk.stats.kpis import StatsService
 from agent_desk.stats.live import LiveCallSource, wallboard
-from agent_desk.stats.pdf import report_pdf
-from agent_desk.stats.periods import Period, PeriodInvalid, date_range, parse_day, parse_period
-from agent_desk.stats.reports import build_report, public_summary, report_csv
+from agent_desk.stats.pdf import public_pdf, report_pdf
+from agent_desk.stats.periods import (
+    Period,
+    PeriodInvalid,
+    date_range,
+    parse_day,
+    parse_period,
+    previous_period,
+)
+from agent_desk.stats.reports import Report, build_report, public_summary, report_csv
 from agent_desk.stats.supervision import SupervisionService
+from agent_desk.stats.targets import DEFAULT_TARGETS, Targets
 
 logger = logging.getLogger(__name__)
 LIVE_SOURCE = web.AppKey("stats_live_source", LiveCallSource)
+STATS_TARGETS = web.AppKey("stats_targets", Targets)
 STATS_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 PUSH_EVERY_S = 5.0
 STATIC = Path(__file__).resolve().parent / "static"
@@ -56,6 +66,27 @@ async def _supervisor(request: web.Request) -> Principal:
 def _stats(request: web.Request) -> StatsService:
     desk = request.app[DESK]
     return StatsService(sessions=desk.sessions, clock=desk.clock)
+
+
+def _targets(request: web.Request) -> Targets:
+    return request.app.get(STATS_TARGETS, DEFAULT_TARGETS)
+
+
+def _department_names(request: web.Request, codes: Iterable[str]) -> dict[str, str]:
+    """Department codes to names for charts and the PDF (a code the directory lost stays)."""
+    directory = request.app[DESK].directory
+    names = {}
+    for code in codes:
+        record = directory.get(code) if code else None
+        if record is not None:
+            names[code] = record.name
+    return names
+
+
+def _report_names(request: web.Request, report: Report) -> dict[str, str]:
+    codes = {str(row.key[0]) for row in report.dashboard.by_department.rows}
+    codes.update(r.department_code for r in report.supervision.ranking)
+    return _department_names(request, codes)
 
 
 def _current_month(request: web.Request) -> Period:
@@ -97,6 +128,15 @@ async def kpis_api(request: web.Request) -> web.Response:
     return web.json_response(table.to_json())
 
 
+async def seats_api(request: web.Request) -> web.Response:
+    await _supervisor(request)
+    period = _period(request)
+    seats = await _stats(request).seats(period)
+    return web.json_response(
+        {"period": period.name, "seats": [figures.to_json() for figures in seats.values()]}
+    )
+
+
 async def supervision_api(request: web.Request) -> web.Response:
     await _supervisor(request)
     desk = request.app[DESK]
@@ -119,7 +159,8 @@ async def report_api(request: web.Request) -> web.Response:
             headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
         )  # fmt: skip
     if fmt == "pdf":
-        pdf = await asyncio.get_running_loop().run_in_executor(None, report_pdf, report)
+        names = _report_names(request, report)
+        pdf = await asyncio.get_running_loop().run_in_executor(None, report_pdf, report, names)
         return web.Response(
             body=pdf, content_type="application/pdf",
             headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'},
@@ -131,7 +172,9 @@ async def report_api(request: web.Request) -> web.Response:
 
 async def _wallboard_json(request: web.Request) -> dict[str, Any]:
     desk = request.app[DESK]
-    return await wallboard(request.app.get(LIVE_SOURCE), _stats(request), desk.clock)
+    return await wallboard(
+        request.app.get(LIVE_SOURCE), _stats(request), desk.clock, _targets(request)
+    )
 
 
 async def live_api(request: web.Request) -> web.Response:
@@ -190,10 +233,16 @@ async def stats_page(request: web.Request) -> web.Response:
     principal = await _page_principal(request)
     desk = request.app[DESK]
     period = _period(request)
-    dashboard = await _stats(request).dashboard(period)
+    stats = _stats(request)
+    dashboard = await stats.dashboard(period)
+    previous = previous_period(period)
+    before = (await stats.kpis(previous)).total
+    seats = await stats.seats(period)
     supervision = await SupervisionService(sessions=desk.sessions, clock=desk.clock).overview(
         period
     )
+
+    names = _department_names(request, (str(row.key[0]) for row in dashboard.by_department.rows))
 
     def draw() -> dict[str, str]:
         return {
@@ -201,13 +250,15 @@ async def stats_page(request: web.Request) -> web.Response:
             "days": charts.svg_data_uri(charts.calls_by_day(dashboard.by_day)),
             "hours": charts.svg_data_uri(charts.arrival_curve(dashboard.by_hour)),
             "departments": charts.svg_data_uri(
-                charts.department_bars(dashboard.by_department, "orders_on_time_rate")
+                charts.department_bars(dashboard.by_department, "orders_on_time_rate", names=names)
             ),
         }
 
     images = await asyncio.get_running_loop().run_in_executor(None, draw)
     return _render(request, "stats/stats.html", principal, page="stats", period=period,
-                   dashboard=dashboard, supervision=supervision, charts=images)  # fmt: skip
+                   dashboard=dashboard, supervision=supervision, charts=images,
+                   previous=previous, before=before, seats=seats,
+                   targets=_targets(request))  # fmt: skip
 
 
 async def reports_page(request: web.Request) -> web.Response:
@@ -227,6 +278,22 @@ async def reports_page(request: web.Request) -> web.Response:
                    periods=[parse_period(p) for p in periods])  # fmt: skip
 
 
+async def public_page(request: web.Request) -> web.Response:
+    """The quarterly public summary (季度公示) as a page, or `&format=pdf` as a PDF."""
+    principal = await _page_principal(request)
+    desk = request.app[DESK]
+    period = _period(request)
+    summary = public_summary(await build_report(desk.sessions, desk.clock, period))
+    if request.query.get("format") == "pdf":
+        pdf = await asyncio.get_running_loop().run_in_executor(None, public_pdf, summary)
+        filename = f"hotline-public-{period.name}.pdf"
+        return web.Response(
+            body=pdf, content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )  # fmt: skip
+    return _render(request, "stats/public.html", principal, page="reports", summary=summary)
+
+
 async def wallboard_page(request: web.Request) -> web.Response:
     principal = await _page_principal(request)
     return _render(request, "stats/wallboard.html", principal, page="wallboard",
@@ -241,12 +308,14 @@ async def static_file(request: web.Request) -> web.FileResponse:
 def stats_routes() -> list[web.RouteDef]:
     return [
         web.get("/api/stats/kpis", kpis_api),
+        web.get("/api/stats/seats", seats_api),
         web.get("/api/stats/supervision", supervision_api),
         web.get("/api/stats/report", report_api),
         web.get("/api/stats/live", live_api),
         web.get("/api/stats/live/stream", live_stream),
         web.get("/desk/stats", stats_page),
         web.get("/desk/reports", reports_page),
+        web.get("/desk/reports/public", public_page),
         web.get("/desk/wallboard", wallboard_page),
         web.get("/desk/stats/{name:wallboard\\.js|stats\\.css}", static_file),
     ]

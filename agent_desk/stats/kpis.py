@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.stats.definitions import KPIS, Dimension, format_value, kpi_value
+from agent_desk.stats.operators import SeatFigures, seat_figures
 from agent_desk.stats.periods import Period
 from agent_desk.stats.queries import (
     DEPARTMENT_CALL_COUNTERS,
@@ -207,6 +208,11 @@ class StatsService:
         for counters in grouped.values():
             add_counters(total, counters)
         return _table(period, (Dimension.DEPARTMENT,), grouped, total)
+
+    async def seats(self, period: Period) -> dict[str, SeatFigures]:
+        """Per-seat figures of `period` (calls answered, talk, orders, satisfaction)."""
+        async with self._sessions() as session:
+            return await seat_figures(session, period.start, period.end)
 
     async def kpis(self, period: Period, group: Sequence[Dimension] = ()) -> KpiTable:
         """KPIs of `period` grouped by `group` (empty: only the total)."""

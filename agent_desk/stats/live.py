@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 from agent_desk.stats.kpis import StatsService
+from agent_desk.stats.operators import SeatNow, seat_grid
 from agent_desk.stats.periods import date_range
+from agent_desk.stats.targets import DEFAULT_TARGETS, Targets
 from hotline.clock import Clock
 from routing import LiveStore, SeatState, SitesConfig
 
@@ -51,6 +53,10 @@ class LiveCallSource(Protocol):
 
     async def seats_by_state(self) -> Mapping[str, Mapping[str, int]]:
         """Seats per city per state (available, ringing, on_call, wrap_up, break, offline)."""
+        ...
+
+    async def seats_now(self, calls_today: Mapping[str, int]) -> list[SeatNow]:
+        """Every seat: its state, seconds in it, and `calls_today` (by seat id)."""
         ...
 
 
@@ -92,6 +98,9 @@ class RoutingLiveSource:
             )
         return snapshot
 
+    async def seats_now(self, calls_today: Mapping[str, int]) -> list[SeatNow]:
+        return await seat_grid(self._store, self._sites, self._clock.now().timestamp(), calls_today)
+
     async def seats_by_state(self) -> Mapping[str, Mapping[str, int]]:
         result: dict[str, dict[str, int]] = {}
         for site in self._sites.sites:
@@ -103,14 +112,20 @@ class RoutingLiveSource:
 
 
 async def wallboard(
-    source: LiveCallSource | None, stats: StatsService, clock: Clock
+    source: LiveCallSource | None,
+    stats: StatsService,
+    clock: Clock,
+    targets: Targets = DEFAULT_TARGETS,
 ) -> dict[str, Any]:
-    """The wallboard's JSON: live state (when a source is connected) and today's KPIs."""
+    """The wallboard's JSON: live state (when a source is connected), the seat grid and
+    today's KPIs, with the ones missing their target named."""
     now = clock.now()
     today = date_range(now.date(), now.date())
     total = (await stats.kpis(today)).total
+    today_values = {key: total.value(key) for key in SUMMARY_KPIS}
     live: dict[str, Any] | None = None
     if source is not None:
+        calls_today = {seat: f.calls for seat, f in (await stats.seats(today)).items()}
         queues = await source.queue_snapshot()
         in_ivr = await source.calls_in_ivr()
         live = {
@@ -122,10 +137,13 @@ async def wallboard(
             "seats": {
                 site: dict(states) for site, states in (await source.seats_by_state()).items()
             },
+            "agents": [asdict(seat) for seat in await source.seats_now(calls_today)],
         }
     return {
         "at": now.isoformat(),
         "live": live,
-        "today": {key: total.value(key) for key in SUMMARY_KPIS},
+        "today": today_values,
         "today_text": {key: total.formatted()[key] for key in SUMMARY_KPIS},
+        "missed_targets": targets.misses(today_values),
+        "targets": targets.to_json(),
     }

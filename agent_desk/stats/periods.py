@@ -98,3 +98,20 @@ def parse_day(raw: str, name: str) -> date:
         return date.fromisoformat(raw)
     except ValueError:
         raise PeriodInvalid(f"{name} must be a date YYYY-MM-DD, got {raw[:40]!r}") from None
+
+
+def previous_period(period: Period) -> Period:
+    """The period before `period`, of the same kind: the month, quarter, half-year or year
+    before, or the range of as many days just before."""
+    if period.kind == "range":
+        return date_range(period.first - timedelta(days=period.days), period.first - timedelta(1))
+    year, month = period.first.year, period.first.month
+    if period.kind == "month":
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        return parse_period(f"{year}-{month:02d}")
+    if period.kind == "quarter":
+        quarter = (month - 1) // 3 + 1
+        return parse_period(f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}")
+    if period.kind == "half-year":
+        return parse_period(f"{year - 1}-H2" if month == 1 else f"{year}-H1")
+    return parse_period(str(year - 1))

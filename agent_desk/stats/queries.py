@@ -21,7 +21,13 @@ from agent_desk.orders.models import OrderStatus, WorkOrder
 from agent_desk.stats.definitions import SERVICE_LEVEL_S, SHORT_ABANDON_S, Dimension
 from agent_desk.stats.rollups import rollup_statement
 from hotline.clock import CHINA_TZ
-from ivr.call_records import CallRecord
+from ivr.call_records import (
+    QUEUE_ABANDONED,
+    QUEUE_ANSWERED,
+    QUEUE_CALLBACK,
+    QUEUE_TIMEOUT_VOICEMAIL,
+    CallRecord,
+)
 from routing.models import CALLBACK_DONE, CallbackRequest
 from voicemail.models import Voicemail
 
@@ -91,27 +97,38 @@ class Source:
 
 
 def call_counters(t: Thresholds) -> dict[str, ColumnElement[Any]]:
+    """The call counters, from the queue outcome each call recorded when it happened."""
     c = CallRecord
-    short = and_(c.outcome == "abandoned", c.queue_wait_s < t.short_abandon_s)
-    asked = or_(c.queue_wait_s.is_not(None), c.outcome == "operator")
-    answered = c.outcome == "operator"
+    queued = c.queue_outcome.is_not(None)
+    abandoned = c.queue_outcome == QUEUE_ABANDONED
+    # An abandon of unknown wait (none should be) counts as a real one, not as short.
+    abandon_wait = func.coalesce(c.queue_wait_s, t.short_abandon_s)
+    short = and_(abandoned, abandon_wait < t.short_abandon_s)
+    real_abandon = and_(abandoned, abandon_wait >= t.short_abandon_s)
+    answered = c.queue_outcome == QUEUE_ANSWERED  # also when the operator then transferred
+    left_message = and_(c.outcome == "voicemail", c.voicemail_empty.is_(False))
     return {
         "offered": func.count(),
         "answered": count_if(c.answered_at.is_not(None)),
         "short_abandoned": count_if(short),
-        "op_offered": count_if(and_(asked, not_(short))),
+        "op_offered": count_if(and_(queued, not_(short))),
         "op_answered": count_if(answered),
         "op_answered_fast": count_if(and_(answered, c.queue_wait_s <= t.service_level_s)),
+        "op_answered_fast_entry": count_if(and_(answered, c.call_wait_s <= t.service_level_s)),
         "op_wait_sum": sum_if(answered, c.queue_wait_s),
         "op_wait_n": count_if(and_(answered, c.queue_wait_s.is_not(None))),
-        "op_abandoned": count_if(
-            and_(c.outcome == "abandoned", c.queue_wait_s >= t.short_abandon_s)
-        ),
+        "op_abandoned": count_if(real_abandon),
+        "op_abandon_wait_sum": sum_if(real_abandon, c.queue_wait_s),
+        "op_abandon_wait_n": count_if(and_(real_abandon, c.queue_wait_s.is_not(None))),
+        "op_overflowed": count_if(and_(queued, c.overflowed.is_(True))),
+        "op_timeout_voicemail": count_if(c.queue_outcome == QUEUE_TIMEOUT_VOICEMAIL),
+        "op_callback_requested": count_if(c.queue_outcome == QUEUE_CALLBACK),
         "talk_sum": sum_if(answered, c.talk_s),
         "talk_n": count_if(and_(answered, c.talk_s.is_not(None))),
         "transfer_attempted": count_if(c.transfer_attempted.is_(True)),
         "transfer_bridged": count_if(c.transfer_bridged.is_(True)),
-        "voicemail_calls": count_if(c.outcome == "voicemail"),
+        "voicemail_calls": count_if(left_message),
+        "empty_voicemail_calls": count_if(and_(c.outcome == "voicemail", c.voicemail_empty)),
     }
 
 

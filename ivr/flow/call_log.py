@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hotline.clock import Clock
 from hotline.journal import Fact, Journal, JournalEntry, JournalUnavailable
-from ivr.call_records import CallRecord
+from ivr.call_records import QUEUE_ANSWERED, QUEUE_CALLBACK, QUEUE_OUTCOMES, CallRecord
 from voicemail import Voicemail
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,43 @@ class CallLog:
     seat: str | None = None
     overflow_to: str | None = None
     talk_s: int | None = None
+    queue_outcome: str | None = None  # ivr.call_records.QUEUE_OUTCOMES
+    call_wait_s: float | None = None
+    overflowed: bool = False
+    voicemail_empty: bool = False
+
+    # The queue outcomes, each written the moment it happens (the statistics count them).
+    def queue_answered(
+        self, at: datetime, *, wait_s: float, seat: str, overflow_to: str | None
+    ) -> None:
+        """A seat answered after `wait_s` in the queue; what follows (a transfer) keeps it."""
+        self.outcome = "operator"
+        self.queue_outcome = QUEUE_ANSWERED
+        self.queue_wait_s = round(wait_s, 1)
+        self.call_wait_s = round((at - self.started_at).total_seconds(), 1)
+        self.seat = seat
+        self.overflow_to = overflow_to
+        self.overflowed = self.overflowed or overflow_to is not None
+
+    def queue_overflowed(self) -> None:
+        """A seat of a neighbouring city is ringing for this caller."""
+        self.overflowed = True
+
+    def queue_left(self, how: str, *, wait_s: float) -> None:
+        """The caller left the queue unanswered (`how`: abandoned, timeout_voicemail,
+        voicemail, callback_requested) after `wait_s`."""
+        if how not in QUEUE_OUTCOMES or how == QUEUE_ANSWERED:
+            raise ValueError(f"not a way to leave the queue: {how!r}")
+        self.queue_outcome = how
+        self.queue_wait_s = round(max(wait_s, 0.0), 1)
+        if how == QUEUE_CALLBACK:
+            self.outcome = "callback_requested"
+
+    def voicemail_kept(self, recording: str, *, empty: bool) -> None:
+        """The call left a voicemail; `empty`: it holds no message (0 s or silence)."""
+        self.outcome = "voicemail"
+        self.voicemail_recording = recording
+        self.voicemail_empty = empty
 
     def step(self, at: datetime, name: str, **details: Any) -> None:
         self.steps.append(
@@ -105,6 +142,42 @@ def record_json(row: CallRecord | CallLog) -> dict[str, Any]:
         "queue_wait_s": row.queue_wait_s,
         "seat": row.seat,
         "overflow_to": row.overflow_to,
+        "queue_outcome": row.queue_outcome,
+        "call_wait_s": row.call_wait_s,
+        "overflowed": row.overflowed,
+        "talk_s": row.talk_s,
+        "voicemail_empty": row.voicemail_empty,
+    }
+
+
+def record_values(log: CallLog, *, ended_at: datetime) -> dict[str, Any]:
+    """The call_records columns of a finished call log (voicemail_id as the log knows it).
+    The recorder writes these; the demo history bulk-inserts the same values."""
+    return {
+        "call_id": log.call_id,
+        "channel_id": log.channel_id,
+        "hotline_number": log.hotline_number,
+        "caller_number": log.caller_number,
+        "site": log.site,
+        "started_at": log.started_at,
+        "answered_at": log.answered_at,
+        "ended_at": log.ended_at or ended_at,
+        "outcome": log.outcome,
+        "reason": log.reason,
+        "department_code": log.department_code,
+        "steps": log.steps,
+        "dials": log.dials,
+        "voicemail_id": log.voicemail_id,
+        "transfer_attempted": log.transfer_attempted,
+        "transfer_bridged": log.transfer_bridged,
+        "queue_wait_s": log.queue_wait_s,
+        "seat": log.seat,
+        "overflow_to": log.overflow_to,
+        "talk_s": log.talk_s,
+        "queue_outcome": log.queue_outcome,
+        "call_wait_s": log.call_wait_s,
+        "overflowed": log.overflowed,
+        "voicemail_empty": log.voicemail_empty,
     }
 
 
@@ -153,33 +226,20 @@ class CallRecorder:
         )
         if exists is not None:
             return
-        voicemail_id = log.voicemail_id
-        if voicemail_id is None and log.voicemail_recording:
-            voicemail_id = await session.scalar(
-                select(Voicemail.id).where(Voicemail.recording_name == log.voicemail_recording)
-            )
-        row = CallRecord(
-            call_id=log.call_id,
-            channel_id=log.channel_id,
-            hotline_number=log.hotline_number,
-            caller_number=log.caller_number,
-            site=log.site,
-            started_at=log.started_at,
-            answered_at=log.answered_at,
-            ended_at=log.ended_at or self._clock.now(),
-            outcome=log.outcome,
-            reason=log.reason,
-            department_code=log.department_code,
-            steps=log.steps,
-            dials=log.dials,
-            voicemail_id=voicemail_id,
-            transfer_attempted=log.transfer_attempted,
-            transfer_bridged=log.transfer_bridged,
-            queue_wait_s=log.queue_wait_s,
-            seat=log.seat,
-            overflow_to=log.overflow_to,
-            talk_s=log.talk_s,
-        )
+        values = record_values(log, ended_at=self._clock.now())
+        if values["voicemail_id"] is None and log.voicemail_recording:
+            found = (
+                await session.execute(
+                    select(Voicemail.id, Voicemail.empty).where(
+                        Voicemail.recording_name == log.voicemail_recording
+                    )
+                )
+            ).first()
+            if found is not None:
+                # The stored voicemail's verdict counts, also for a call resumed after a crash.
+                values["voicemail_id"] = found.id
+                values["voicemail_empty"] = bool(found.empty)
+        row = CallRecord(**values)
         session.add(row)
         await session.flush()
         if self._on_record is not None:

@@ -14,6 +14,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hotline.clock import Clock
+from ivr.call_records import (
+    QUEUE_ABANDONED,
+    QUEUE_CALLBACK,
+    QUEUE_TIMEOUT_VOICEMAIL,
+    QUEUE_VOICEMAIL,
+)
 from ivr.flow.bridging import bridge_and_wait
 from ivr.flow.hold import (
     DEFAULT_HOLD_MUSIC,
@@ -24,7 +30,16 @@ from ivr.flow.hold import (
 )
 from ivr.flow.session import CallerHungUp
 from ivr.flow.voicemail import leave_voicemail
-from routing import CallbackList, Offer, OperatorQueue, Presence, QueuedCall, Site, SitesConfig
+from routing import (
+    CallbackList,
+    Offer,
+    OperatorQueue,
+    Presence,
+    QueuedCall,
+    QueueEntry,
+    Site,
+    SitesConfig,
+)
 
 if TYPE_CHECKING:
     from ivr.flow.flow import CallFlow
@@ -114,8 +129,13 @@ class _QueuedCaller:
         self.left_queue = True
         entry = await self.handoff.queue.abandoned(self.call_id)
         if entry is not None:
+            self.flow.log.queue_left(QUEUE_ABANDONED, wait_s=self._waited(entry))
             added = await self.handoff.callbacks.keep_from_queue(entry, requested=False)
             self.flow.step("abandoned_in_queue", callback=added)
+
+    def _waited(self, entry: QueueEntry) -> float:
+        """Seconds the caller spent in the queue, on routing's clock (shared by controllers)."""
+        return self.handoff.clock.now().timestamp() - entry.enqueued_at
 
     async def _wait(self) -> str:
         handoff, flow, session = self.handoff, self.flow, self.session
@@ -146,7 +166,7 @@ class _QueuedCaller:
             now = clock.monotonic()
             if now >= give_up_at:
                 flow.step("queue_timeout", waited_s=round(now - started, 1))
-                return await self._voicemail("queue_timeout")
+                return await self._voicemail("queue_timeout", QUEUE_TIMEOUT_VOICEMAIL)
             if now >= next_announcement:
                 await self._announce_position()
                 next_announcement = now + handoff.announce_every_s
@@ -158,7 +178,7 @@ class _QueuedCaller:
             )
             key = session.take_digit()
             if key == VOICEMAIL_KEY:
-                return await self._voicemail("queue_voicemail")
+                return await self._voicemail("queue_voicemail", QUEUE_VOICEMAIL)
             if key == CALLBACK_KEY:
                 return await self._callback()
 
@@ -178,6 +198,8 @@ class _QueuedCaller:
             self.told_overflow = True
             city = handoff.sites.site(offer.seat_site).name
             await flow.say(flow.profile.catalog.overflow(city))
+        if offer.overflowed:
+            log.queue_overflowed()
         leg = await session.dial(
             offer.endpoint, timeout_s=handoff.ring_timeout_s, caller_id=log.caller_number
         )
@@ -193,10 +215,8 @@ class _QueuedCaller:
             return leg.dialstatus
         connected = await handoff.queue.answered(self.call_id, offer.seat_id)
         self.left_queue = True
-        log.outcome = "operator"
-        log.queue_wait_s = round(connected.queue_wait_s, 1)
-        log.seat = offer.seat_id
-        log.overflow_to = offer.overflow_to
+        log.queue_answered(handoff.clock.now(), wait_s=connected.queue_wait_s,
+                           seat=offer.seat_id, overflow_to=offer.overflow_to)  # fmt: skip
 
         def bridged() -> None:
             flow.step("operator_bridged", seat=offer.seat_id, site=offer.seat_site,
@@ -212,13 +232,17 @@ class _QueuedCaller:
             await handoff.queue.finished(self.call_id)
         return "ANSWER"
 
-    async def _leave_queue(self) -> None:
+    async def _leave_queue(self, how: str) -> None:
         await self.hold.stop()
         self.left_queue = True
-        await self.handoff.queue.abandoned(self.call_id)
+        entry = await self.handoff.queue.abandoned(self.call_id)
+        if entry is not None:
+            self.flow.log.queue_left(how, wait_s=self._waited(entry))
 
-    async def _voicemail(self, reason: str) -> str:
-        await self._leave_queue()
+    async def _voicemail(self, reason: str, how: str | None) -> str:
+        """Leave a message; `how` the queue outcome (None: the queue was left already)."""
+        if how is not None:
+            await self._leave_queue(how)
         flow = self.flow
         flow.voicemail_reason = reason
         flow.voicemail_mailbox = None
@@ -234,8 +258,11 @@ class _QueuedCaller:
             added = await self.handoff.callbacks.keep_from_queue(entry, requested=True)
         if not added:
             await self.flow.say(NO_CALLBACK_NUMBER)
-            return await self._voicemail("queue_voicemail")
-        self.flow.log.outcome = "callback_requested"
+            if entry is not None:
+                self.flow.log.queue_left(QUEUE_VOICEMAIL, wait_s=self._waited(entry))
+            return await self._voicemail("queue_voicemail", None)
+        assert entry is not None  # added means it had an entry
+        self.flow.log.queue_left(QUEUE_CALLBACK, wait_s=self._waited(entry))
         self.flow.step("callback_requested", callback=True)
         await self.flow.say(CALLBACK_CONFIRMED)
         return "callback_requested"

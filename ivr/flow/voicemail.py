@@ -147,8 +147,7 @@ async def store_recording(
         audio=audio,
         duration_s=duration_s,
     )
-    log.outcome = "voicemail"
-    log.voicemail_recording = kept.recording_name
+    log.voicemail_kept(kept.recording_name, empty=kept.empty)
     with contextlib.suppress(AriFailure):  # a copy left on Asterisk harms nobody
         await ari.delete_stored_recording(name)
     return kept

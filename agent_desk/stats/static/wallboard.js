@@ -12,7 +12,10 @@ function drawWallboard(board) {
   for (const [key, text] of Object.entries(board.today_text)) {
     const tile = document.querySelector(`[data-today="${key}"]`);
     if (tile) { tile.textContent = text; }
+    const box = document.querySelector(`[data-tile="${key}"]`);
+    if (box) { box.classList.toggle("missed", board.missed_targets.includes(key)); }
   }
+  drawAgents(live ? live.agents || [] : []);
   const body = document.querySelector("#sites tbody");
   body.replaceChildren();
   for (const site of (live ? live.sites : [])) {
@@ -28,7 +31,33 @@ function drawWallboard(board) {
   document.getElementById("updated-at").textContent = board.at.slice(11, 19);
 }
 
+// The seat grid: state and time in state tick between pushes, from the server's figures.
+let agentsAt = 0;
+let agentRows = [];
+
+function drawAgents(agents) {
+  agentsAt = Date.now();
+  const body = document.querySelector("#agents tbody");
+  body.replaceChildren();
+  agentRows = agents.map((agent) => {
+    const row = document.createElement("tr");
+    row.dataset.seat = agent.seat;
+    row.dataset.state = agent.state;
+    const since = cell(Math.round(agent.in_state_s));
+    since.className = "in-state";
+    row.append(cell(agent.seat), cell(agent.site), cell(agent.state), since, cell(agent.calls_today));
+    body.append(row);
+    return { since, seconds: agent.in_state_s };
+  });
+}
+
+function tickAgents() {
+  const elapsed = (Date.now() - agentsAt) / 1000;
+  for (const row of agentRows) { row.since.textContent = String(Math.round(row.seconds + elapsed)); }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  window.setInterval(tickAgents, 1000);
   const board = document.getElementById("wallboard");
   const stream = new EventSource(board.dataset.stream);
   stream.addEventListener("wallboard", (event) => drawWallboard(JSON.parse(event.data)));

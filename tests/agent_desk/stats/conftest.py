@@ -25,7 +25,10 @@ from ivr.call_records import CallRecord
 from routing import InMemoryStore, Presence, QueueEntry, load_sites
 from routing.models import CallbackRequest
 from tests.agent_desk.conftest import PASSWORD, SAMPLE_DIRECTORY, USERS, fast_passwords
+from tests.ivr.flow.conftest import prompt_cache
 from voicemail.models import Voicemail
+
+__all__ = ["prompt_cache"]  # the placed-call tests share the flow tests' prompt cache
 
 DAY = date(2026, 9, 10)
 NOW = datetime(2026, 9, 20, 9, 0, tzinfo=CHINA_TZ)
@@ -84,11 +87,14 @@ def small_month() -> list[Any]:
     sep = date(2026, 9, 13)
     return [
         call(1, at(9, 5), "info_given", department_code=DEPT_A),
-        call(2, at(9, 10), "operator", queue_wait_s=10.0, talk_s=100, seat="lj-01"),
+        call(2, at(9, 10), "operator", queue_wait_s=10.0, talk_s=100, seat="lj-01",
+             queue_outcome="answered", call_wait_s=14.0),
         call(3, at(10, 0), "operator", queue_wait_s=20.0, talk_s=200, seat="qs-01",
-             site="qingshan", hotline_number="114", overflow_to="qingshan"),
-        call(4, at(10, 5), "abandoned", queue_wait_s=3.0),  # a short abandon
-        call(5, at(10, 10), "abandoned", queue_wait_s=30.0),
+             site="qingshan", hotline_number="114", overflow_to="qingshan",
+             queue_outcome="answered", call_wait_s=24.0, overflowed=True),
+        call(4, at(10, 5), "abandoned", queue_wait_s=3.0,
+             queue_outcome="abandoned"),  # a short abandon
+        call(5, at(10, 10), "abandoned", queue_wait_s=30.0, queue_outcome="abandoned"),
         call(6, at(10, 20), "transferred", department_code=DEPT_A, caller_number="13911112222",
              transfer_attempted=True, transfer_bridged=True, talk_s=60,
              dials=[{"endpoint": "PJSIP/a-1", "dialstatus": "ANSWER"}]),

@@ -26,6 +26,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+async def _outcomes(url: str) -> dict[str, float | None]:
+    """What the demo's calls recorded: the queue outcomes, as the recorder writes them."""
+    engine = create_engine(url)
+    try:
+        sessions = create_session_factory(engine)
+        async with sessions() as session:
+            unqueued_operator = await session.scalar(
+                select(func.count()).where(
+                    CallRecord.seat.is_not(None), CallRecord.queue_outcome.is_(None)
+                )
+            )
+            waitless_abandons = await session.scalar(
+                select(func.count()).where(
+                    CallRecord.queue_outcome == "abandoned", CallRecord.queue_wait_s.is_(None)
+                )
+            )
+            first = await session.scalar(select(func.min(CallRecord.started_at)))
+        assert first is not None
+        period = date_range(first.date(), first.date() + timedelta(days=6))
+        total = (await StatsService(sessions=sessions, clock=FixedClock()).kpis(period)).total
+        return {
+            "unqueued_operator": unqueued_operator, "waitless_abandons": waitless_abandons,
+            **{key: total.value(key) for key in (
+                "abandonment_rate", "answered_15s_rate", "answered_15s_entry_rate",
+                "overflow_rate", "empty_voicemail_calls", "queue_callback_requests",
+            )},
+        }  # fmt: skip
+    finally:
+        await engine.dispose()
+
+
 async def _history(url: str) -> tuple[int, dict[int, float], float | None, float | None]:
     engine = create_engine(url)
     try:
@@ -63,6 +94,16 @@ def test_demo_data_fills_a_realistic_history(
     assert 0.7 < transfer_rate < 1.0
     assert satisfaction is not None
     assert 0.8 < satisfaction < 1.0
+    outcomes = asyncio.run(_outcomes(settings.resolved_database_url))
+    assert outcomes["unqueued_operator"] == outcomes["waitless_abandons"] == 0
+    assert 0.05 < (outcomes["abandonment_rate"] or 0) < 0.5  # hang-ups in the queue count
+    entry, queue = outcomes["answered_15s_entry_rate"], outcomes["answered_15s_rate"]
+    assert entry is not None
+    assert queue is not None
+    assert entry < queue  # the greeting comes before the queue
+    assert (outcomes["overflow_rate"] or 0) > 0
+    assert (outcomes["empty_voicemail_calls"] or 0) > 0
+    assert (outcomes["queue_callback_requests"] or 0) > 0
 
 
 def test_demo_data_refuses_an_unknown_site(tmp_path: Path) -> None:

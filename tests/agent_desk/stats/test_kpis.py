@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agent_desk.stats import Dimension, StatsService, Thresholds, parse_period
-from agent_desk.stats.definitions import KPI_BY_KEY, NO_VALUE, format_value
+from agent_desk.stats import Dimension, StatsService, Thresholds, date_range, parse_period
+from agent_desk.stats.definitions import KPI_BY_KEY, NO_VALUE, format_value, markdown_table
+from agent_desk.stats.periods import previous_period
+from agent_desk.stats.targets import DEFAULT_TARGETS, TargetInvalid, parse_targets
 from tests.agent_desk.stats.conftest import DEPT_A, DEPT_B, FixedClock, Month, at, call
+from tests.conftest import REPO_ROOT
 
 SEPTEMBER = parse_period("2026-09")
 
@@ -21,11 +26,17 @@ async def test_every_kpi_of_the_hand_made_month(month: Month) -> None:
         "operator_answered": 2,
         "operator_answer_rate": pytest.approx(2 / 3),
         "answered_15s_rate": pytest.approx(1 / 3),
+        "answered_15s_entry_rate": pytest.approx(1 / 3),  # call 2 in 14 s, call 3 in 24 s
         "average_speed_of_answer": pytest.approx(15.0),
         "abandonment_rate": pytest.approx(1 / 3),
+        "average_abandon_wait": pytest.approx(30.0),
+        "overflow_rate": pytest.approx(1 / 3),
+        "queue_timeouts": 0,
+        "queue_callback_requests": 0,
         "average_handling_time": pytest.approx(150.0),
         "transfer_success_rate": pytest.approx(0.5),
         "voicemail_rate": pytest.approx(1 / 9),
+        "empty_voicemail_calls": 0,
         "voicemails": 4,  # the empty one is not a message
         "voicemail_on_time_rate": pytest.approx(1 / 3),  # the one still in time is not judged
         "orders_accepted": 5,  # not accepted and archived-after-not-accepted left out
@@ -109,7 +120,8 @@ async def test_no_calls_means_no_rates_not_division_errors(
 
 async def test_all_abandoned(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with sessions.begin() as session:
-        session.add_all(call(n, at(9, n), "abandoned", queue_wait_s=10.0 + n) for n in range(1, 4))
+        session.add_all(call(n, at(9, n), "abandoned", queue_wait_s=10.0 + n,
+                              queue_outcome="abandoned") for n in range(1, 4))  # fmt: skip
     total = (await StatsService(sessions=sessions, clock=FixedClock()).kpis(SEPTEMBER)).total
     assert total.value("operator_offered") == 3
     assert total.value("operator_answer_rate") == 0.0
@@ -122,3 +134,34 @@ async def test_calls_outside_the_period_do_not_count(month: Month) -> None:
     stats = StatsService(sessions=month.sessions, clock=month.clock)
     assert (await stats.kpis(parse_period("2026-08"))).total.value("calls_offered") == 0
     assert (await stats.kpis(parse_period("2026-Q3"))).total.value("calls_offered") == 9
+
+
+def test_docs_kpis_md_holds_the_definitions_the_code_computes() -> None:
+    docs = (REPO_ROOT / "docs" / "kpis.md").read_text(encoding="utf-8")
+    assert markdown_table() in docs
+
+
+def test_targets_colour_a_missed_figure_and_refuse_nonsense() -> None:
+    targets = parse_targets("answered_15s_rate>=0.9, abandonment_rate<=0.05")
+    assert targets.missed("answered_15s_rate", 0.85)
+    assert not targets.missed("answered_15s_rate", 0.9)
+    assert targets.missed("abandonment_rate", 0.06)
+    assert not targets.missed("abandonment_rate", None)  # nothing to judge
+    assert not targets.missed("calls_offered", 1)  # no target set
+    assert DEFAULT_TARGETS.missed("answered_15s_rate", 0.5)
+    for bad in ("answered_15s_rate>0.9", "nonsense>=1", "answered_15s_rate>=high"):
+        with pytest.raises(TargetInvalid):
+            parse_targets(bad)
+
+
+@pytest.mark.parametrize(("name", "before"), [
+    ("2026-01", "2025-12"), ("2026-09", "2026-08"), ("2026-Q1", "2025-Q4"),
+    ("2026-Q3", "2026-Q2"), ("2026-H1", "2025-H2"), ("2026-H2", "2026-H1"), ("2026", "2025"),
+])  # fmt: skip
+def test_the_previous_period_is_the_one_before_of_the_same_kind(name: str, before: str) -> None:
+    assert previous_period(parse_period(name)) == parse_period(before)
+
+
+def test_the_previous_range_is_as_many_days_just_before() -> None:
+    week = previous_period(date_range(date(2026, 9, 8), date(2026, 9, 14)))
+    assert (week.first, week.last) == (date(2026, 9, 1), date(2026, 9, 7))

@@ -23,7 +23,12 @@ from tests.agent_desk.stats.conftest import NOW, FixedClock, at, call, small_mon
 from tests.journaling import open_journal, running
 
 # Float sums added in another order may differ in the last bit; everything else is exact.
-FLOAT_SUMS = {"op_wait_sum", "average_speed_of_answer"}
+FLOAT_SUMS = {
+    "op_wait_sum",
+    "op_abandon_wait_sum",
+    "average_speed_of_answer",
+    "average_abandon_wait",
+}
 GROUPINGS: tuple[tuple[Dimension, ...], ...] = (
     (),
     (Dimension.DEPARTMENT,),
@@ -110,10 +115,25 @@ async def test_the_recorder_adds_each_call_as_rebuild_computes_it(
     clock = FixedClock()
     records = [item for item in small_month() if isinstance(item, CallRecord)]
     edge_cases = [  # exactly on the thresholds, and the NULLs the filters must skip
-        call(20, at(9, 59), "abandoned", queue_wait_s=5.0),
-        call(21, at(9, 1), "operator", queue_wait_s=15.0, talk_s=None),
-        call(22, at(9, 2), "operator", queue_wait_s=None, talk_s=30),
-        call(23, at(9, 3), "abandoned", queue_wait_s=None, department_code=None),
+        call(20, at(9, 59), "abandoned", queue_wait_s=5.0, queue_outcome="abandoned"),
+        call(
+            21,
+            at(9, 1),
+            "operator",
+            queue_wait_s=15.0,
+            talk_s=None,
+            queue_outcome="answered",
+            call_wait_s=15.0,
+        ),
+        call(22, at(9, 2), "operator", queue_wait_s=None, talk_s=30, queue_outcome="answered"),
+        call(
+            23,
+            at(9, 3),
+            "abandoned",
+            queue_wait_s=None,
+            department_code=None,
+            queue_outcome="abandoned",
+        ),
         call(24, at(23, 59, date(2026, 9, 30)), "voicemail", department_code="linjiang.gongan"),
     ]
     async with open_journal(tmp_path, clock) as journal:
