@@ -195,6 +195,9 @@ def _stats_paths() -> dict[str, Any]:
                     {**_query("to", day), "allowEmptyValue": True}, period,
                     _query("group", {"type": "string", "enum": [
                         "department", "city", "hotline_number", "hour", "day"]})])},
+        "/api/stats/seats": {"get": _op(
+            "per-seat figures for a period: calls, talk, wait, transfers, orders, satisfaction",
+            "200", OBJ, errors=("400", "401", "403"), params=[period])},
         "/api/stats/supervision": {"get": _op(
             "ranking, overdue work, unanswered liaison lines, repeat transfers", "200", OBJ,
             errors=("400", "401", "403"), params=[period])},

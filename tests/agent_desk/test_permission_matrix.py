@@ -78,6 +78,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/audit"): Rule(OVERSIGHT),
     ("get", "/api/stats/kpis"): Rule(OVERSIGHT),
     ("get", "/api/stats/supervision"): Rule(OVERSIGHT),
+    ("get", "/api/stats/seats"): Rule(OVERSIGHT),
     ("get", "/api/stats/report"): Rule(OVERSIGHT, query="?period=2026-11"),
     ("get", "/api/stats/live"): Rule(OVERSIGHT),
     ("get", "/api/stats/live/stream"): Rule(OVERSIGHT),
