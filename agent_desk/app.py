@@ -32,13 +32,13 @@ from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
 from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.stats.http import stats_routes
 from agent_desk.voicemails import VoicemailInbox
+from base.clock import Clock
+from base.config import Settings
+from base.input_limits import input_limits_middleware
+from base.web import error_middleware
+from base.workdays import WorkingCalendar
 from directory import DirectoryService
 from directory import http as directory_http
-from hotline.clock import Clock
-from hotline.config import Settings
-from hotline.input_limits import input_limits_middleware
-from hotline.web import error_middleware
-from hotline.workdays import WorkingCalendar
 from ivr.ports import CallControl
 
 

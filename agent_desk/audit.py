@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.database import Base
+from base.database import Base
 
 
 class AuditEntry(Base):

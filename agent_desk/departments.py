@@ -19,10 +19,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_desk import audit
 from agent_desk.timeutil import china
+from base.clock import Clock
+from base.database import Base
+from base.errors import InvalidInput, NotFound
 from directory import DepartmentRecord, DirectoryRepository, DirectoryService, RecordError
-from hotline.clock import Clock
-from hotline.database import Base
-from hotline.errors import InvalidInput, NotFound
 
 # What a department answers for itself; code, name, city and kind stay with the hotline.
 EDITABLE_FIELDS = (

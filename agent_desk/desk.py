@@ -15,8 +15,8 @@ from agent_desk.orders import OrderService
 from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.seats import SeatDesk
 from agent_desk.voicemails import VoicemailInbox
+from base.clock import Clock
 from directory import DirectoryService
-from hotline.clock import Clock
 from ivr.ports import CallControl
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hotline.errors import HotlineError, InvalidInput, NotFound, ServiceUnavailable
+from base.errors import HotlineError, InvalidInput, NotFound, ServiceUnavailable
 
 
 class TransitionInvalid(HotlineError):

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_desk import audit
 from agent_desk.timeutil import china
-from hotline.clock import Clock
-from hotline.database import Base
-from hotline.errors import HotlineError, InvalidInput, NotFound
+from base.clock import Clock
+from base.database import Base
+from base.errors import HotlineError, InvalidInput, NotFound
 
 KB_COLUMNS = ("department_code", "question", "answer", "keywords")
 

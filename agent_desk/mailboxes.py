@@ -29,7 +29,7 @@ from agent_desk.notifier import DeskEvent, Notifier
 from agent_desk.orders import OrderService
 from agent_desk.timeutil import china
 from agent_desk.voicemail_orders import VoicemailOrders
-from hotline.clock import Clock
+from base.clock import Clock
 from ivr.ports import MailboxAccess, MailboxLocked
 from voicemail import Voicemail, VoicemailInfo
 

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.database import Base
-from hotline.errors import HotlineError
+from base.database import Base
+from base.errors import HotlineError
 
 
 class SeatOccupant(Base):

@@ -13,8 +13,8 @@ from sqlalchemy import DateTime, String, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.database import Base
-from hotline.errors import HotlineError
+from base.database import Base
+from base.errors import HotlineError
 
 
 class SeatTaken(HotlineError):

@@ -19,9 +19,9 @@ from agent_desk import audit
 from agent_desk.errors import OrderInputInvalid, TransitionInvalid
 from agent_desk.orders import OrderService, Step, Transition, Visibility, WorkOrder
 from agent_desk.timeutil import china
-from hotline.clock import Clock
-from hotline.database import Base
-from hotline.errors import NotFound
+from base.clock import Clock
+from base.database import Base
+from base.errors import NotFound
 
 
 class ItemState(StrEnum):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hotline.clock import CHINA_TZ
+from base.clock import CHINA_TZ
 
 
 def china(moment: datetime) -> datetime:

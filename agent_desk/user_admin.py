@@ -20,8 +20,8 @@ from agent_desk import audit
 from agent_desk.auth import Passwords, Role, one_time_password
 from agent_desk.auth.models import User, UserDepartment, WebSession
 from agent_desk.timeutil import china
-from hotline.clock import Clock
-from hotline.errors import HotlineError, InvalidInput, NotFound
+from base.clock import Clock
+from base.errors import HotlineError, InvalidInput, NotFound
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9-]{2,30}$")

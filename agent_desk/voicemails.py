@@ -17,7 +17,7 @@ from agent_desk.notifier import DeskEvent, Notifier
 from agent_desk.orders import OrderService, OrderStatus, Step, Transition, Visibility
 from agent_desk.orders.models import OrderVoicemail, WorkOrder
 from agent_desk.timeutil import china
-from hotline.clock import Clock
+from base.clock import Clock
 from voicemail.models import Voicemail
 
 

@@ -47,6 +47,8 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from base.clock import CHINA_TZ, ScaledClock  # noqa: E402
+from base.config import Settings  # noqa: E402
 from bench.calls_audit import (  # noqa: E402
     LogTally,
     Placed,
@@ -59,8 +61,6 @@ from bench.calls_audit import (  # noqa: E402
 from bench.loop_sampler import sample_current_thread  # noqa: E402
 from directory import import_csv  # noqa: E402
 from hotline.bootstrap import build_components  # noqa: E402
-from hotline.clock import CHINA_TZ, ScaledClock  # noqa: E402
-from hotline.config import Settings  # noqa: E402
 from hotline.migrate import upgrade_async  # noqa: E402
 from hotline.runtime import run_controller  # noqa: E402
 from ivr.prompts import Hotline, PromptCatalog  # noqa: E402

@@ -36,8 +36,8 @@ from agent_desk.stats.periods import Period, parse_period  # noqa: E402
 from agent_desk.stats.queries import grouped_counters  # noqa: E402
 from agent_desk.stats.rollup_upkeep import rebuild  # noqa: E402
 from agent_desk.stats.supervision import SupervisionService  # noqa: E402
-from hotline.clock import CHINA_TZ  # noqa: E402
-from hotline.database import create_engine, create_session_factory  # noqa: E402
+from base.clock import CHINA_TZ  # noqa: E402
+from base.database import create_engine, create_session_factory  # noqa: E402
 from hotline.migrate import upgrade_async  # noqa: E402
 from tests.servers import create_postgres_database, postgres_server  # noqa: E402
 

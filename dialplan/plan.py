@@ -23,7 +23,7 @@ _SITE_ENV = re.compile(r"[^A-Z0-9]")
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    """Settings the rendered files depend on (from `hotline.config.Settings` and the CLI)."""
+    """Settings the rendered files depend on (from `base.config.Settings` and the CLI)."""
 
     ari_app: str
     ari_user: str

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from base.csv_cells import neutralise, restore
 from directory.records import CSV_COLUMNS, DepartmentRecord, RecordError
 from directory.repository import DirectoryRepository, UpsertCounts
-from hotline.csv_cells import neutralise, restore
 
 BATCH_SIZE = 500
 

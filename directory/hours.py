@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from hotline.workdays import DayKind, WorkingCalendar
+from base.workdays import DayKind, WorkingCalendar
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WINDOW = re.compile(r"^([0-9]{1,2}):([0-9]{2})-([0-9]{1,2}):([0-9]{2})$")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from base.clock import Clock
+from base.errors import InvalidInput, NotFound
+from base.web import query_int
 from directory.service import DirectoryService
-from hotline.clock import Clock
-from hotline.errors import InvalidInput, NotFound
-from hotline.web import query_int
 
 DIRECTORY_SERVICE = web.AppKey("directory_service", DirectoryService)
 DIRECTORY_CLOCK = web.AppKey("directory_clock", Clock)

@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from base.workdays import WorkingCalendar
 from directory.matcher import DirectoryIndex, LookupResult, MatchTarget
 from directory.records import DepartmentRecord
 from directory.repository import DirectoryRepository
-from hotline.workdays import WorkingCalendar
 
 logger = logging.getLogger(__name__)
 

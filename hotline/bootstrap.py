@@ -13,13 +13,13 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from agent_desk.stats.rollup_upkeep import add_call_record
+from base.clock import Clock, SystemClock
+from base.config import Settings
+from base.database import create_engine, create_session_factory
+from base.journal import Journal
+from base.workdays import WorkingCalendar
 from directory import DirectoryRepository, DirectoryService
-from hotline.clock import Clock, SystemClock
-from hotline.config import Settings
-from hotline.database import create_engine, create_session_factory
-from hotline.journal import Journal
 from hotline.journal_writer import JournalWriter
-from hotline.workdays import WorkingCalendar
 from ivr.flow import call_log
 from ivr.flow.call_log import CallRecorder
 from routing import callbacks

@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk import Desk, VoicemailOrders
 from agent_desk.recipients import DeskRecipients
+from base.errors import ServiceUnavailable
 from hotline.bootstrap import Components
-from hotline.errors import ServiceUnavailable
 from ivr.callbacks import CallbackDialer
 from ivr.controller import Controller
 from ivr.live_transfer import transfer_live_call

@@ -5,10 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from agent_desk import Desk, build_desk, install_desk
+from base.input_limits import input_limits_middleware
+from base.web import error_middleware
 from directory import http as directory_http
 from hotline.bootstrap import Components
-from hotline.input_limits import input_limits_middleware
-from hotline.web import error_middleware
 
 COMPONENTS = web.AppKey("components", Components)
 # A fact waiting this long means the database is not keeping up (or is down).

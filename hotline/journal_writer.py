@@ -30,8 +30,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.database import database_unavailable
-from hotline.journal import FOLLOW_UP, STORE, Journal, JournalEntry
+from base.database import database_unavailable
+from base.journal import FOLLOW_UP, STORE, Journal, JournalEntry
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from agent_desk.stats.live import RoutingLiveSource, SiteQueue
 from agent_desk.stats.operators import SeatNow
-from hotline.clock import Clock
+from base.clock import Clock
 from hotline.routing_wiring import Routing
 from ivr.controller import Controller
 from ivr.flow.states import CallState

@@ -19,9 +19,9 @@ from types import MappingProxyType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.clock import Clock
-from hotline.config import Settings
-from hotline.journal import Journal
+from base.clock import Clock
+from base.config import Settings
+from base.journal import Journal
 from ivr.ari import AriClient, ChannelDispatcher
 from ivr.callbacks import CallbackDialer
 from ivr.flow.context import OperatorHandoff

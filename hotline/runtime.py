@@ -21,9 +21,9 @@ from agent_desk.seats import SeatDesk
 from agent_desk.stats.http import LIVE_SOURCE, STATS_TARGETS
 from agent_desk.stats.live import LiveCallSource
 from agent_desk.stats.targets import parse_targets
+from base.clock import Clock
 from hotline.access_log import RedactingAccessLogger
 from hotline.bootstrap import Components, applying_journal
-from hotline.clock import Clock
 from hotline.desk_wiring import LiveCallControl, VoicemailFollowUp, notifications
 from hotline.http import build_http_app, desk_for
 from hotline.metrics_wiring import LiveReadings

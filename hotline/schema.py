@@ -17,7 +17,7 @@ import ivr.call_records
 import routing.models
 import voicemail.models
 import voicemail.notify.models
-from hotline.database import Base
+from base.database import Base
 
 metadata = Base.metadata
 REGISTERED = (

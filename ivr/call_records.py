@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.database import Base
+from base.database import Base
 
 OUTCOMES = (
     "info_given",

@@ -16,8 +16,8 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from hotline.clock import CHINA_TZ, Clock
-from hotline.errors import HotlineError, InvalidInput
+from base.clock import CHINA_TZ, Clock
+from base.errors import HotlineError, InvalidInput
 from ivr.ari import AriClient, AriError, ChannelDispatcher
 from ivr.flow.bridging import bridge_and_wait
 from ivr.flow.session import CallerHungUp, CallSession

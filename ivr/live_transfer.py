@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from hotline.errors import HotlineError, NotFound
+from base.errors import HotlineError, NotFound
 from ivr.flow.flow import CallFlow
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from hotline.journal import JournalDepth
+from base.journal import JournalDepth
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from hotline.clock import Clock
+from base.clock import Clock
 from ivr.ari import AriClient, AriEvent, AriFailure, EndpointStateChange
 from routing import Presence, SitesConfig
 

@@ -13,7 +13,7 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from hotline.journal import JournalUnavailable
+from base.journal import JournalUnavailable
 from ivr.ari import AriError, Channel
 from ivr.checkpoints import CallCheckpoint
 from ivr.flow.bridging import bridge_name

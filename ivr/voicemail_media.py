@@ -23,7 +23,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from hotline.clock import Clock
+from base.clock import Clock
 from voicemail import VoicemailService
 
 _TOKEN = re.compile(r"([0-9]{1,12})-([0-9]{1,12})-([A-Za-z0-9_-]{43})")

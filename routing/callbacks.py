@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.clock import CHINA_TZ, Clock
-from hotline.errors import NotFound
-from hotline.journal import Fact, Journal, JournalEntry
+from base.clock import CHINA_TZ, Clock
+from base.errors import NotFound
+from base.journal import Fact, Journal, JournalEntry
 from routing.models import (
     CALLBACK_DONE,
     CALLBACK_PENDING,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.database import Base
+from base.database import Base
 
 CALLBACK_PENDING = "pending"
 CALLBACK_DONE = "done"

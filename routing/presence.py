@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from hotline.errors import HotlineError, NotFound
+from base.errors import HotlineError, NotFound
 from routing.sites import SitesConfig
 from routing.store.base import LiveStore, SeatRecord, SeatState
 

@@ -13,8 +13,8 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from hotline.clock import Clock
-from hotline.errors import NotFound
+from base.clock import Clock
+from base.errors import NotFound
 from routing.overflow import NeighbourLoad, OverflowPolicy, SiteLoad
 from routing.sites import SitesConfig
 from routing.store.base import LiveStore, QueueEntry, SeatRecord, SeatState

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hotline.errors import InvalidInput
+from base.errors import InvalidInput
 
 DEFAULT_SITES_FILE = Path(__file__).with_name("data") / "sites.toml"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.database import create_engine, create_session_factory
+from base.database import create_engine, create_session_factory
 from hotline.migrate import upgrade_async
 from tests.servers import create_postgres_database, postgres_server
 

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from hotline.clock import Clock
-from hotline.journal import Journal
+from base.clock import Clock
+from base.journal import Journal
 from hotline.journal_writer import JournalWriter
 
 

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from hotline.clock import CHINA_TZ, LoopClock
+from base.clock import CHINA_TZ, LoopClock
 from tests.virtual_time import VirtualTimeLoop
 
 

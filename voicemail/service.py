@@ -24,10 +24,10 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.clock import Clock
-from hotline.database import database_unavailable
-from hotline.journal import Fact, Journal, JournalEntry, JournalUnavailable
-from hotline.workdays import WorkingCalendar
+from base.clock import Clock
+from base.database import database_unavailable
+from base.journal import Fact, Journal, JournalEntry, JournalUnavailable
+from base.workdays import WorkingCalendar
 from voicemail.audio import is_empty_recording
 from voicemail.models import Voicemail
 
@@ -161,7 +161,7 @@ class VoicemailService:
     ) -> KeptVoicemail:
         """Write the audio and journal the message; once this returns, nothing is lost.
 
-        Raises `hotline.journal.JournalUnavailable` (disk full, unwritable) when it cannot
+        Raises `base.journal.JournalUnavailable` (disk full, unwritable) when it cannot
         promise that; then nothing was journaled.
         """
         now = self._clock.now()

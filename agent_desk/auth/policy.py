@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from hotline.errors import InvalidInput
+from base.errors import InvalidInput
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256

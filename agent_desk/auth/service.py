@@ -27,7 +27,7 @@ from agent_desk.errors import (
     UserExists,
 )
 from agent_desk.timeutil import china
-from hotline.clock import Clock
+from base.clock import Clock
 
 logger = logging.getLogger(__name__)
 ADMIN_NAME = "admin"

@@ -8,7 +8,7 @@ from agent_desk.auth import Role
 from agent_desk.desk import DESK
 from agent_desk.http.common import client_ip, json_body, text_field
 from agent_desk.permissions import SESSION_COOKIE, Action, authorize
-from hotline.errors import InvalidInput
+from base.errors import InvalidInput
 
 
 async def sign_in(request: web.Request) -> web.Response:

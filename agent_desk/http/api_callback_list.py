@@ -14,8 +14,8 @@ from agent_desk.http.api_my_seat import home_site
 from agent_desk.permissions import Action, authorize
 from agent_desk.seat_users import SeatUsers
 from agent_desk.seats import callback_json
-from hotline.errors import ServiceUnavailable
-from hotline.web import query_int
+from base.errors import ServiceUnavailable
+from base.web import query_int
 from routing import CallbackRequest
 from routing.models import CALLBACK_PENDING
 

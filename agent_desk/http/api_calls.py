@@ -13,8 +13,8 @@ from agent_desk.http.access import CALL_READERS, require_role
 from agent_desk.http.api_my_seat import translator_for
 from agent_desk.http.common import query_text
 from agent_desk.screen_pop import path_in_words
-from hotline.errors import InvalidInput
-from hotline.web import query_int
+from base.errors import InvalidInput
+from base.web import query_int
 
 CALLER = re.compile(r"[0-9+][0-9+-]{0,63}")
 

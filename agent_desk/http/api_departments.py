@@ -13,7 +13,7 @@ from agent_desk.desk import DESK
 from agent_desk.desk_tools import DESK_TOOLS
 from agent_desk.http.access import DEPARTMENT_EDITORS, department_scope, in_scope, require_role
 from agent_desk.http.common import client_ip, json_body, no_nul
-from hotline.web import query_int
+from base.web import query_int
 
 
 def _code(request: web.Request) -> str:

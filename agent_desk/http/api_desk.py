@@ -19,8 +19,8 @@ from agent_desk.kb import entry_to_json
 from agent_desk.notifier import SESSIONS_ENDED, DeskEvent
 from agent_desk.permissions import Action, authorize, sees_department
 from agent_desk.timeutil import china
-from hotline.errors import InvalidInput
-from hotline.web import query_int
+from base.errors import InvalidInput
+from base.web import query_int
 
 logger = logging.getLogger(__name__)
 KEEPALIVE_S = 15.0

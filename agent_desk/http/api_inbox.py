@@ -15,7 +15,7 @@ from agent_desk.orders.views import order_to_json
 from agent_desk.permissions import Action, authorize, order_visibility, voicemail_visibility
 from agent_desk.timeutil import china
 from agent_desk.voicemails import voicemail_to_json
-from hotline.web import query_int
+from base.web import query_int
 
 
 async def inbox(request: web.Request) -> web.Response:

@@ -8,7 +8,7 @@ from agent_desk.desk import DESK
 from agent_desk.http.access import KB_EDITORS, department_scope, in_scope, require_role
 from agent_desk.http.common import json_body, path_id, text_field
 from agent_desk.kb import FaqText, KbEntryNotFound, entry_to_json
-from hotline.errors import InvalidInput
+from base.errors import InvalidInput
 
 WHAT = "edit the knowledge base"
 

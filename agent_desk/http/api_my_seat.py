@@ -29,7 +29,7 @@ from agent_desk.screen_pop import call_facts, screen_pop
 from agent_desk.seat_users import SeatUsers
 from agent_desk.seats import SeatDesk, seat_json
 from agent_desk.timeutil import china
-from hotline.errors import InvalidInput, NotFound, ServiceUnavailable
+from base.errors import InvalidInput, NotFound, ServiceUnavailable
 from routing import SeatState, SeatStateConflict, Site
 
 logger = logging.getLogger(__name__)

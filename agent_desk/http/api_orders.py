@@ -18,8 +18,8 @@ from agent_desk.permissions import (
     require_transition,
 )
 from agent_desk.timeutil import china
-from hotline.errors import InvalidInput
-from hotline.web import query_int
+from base.errors import InvalidInput
+from base.web import query_int
 
 
 def _choice(enum: type[OrderType] | type[Urgency], raw: str | None, name: str) -> Any:

@@ -21,8 +21,8 @@ from agent_desk.seat_occupants import SeatNotYours, SeatRequired, SeatTaken
 from agent_desk.seat_users import SeatUsers
 from agent_desk.seats import SeatDesk, callback_json, seat_json
 from agent_desk.timeutil import china
+from base.errors import InvalidInput, NotFound, ServiceUnavailable
 from directory import forbidden_reason
-from hotline.errors import InvalidInput, NotFound, ServiceUnavailable
 from routing import CallbackRequest
 
 SEAT_STATES = ("available", "break", "offline")

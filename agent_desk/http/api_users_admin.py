@@ -12,7 +12,7 @@ from agent_desk.desk_tools import DESK_TOOLS
 from agent_desk.http.common import json_body, path_id
 from agent_desk.permissions import Action, authorize
 from agent_desk.user_admin import KEEP, Keep
-from hotline.errors import InvalidInput
+from base.errors import InvalidInput
 
 
 def _contact(body: dict[str, Any], name: str) -> str | Keep | None:

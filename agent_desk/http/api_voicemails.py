@@ -8,7 +8,7 @@ from agent_desk.desk import DESK
 from agent_desk.http.common import json_body, path_id, text_field
 from agent_desk.permissions import Action, authorize, voicemail_visibility
 from agent_desk.voicemails import voicemail_to_json
-from hotline.web import query_int
+from base.web import query_int
 
 
 async def list_voicemails(request: web.Request) -> web.Response:

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from hotline.errors import InvalidInput, NotFound
+from base.errors import InvalidInput, NotFound
 
 MAX_ID = 2**31 - 1  # the database's integer: larger ids cannot exist
 

@@ -45,7 +45,7 @@ def _op(
         "summary": summary,
         "responses": {
             ok: {"description": "success", "content": {content_type: {"schema": schema}}},
-            # Every route: the input limits (hotline.input_limits) refuse bad text anywhere.
+            # Every route: the input limits (base.input_limits) refuse bad text anywhere.
             **_error_responses("400", *errors),
         },
     }

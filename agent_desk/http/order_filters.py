@@ -11,9 +11,9 @@ from aiohttp import web
 from agent_desk.http.common import query_text
 from agent_desk.orders import DeadlineLevel, OrderStatus, OrderType, Urgency
 from agent_desk.orders.listing import OrderFilter, OrderSort
+from base.errors import InvalidInput
+from base.web import query_int
 from directory import DirectoryService
-from hotline.errors import InvalidInput
-from hotline.web import query_int
 
 E = TypeVar("E", bound=StrEnum)
 OPEN = "open"  # the status filter's value for "any open status"

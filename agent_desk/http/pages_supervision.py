@@ -19,8 +19,8 @@ from agent_desk.http.pages import HOME, PAGE_ROLES, render
 from agent_desk.permissions import current_principal, order_visibility
 from agent_desk.supervision_items import ItemState, SupervisionDesk, SupervisionItem
 from agent_desk.timeutil import china
-from hotline.errors import InvalidInput
-from hotline.web import query_int
+from base.errors import InvalidInput
+from base.web import query_int
 
 OVERSIGHT = frozenset({Role.SUPERVISOR, Role.ADMIN})
 UNIT = frozenset({Role.LIAISON, Role.ADMIN})

@@ -1,7 +1,7 @@
 """Time limits of work orders: working days per type × urgency, warnings and alarms.
 
 The table is configurable (a TOML-like mapping); working days follow the official
-calendar through `hotline.workdays.WorkingCalendar`. An order is due at the end of its
+calendar through `base.workdays.WorkingCalendar`. An order is due at the end of its
 due date; it is in *warning* when at most `warn_working_days` working days remain, and in
 *alarm* once the due date has passed.
 """
@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from agent_desk.orders.models import OrderType, Urgency
-from hotline.workdays import WorkingCalendar
+from base.workdays import WorkingCalendar
 
 # Working days to reply, by type and urgency (一般 / 紧急 / 特急). 0 means the same day.
 DEFAULT_LIMITS: dict[OrderType, dict[Urgency, int]] = {

@@ -29,7 +29,7 @@ from agent_desk.orders.models import (
 from agent_desk.orders.numbering import next_number
 from agent_desk.orders.referrals import referral_text
 from agent_desk.timeutil import china
-from hotline.clock import Clock
+from base.clock import Clock
 
 Visibility = frozenset[str] | None
 

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.orders.models import OrderEvent, OrderStatus, OrderType, WorkOrder
 from agent_desk.stats.rollup_upkeep import rebuild
-from hotline.clock import CHINA_TZ
+from base.clock import CHINA_TZ
 from ivr.call_records import QUEUE_ABANDONED, QUEUE_CALLBACK, CallRecord
 from ivr.flow.call_log import CallLog, record_values
 from routing.models import CallbackRequest

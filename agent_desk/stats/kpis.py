@@ -30,7 +30,7 @@ from agent_desk.stats.queries import (
     grouped_counters,
 )
 from agent_desk.stats.rollup_upkeep import rollups_complete
-from hotline.clock import Clock
+from base.clock import Clock
 
 
 @dataclass(frozen=True, slots=True)

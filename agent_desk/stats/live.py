@@ -15,7 +15,7 @@ from agent_desk.stats.kpis import StatsService
 from agent_desk.stats.operators import SeatNow, seat_grid
 from agent_desk.stats.periods import date_range
 from agent_desk.stats.targets import DEFAULT_TARGETS, Targets
-from hotline.clock import Clock
+from base.clock import Clock
 from routing import LiveStore, SeatState, SitesConfig
 
 SUMMARY_KPIS = (

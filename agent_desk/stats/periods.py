@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from hotline.clock import CHINA_TZ
-from hotline.errors import InvalidInput
+from base.clock import CHINA_TZ
+from base.errors import InvalidInput
 
 _PATTERNS = (
     (re.compile(r"^([0-9]{4})-([0-9]{2})$"), "month"),

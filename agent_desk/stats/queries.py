@@ -20,7 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from agent_desk.orders.models import OrderStatus, WorkOrder
 from agent_desk.stats.definitions import SERVICE_LEVEL_S, SHORT_ABANDON_S, Dimension
 from agent_desk.stats.rollups import rollup_statement
-from hotline.clock import CHINA_TZ
+from base.clock import CHINA_TZ
 from ivr.call_records import (
     QUEUE_ABANDONED,
     QUEUE_ANSWERED,

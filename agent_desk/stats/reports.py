@@ -18,8 +18,8 @@ from agent_desk.stats.kpis import Dashboard, KpiRow, KpiTable, StatsService
 from agent_desk.stats.periods import Period, PeriodInvalid
 from agent_desk.stats.queries import Thresholds
 from agent_desk.stats.supervision import Supervision, SupervisionService
-from hotline.clock import Clock
-from hotline.csv_cells import neutralise
+from base.clock import Clock
+from base.csv_cells import neutralise
 
 # What the public sees each quarter (季度公示): volumes and outcomes, no staff detail.
 PUBLIC_KPIS = (

@@ -18,8 +18,8 @@ from sqlalchemy import Float, Integer, Select, String, cast, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_desk.stats.definitions import SERVICE_LEVEL_S, SHORT_ABANDON_S, Dimension
-from hotline.clock import CHINA_TZ
-from hotline.database import Base
+from base.clock import CHINA_TZ
+from base.database import Base
 
 # The thresholds the threshold-dependent counters (short abandons, 15 s answers) are rolled
 # up with: the defaults of `queries.Thresholds`.

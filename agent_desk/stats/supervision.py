@@ -18,7 +18,7 @@ from agent_desk.stats.definitions import KPI_BY_KEY, RANKING_KPIS, kpi_value
 from agent_desk.stats.kpis import KpiTable, StatsService
 from agent_desk.stats.periods import Period
 from agent_desk.stats.queries import china_wall, count_if, local_date
-from hotline.clock import Clock
+from base.clock import Clock
 from ivr.call_records import CallRecord
 from voicemail.models import Voicemail
 

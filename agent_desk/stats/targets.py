@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from agent_desk.stats.definitions import KPI_BY_KEY
-from hotline.errors import InvalidInput
+from base.errors import InvalidInput
 
 
 class TargetInvalid(InvalidInput):

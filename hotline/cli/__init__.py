@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from alembic.util.exc import CommandError as AlembicError
 from sqlalchemy.exc import DBAPIError
 
+from base.config import ConfigError, load_settings
+from base.errors import HotlineError
 from hotline.cli import (
     call,
     db,
@@ -25,8 +27,6 @@ from hotline.cli import (
     users,
 )
 from hotline.cli.common import CommandError
-from hotline.config import ConfigError, load_settings
-from hotline.errors import HotlineError
 
 _MODULES = (
     db, directory, serve, ivr, call, records, journal, users, kb, dialplan, demo_data, stats,

@@ -16,10 +16,10 @@ from typing import Any
 
 import aiohttp
 
+from base.clock import CHINA_TZ, ScaledClock
+from base.config import Settings
 from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError, print_json
-from hotline.clock import CHINA_TZ, ScaledClock
-from hotline.config import Settings
 from hotline.routing_wiring import sites_file
 from hotline.runtime import run_embedded
 from ivr.flow.call_log import CallRecorder

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from hotline.config import Settings
+from base.config import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from base.config import Settings
 from hotline import migrate
-from hotline.config import Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

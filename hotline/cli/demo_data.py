@@ -17,9 +17,9 @@ from agent_desk.stats.demo import (
     generate,
     sample_departments,
 )
+from base.config import Settings
 from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError
-from hotline.config import Settings
 from hotline.migrate import upgrade_async
 from routing import DEFAULT_SITES_FILE, SitesFileError, load_sites
 

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from base.config import Settings
 from dialplan import (
     HostUse,
     RenderOptions,
@@ -27,7 +28,6 @@ from dialplan import (
 )
 from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError
-from hotline.config import Settings
 from routing import DEFAULT_SITES_FILE, SitesFileError, load_sites
 
 SECRETS_FILE = "sip-secrets.toml"

@@ -10,11 +10,11 @@ from typing import Never
 
 from tqdm import tqdm
 
+from base.config import Settings
 from directory import CsvFormatError, LookupResult, export_csv, import_csv
 from directory.csv_io import count_rows
 from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError, print_json
-from hotline.config import Settings
 
 PROGRESS_MIN_ROWS = 1000
 

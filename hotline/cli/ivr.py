@@ -9,11 +9,11 @@ import signal
 import time
 from datetime import datetime
 
+from base.clock import Clock, ScaledClock, SystemClock
+from base.config import Settings
 from hotline import STARTED_AT
 from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError
-from hotline.clock import Clock, ScaledClock, SystemClock
-from hotline.config import Settings
 from hotline.runtime import run_controller, run_embedded
 from ivr.preflight import pbx_problems
 from ivr.simulator import start_simulator

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from base.clock import SystemClock
+from base.config import Settings
+from base.journal import Journal
 from hotline.bootstrap import journal_path
 from hotline.cli.common import print_json
-from hotline.clock import SystemClock
-from hotline.config import Settings
-from hotline.journal import Journal
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

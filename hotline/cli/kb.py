@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from agent_desk.kb import KnowledgeBase
+from base.config import Settings
 from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError
-from hotline.config import Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -6,9 +6,9 @@ import argparse
 import asyncio
 from typing import Any
 
+from base.config import Settings
 from hotline.bootstrap import build_components
 from hotline.cli.common import print_json
-from hotline.config import Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -8,9 +8,9 @@ import logging
 
 from aiohttp import web
 
+from base.config import Settings
 from hotline.access_log import RedactingAccessLogger
 from hotline.bootstrap import build_components
-from hotline.config import Settings
 from hotline.http import build_http_app
 
 logger = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ import time
 
 from agent_desk.stats.periods import PeriodInvalid, parse_period
 from agent_desk.stats.rollup_upkeep import rebuild
+from base.config import Settings
 from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError
-from hotline.config import Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

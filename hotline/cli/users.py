@@ -10,9 +10,9 @@ from agent_desk.auth.policy import PasswordRejected
 from agent_desk.errors import OrderInputInvalid, UserExists
 from agent_desk.mailboxes import LiaisonPins
 from agent_desk.user_admin import KEEP, ContactInvalid, Keep, UserAdmin, UserNotFound
+from base.config import Settings
 from hotline.bootstrap import Components, build_components
 from hotline.cli.common import CommandError
-from hotline.config import Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

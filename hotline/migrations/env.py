@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from hotline.database import create_engine
+from base.database import create_engine
 from hotline.schema import metadata
 
 config = context.config

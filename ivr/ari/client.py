@@ -12,7 +12,7 @@ from typing import Self
 
 import aiohttp
 
-from hotline.clock import Clock
+from base.clock import Clock
 from ivr.ari._api import object_list
 from ivr.ari._json import as_object
 from ivr.ari.bridge_media_api import BridgeMediaApi

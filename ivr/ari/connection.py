@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping
 import aiohttp
 from yarl import URL
 
-from hotline.clock import Clock, SystemClock
+from base.clock import Clock, SystemClock
 from ivr.ari.errors import MalformedEvent, error_for_status
 from ivr.ari.events import ApplicationReplaced, AriEvent, parse_event
 

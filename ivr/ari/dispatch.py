@@ -19,7 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Literal, TypeVar
 
-from hotline.clock import Clock, SystemClock
+from base.clock import Clock, SystemClock
 from ivr.ari.events import (
     AriEvent,
     BridgeDestroyed,

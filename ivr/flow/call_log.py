@@ -1,6 +1,6 @@
 """The call record as it is built during a call, and its writer.
 
-A finished call's record is journaled (`hotline.journal`) and written to the database by
+A finished call's record is journaled (`base.journal`) and written to the database by
 the journal's writer: a locked or absent database never loses a record, and writing the
 same record twice (a call finished again after a crash) keeps one.
 """
@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.clock import Clock
-from hotline.journal import Fact, Journal, JournalEntry, JournalUnavailable
+from base.clock import Clock
+from base.journal import Fact, Journal, JournalEntry, JournalUnavailable
 from ivr.call_records import QUEUE_ANSWERED, QUEUE_CALLBACK, QUEUE_OUTCOMES, CallRecord
 from voicemail import Voicemail
 

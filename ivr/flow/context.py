@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from base.clock import Clock
 from directory import DirectoryService
-from hotline.clock import Clock
 from ivr.checkpoints import Checkpointer
 from ivr.flow.call_log import CallRecorder
 from ivr.flow.speech_input import SpeechInput

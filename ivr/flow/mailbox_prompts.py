@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
 
-from hotline.clock import CHINA_TZ
+from base.clock import CHINA_TZ
 from ivr.prompts import cardinal
 
 _FIXED: Mapping[str, str] = MappingProxyType(

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from hotline.clock import Clock
+from base.clock import Clock
 from ivr.call_records import (
     QUEUE_ABANDONED,
     QUEUE_CALLBACK,

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from hotline.clock import Clock
+from base.clock import Clock
 from ivr.ari import (
     AriClient,
     AriConflict,

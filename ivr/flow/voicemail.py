@@ -6,7 +6,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from hotline.journal import JournalUnavailable
+from base.journal import JournalUnavailable
 from ivr.ari import AriClient, AriError, AriFailure
 from ivr.flow.call_log import CallLog
 from ivr.flow.session import CallerHungUp

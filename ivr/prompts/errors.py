@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hotline.errors import NotFound, ServiceUnavailable
+from base.errors import NotFound, ServiceUnavailable
 
 
 class PromptRenderError(ServiceUnavailable):

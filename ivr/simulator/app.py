@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from aiohttp import web
 from multidict import MultiDict
 
-from hotline.clock import Clock
+from base.clock import Clock
 from ivr.simulator import control, routes_bridges, routes_channels, routes_media, routes_misc
 from ivr.simulator.errors import AriError
 from ivr.simulator.routing import AriRequest, AriRouter, MethodNotAllowed

@@ -17,7 +17,7 @@ from typing import Any
 
 import aiohttp
 
-from hotline.clock import Clock
+from base.clock import Clock
 from ivr.simulator import callers, endpoints, errors
 from ivr.simulator.endpoints import Behaviour
 from ivr.simulator.events import EventBus, Json

@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 from typing import Any
 
-from hotline.clock import Clock
+from base.clock import Clock
 from ivr.ari import AriClient, AriError, AriEvent, RecordingFailed, RecordingFinished
 
 # Allowance beyond max_seconds for RecordingFinished to arrive before we stop it ourselves.

@@ -2,7 +2,7 @@
 
 Every routing decision reads and writes live state through `LiveStore`, so one process can
 keep it in memory and several controller processes (and cities) can share it in Redis.
-Times are epoch seconds taken from a `hotline.clock.Clock`, so processes agree on them.
+Times are epoch seconds taken from a `base.clock.Clock`, so processes agree on them.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
-from hotline.clock import Clock
+from base.clock import Clock
 from routing.store.base import (
     HANDLING_TIMES_KEPT,
     QueueEntry,

@@ -13,7 +13,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from hotline.clock import Clock
+from base.clock import Clock
 from routing.store import lua
 from routing.store.base import (
     HANDLING_TIMES_KEPT,

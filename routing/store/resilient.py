@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from hotline.clock import Clock
+from base.clock import Clock
 from routing.store.base import LiveStore, QueueEntry, SeatRecord, SeatState
 from routing.store.memory import InMemoryStore
 from routing.store.redis import RedisStore

@@ -21,10 +21,10 @@ from agent_desk.desk import DESK, Desk
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
 from agent_desk.seats import SeatDesk
+from base.clock import CHINA_TZ
+from base.config import Settings
+from base.workdays import WorkingCalendar
 from directory import DirectoryRepository, DirectoryService, import_csv
-from hotline.clock import CHINA_TZ
-from hotline.config import Settings
-from hotline.workdays import WorkingCalendar
 from routing import DEFAULT_SITES_FILE, CallbackList, InMemoryStore, Presence, load_sites
 from voicemail.models import Voicemail
 

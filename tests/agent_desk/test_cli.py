@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from base.config import Settings
+from base.database import create_engine, create_session_factory
 from directory import DirectoryRepository, import_csv
 from hotline.cli import kb, users
-from hotline.config import Settings
-from hotline.database import create_engine, create_session_factory
 from hotline.migrate import upgrade
 from tests.conftest import SAMPLE_DIRECTORY
 

@@ -8,8 +8,8 @@ import pytest
 
 from agent_desk.orders.deadlines import DeadlineLevel, DeadlinePolicy, DeadlineTable
 from agent_desk.orders.models import OrderType, Urgency
-from hotline.clock import CHINA_TZ
-from hotline.workdays import WorkingCalendar
+from base.clock import CHINA_TZ
+from base.workdays import WorkingCalendar
 
 
 def policy(table: DeadlineTable | None = None) -> DeadlinePolicy:

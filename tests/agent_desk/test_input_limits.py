@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.kb import KnowledgeBase
+from base.config import Settings
+from base.csv_cells import neutralise, restore
+from base.input_limits import MAX_JSON_DEPTH, json_depth
 from directory import DirectoryRepository, export_csv, import_csv
 from hotline.cli import directory as directory_cli
 from hotline.cli import kb as kb_cli
 from hotline.cli import main
 from hotline.cli.common import CommandError
-from hotline.config import Settings
-from hotline.csv_cells import neutralise, restore
-from hotline.input_limits import MAX_JSON_DEPTH, json_depth
 from hotline.migrate import upgrade
 from tests.agent_desk.conftest import DEPT_A, DEPT_B, SAMPLE_DIRECTORY, DeskHarness, SteppedClock
 

@@ -9,7 +9,7 @@ import pytest
 from agent_desk.errors import TransitionInvalid
 from agent_desk.orders.lifecycle import MOVES, Step, Transition, allowed_transitions, apply
 from agent_desk.orders.models import OrderStatus, WorkOrder
-from hotline.clock import CHINA_TZ
+from base.clock import CHINA_TZ
 
 AT = datetime(2026, 11, 24, 10, 0, tzinfo=CHINA_TZ)
 

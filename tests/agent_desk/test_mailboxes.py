@@ -20,13 +20,13 @@ from agent_desk.notifier import Notifier
 from agent_desk.orders import OrderService
 from agent_desk.orders.models import OrderEvent
 from agent_desk.voicemail_orders import VoicemailOrders
+from base.config import Settings
+from base.workdays import WorkingCalendar
 from directory import DirectoryRepository, DirectoryService
 from hotline.bootstrap import build_components
 from hotline.cli import users
 from hotline.cli.common import CommandError
-from hotline.config import Settings
 from hotline.migrate import upgrade
-from hotline.workdays import WorkingCalendar
 from ivr.ports import MailboxAccess, MailboxLocked
 from tests.agent_desk.conftest import SteppedClock, fast_passwords
 from voicemail import Voicemail

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from agent_desk.auth import AuthService, Role
 from agent_desk.recipients import DeskRecipients
 from agent_desk.user_admin import ContactInvalid, UserAdmin
+from base.config import Settings
+from base.database import create_engine, create_session_factory
 from hotline.cli import users
 from hotline.cli.common import CommandError
-from hotline.config import Settings
-from hotline.database import create_engine, create_session_factory
 from hotline.migrate import upgrade
 from tests.agent_desk.conftest import DEPT_A, DEPT_B, SteppedClock, fast_passwords
 from voicemail.notify import Notifier, OutboxSmsGateway, Recipient, SmsOutboxMessage

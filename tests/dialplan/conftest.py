@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from base.database import create_engine, create_session_factory
 from directory import DepartmentRecord, DirectoryRepository, import_csv
-from hotline.database import create_engine, create_session_factory
 from hotline.migrate import upgrade_async
 from routing import DEFAULT_SITES_FILE, SitesConfig, load_sites
 from tests.conftest import SAMPLE_DIRECTORY

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from base.config import Settings, load_settings
 from directory import DepartmentRecord
 from hotline.cli import dialplan as dialplan_cli
 from hotline.cli.common import CommandError
-from hotline.config import Settings, load_settings
 from tests.dialplan.lint import asterisklint
 
 GOLDEN = Path(__file__).with_name("golden")

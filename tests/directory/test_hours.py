@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from base.clock import CHINA_TZ
+from base.workdays import WorkingCalendar
 from directory.hours import HoursFormatError, TimeWindow, WeeklySchedule
-from hotline.clock import CHINA_TZ
-from hotline.workdays import WorkingCalendar
 
 OFFICE = "mon-fri 08:30-12:00 14:30-17:30"
 

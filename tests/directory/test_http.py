@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from base.clock import CHINA_TZ, ScaledClock
+from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import build_components
-from hotline.clock import CHINA_TZ, ScaledClock
-from hotline.config import Settings
 from hotline.http import build_http_app
 from hotline.migrate import upgrade_async
 from tests.conftest import SAMPLE_DIRECTORY

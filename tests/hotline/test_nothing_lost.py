@@ -21,10 +21,10 @@ import pytest
 from sqlalchemy import func, select
 
 from agent_desk.orders.models import OrderVoicemail, WorkOrder
+from base.clock import ScaledClock
+from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import Components, build_components
-from hotline.clock import ScaledClock
-from hotline.config import Settings
 from hotline.migrate import upgrade_async
 from hotline.runtime import RunningHotline, run_embedded
 from ivr.call_records import CallRecord

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from base.clock import CHINA_TZ, ScaledClock
+from base.database import create_engine, create_session_factory
 from directory import DirectoryRepository, import_csv
-from hotline.clock import CHINA_TZ, ScaledClock
-from hotline.database import create_engine, create_session_factory
 from hotline.migrate import upgrade_async
 from ivr.call_records import CallRecord
 from ivr.simulator import RunningSimulator, SimCall, start_simulator

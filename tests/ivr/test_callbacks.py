@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.errors import InvalidInput
+from base.errors import InvalidInput
 from ivr.callbacks import CallbackDialer
 from routing import CallbackRequest, SeatState
 from tests.ivr.flow.conftest import Harness

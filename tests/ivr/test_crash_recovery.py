@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from hotline.clock import ScaledClock
-from hotline.config import Settings
-from hotline.database import create_engine, create_session_factory
+from base.clock import ScaledClock
+from base.config import Settings
+from base.database import create_engine, create_session_factory
 from hotline.routing_wiring import Routing, build_routing
 from ivr.flow.hold import DEFAULT_HOLD_MUSIC, HOLD_MUSIC_S
 from ivr.prompts.tones import tone_key

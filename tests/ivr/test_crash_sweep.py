@@ -34,7 +34,7 @@ from typing import Any
 import pytest
 
 from agent_desk.orders.models import OrderVoicemail, WorkOrder
-from hotline.journal import STORE
+from base.journal import STORE
 from ivr.prompts import Hotline, PromptCatalog
 from ivr.prompts.renderer import PromptRenderer
 from ivr.simulator import SimCall, recordings

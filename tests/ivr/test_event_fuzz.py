@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotline.clock import ScaledClock
+from base.clock import ScaledClock
 from ivr.ari import (
     AriClient,
     AriEvent,

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestServer
 from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from hotline.clock import ScaledClock
+from base.clock import ScaledClock
 from ivr.ari import AriClient, AriNotFound, ChannelDispatcher
 from ivr.metrics import Metrics, build_metrics, metrics_routes
 from routing import InMemoryStore, QueueEntry, SeatState

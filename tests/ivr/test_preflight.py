@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from hotline.clock import ScaledClock
+from base.clock import ScaledClock
 from ivr.ari import AriClient
 from ivr.preflight import pbx_problems
 from ivr.simulator import start_simulator

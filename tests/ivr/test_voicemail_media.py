@@ -10,9 +10,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.clock import CHINA_TZ
+from base.clock import CHINA_TZ
+from base.workdays import WorkingCalendar
 from hotline.journal_writer import JournalWriter
-from hotline.workdays import WorkingCalendar
 from ivr.voicemail_media import VoicemailAudioLinks, VoicemailTokens, voicemail_media_routes
 from tests.agent_desk.conftest import SteppedClock
 from tests.journaling import open_journal, running

@@ -11,7 +11,7 @@ import asyncio
 import json
 import sys
 
-from hotline.clock import SystemClock
+from base.clock import SystemClock
 from routing.store import RedisStore, SeatState
 
 TASKS = 4  # concurrent callers per process, like the call tasks of one controller

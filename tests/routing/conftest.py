@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from hotline.clock import CHINA_TZ, ScaledClock
+from base.clock import CHINA_TZ, ScaledClock
 from routing.store import InMemoryStore, LiveStore, RedisStore
 from routing.store.resilient import ResilientStore
 from tests.servers import redis_server

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.clock import ScaledClock
+from base.clock import ScaledClock
 from hotline.journal_writer import JournalWriter
 from routing.callbacks import FACT_KIND, CallbackList, store_callback_fact
 from routing.store import QueueEntry

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from hotline.clock import ScaledClock
+from base.clock import ScaledClock
 from routing.presence import Presence
 from routing.queue import OperatorQueue, QueuedCall
 from routing.sites import load_sites

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from hotline.clock import CHINA_TZ, ScaledClock
+from base.clock import CHINA_TZ, ScaledClock
 from routing.presence import Presence, SeatStateConflict
 from routing.sites import load_sites
 from routing.store import InMemoryStore, LiveStore, SeatState

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.clock import ScaledClock
+from base.clock import ScaledClock
 from routing.presence import Presence
 from routing.queue import NotQueued, OperatorQueue, QueuedCall
 from routing.sites import load_sites

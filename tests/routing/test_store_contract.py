@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from hotline.clock import ScaledClock
+from base.clock import ScaledClock
 from routing.store import LiveStore, QueueEntry, SeatState
 from tests.routing.conftest import advance
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from hotline.clock import SystemClock
+from base.clock import SystemClock
 from routing.store import RedisStore, SeatState
 from tests.conftest import REPO_ROOT
 from tests.routing.conftest import fresh_namespace

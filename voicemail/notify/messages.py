@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
 
-from hotline.clock import CHINA_TZ
+from base.clock import CHINA_TZ
 from voicemail.notify.recipients import Recipient
 
 # An SMS segment holds 70 Chinese characters; one segment is enough to say "go and look".

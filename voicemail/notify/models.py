@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.database import Base
+from base.database import Base
 
 
 class SmsOutboxMessage(Base):

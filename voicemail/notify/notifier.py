@@ -20,7 +20,7 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.clock import Clock
+from base.clock import Clock
 from voicemail.models import Voicemail
 from voicemail.notify.messages import (
     VoicemailNotice,

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.clock import Clock
+from base.clock import Clock
 from voicemail.notify.models import SmsOutboxMessage
 
 

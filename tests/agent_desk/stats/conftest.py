@@ -17,10 +17,10 @@ from agent_desk.desk import DESK
 from agent_desk.orders.models import WorkOrder
 from agent_desk.stats.http import LIVE_SOURCE, stats_routes
 from agent_desk.stats.live import RoutingLiveSource
+from base.clock import CHINA_TZ
+from base.config import Settings
+from base.workdays import WorkingCalendar
 from directory import DirectoryRepository, DirectoryService, import_csv
-from hotline.clock import CHINA_TZ
-from hotline.config import Settings
-from hotline.workdays import WorkingCalendar
 from ivr.call_records import CallRecord
 from routing import InMemoryStore, Presence, QueueEntry, load_sites
 from routing.models import CallbackRequest

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from agent_desk.stats import Dimension, StatsService, date_range
+from base.config import Settings
+from base.database import create_engine, create_session_factory
 from hotline.cli import demo_data
 from hotline.cli.common import CommandError
-from hotline.config import Settings
-from hotline.database import create_engine, create_session_factory
 from ivr.call_records import CallRecord
 from tests.agent_desk.stats.conftest import FixedClock
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TypeVar
 
-from hotline.clock import Clock
+from base.clock import Clock
 from ivr.ari import AriClient, AriEvent, ChannelDispatcher, EventStream, StasisStart
 
 _E = TypeVar("_E", bound=AriEvent)

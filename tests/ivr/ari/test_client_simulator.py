@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from hotline.clock import ScaledClock
+from base.clock import ScaledClock
 from ivr.ari import (
     AriBadRequest,
     AriClient,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hotline.clock import ScaledClock
+from base.clock import ScaledClock
 from ivr.ari import (
     AriEvent,
     ChannelDestroyed,

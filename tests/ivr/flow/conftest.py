@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from base.clock import CHINA_TZ, ScaledClock
+from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import Components, build_components
-from hotline.clock import CHINA_TZ, ScaledClock
-from hotline.config import Settings
 from hotline.migrate import upgrade_async
 from hotline.runtime import RunningHotline, run_embedded
 from ivr.flow.operator import GeneralMailboxOperator

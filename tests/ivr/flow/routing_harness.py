@@ -8,10 +8,10 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from pathlib import Path
 from typing import Any
 
+from base.clock import ScaledClock
+from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import Components, build_components
-from hotline.clock import ScaledClock
-from hotline.config import Settings
 from hotline.migrate import upgrade_async
 from hotline.routing_wiring import ALL_SEATS, Routing
 from hotline.runtime import run_embedded

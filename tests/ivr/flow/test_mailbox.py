@@ -25,10 +25,10 @@ from sqlalchemy import select
 from agent_desk.auth import Role
 from agent_desk.mailboxes import DeskMailboxes
 from agent_desk.orders.models import OrderEvent
+from base.clock import ScaledClock
+from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import applying_journal, build_components
-from hotline.clock import ScaledClock
-from hotline.config import Settings
 from hotline.http import desk_for
 from hotline.migrate import upgrade_async
 from hotline.runtime import RunningHotline

@@ -18,8 +18,8 @@ import aiohttp
 import pytest
 
 from agent_desk.auth import Role
-from hotline.clock import ScaledClock
-from hotline.config import Settings
+from base.clock import ScaledClock
+from base.config import Settings
 from hotline.routing_wiring import build_routing
 from hotline.runtime import run_controller
 from ivr.flow.hold import DEFAULT_HOLD_MUSIC, HOLD_MUSIC_S

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from base.clock import ScaledClock
+from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import build_components
-from hotline.clock import ScaledClock
-from hotline.config import Settings
 from hotline.migrate import upgrade_async
 from hotline.runtime import run_embedded
 from ivr.flow.speech_input import SpeechInput

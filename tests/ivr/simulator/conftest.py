@@ -18,7 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from hotline.clock import LoopClock
+from base.clock import LoopClock
 from ivr.simulator import RunningSimulator, start_simulator
 from ivr.simulator.audio import RATE, silence, write_wav
 from tests.virtual_time import VirtualTimeLoop

@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from hotline.clock import LoopClock
+from base.clock import LoopClock
 from ivr.simulator import RunningSimulator
 
 

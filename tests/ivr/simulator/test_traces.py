@@ -25,7 +25,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from hotline.clock import LoopClock
+from base.clock import LoopClock
 from ivr.simulator import RunningSimulator
 
 from .conftest import EventReader

@@ -12,7 +12,7 @@ from email.policy import default
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from hotline.clock import ScaledClock
+from base.clock import ScaledClock
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.clock import CHINA_TZ, ScaledClock
+from base.clock import CHINA_TZ, ScaledClock
 from tests.voicemail.notify.conftest import Inbox
 from voicemail.models import Voicemail
 from voicemail.notify import (

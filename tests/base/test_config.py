@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.config import ConfigError, load_settings
+from base.config import ConfigError, load_settings
 
 
 def test_defaults_serve_loopback_and_sqlite_under_the_data_dir() -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from hotline.clock import Clock
+from base.clock import Clock
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from hotline.errors import HotlineError
+from base.errors import HotlineError
 
 logger = logging.getLogger(__name__)
 _INTEGER = re.compile(r"-?[0-9]{1,12}")

@@ -14,9 +14,9 @@ from sqlalchemy import Integer, String, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from hotline.clock import CHINA_TZ, ScaledClock
-from hotline.database import create_engine, create_session_factory
-from hotline.journal import Fact, JournalEntry, JournalUnavailable
+from base.clock import CHINA_TZ, ScaledClock
+from base.database import create_engine, create_session_factory
+from base.journal import Fact, JournalEntry, JournalUnavailable
 from hotline.journal_writer import JournalWriter
 from tests.journaling import open_journal, running
 from tests.servers import fill, small_tmpfs

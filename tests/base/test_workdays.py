@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hotline.workdays import DayKind, WorkingCalendar
+from base.workdays import DayKind, WorkingCalendar
 
 
 def test_day_kinds_follow_the_official_calendar() -> None:

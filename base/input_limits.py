@@ -8,7 +8,7 @@
   cannot be encoded, so it would fail at commit).
 
 Failures are ordinary `HotlineError`s, turned into the JSON error shape by
-`hotline.web.error_middleware`, which must sit outside this middleware.
+`base.web.error_middleware`, which must sit outside this middleware.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from hotline.errors import HotlineError, InvalidInput
+from base.errors import HotlineError, InvalidInput
 
 MAX_JSON_BYTES = 256 * 1024
 MAX_JSON_DEPTH = 20
