@@ -8,7 +8,7 @@ from aiohttp import web
 
 from agent_desk.http.openapi_workspace import workspace_paths
 from agent_desk.orders.lifecycle import Transition
-from agent_desk.orders.models import OrderStatus, OrderType, Urgency
+from agent_desk.orders.models import Channel, OrderStatus, OrderType, Urgency
 
 JSON = "application/json"
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -94,6 +94,12 @@ NEW_ORDER = {
         "caller_name": {"type": "string", "maxLength": 100},
         "hotline_number": {"type": "string", "maxLength": 32},
         "call_id": {"type": "string", "maxLength": 64},
+        "channel": {
+            "type": "string",
+            "enum": [c.value for c in Channel],
+            "description": "how the matter came in (default phone)",
+        },
+        "caller_email": {"type": "string", "maxLength": 254, "format": "email"},
         "department_code": {
             "type": "string",
             "nullable": True,
@@ -179,6 +185,36 @@ def _manage_paths() -> dict[str, Any]:
                      "required": True},
                     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100})])},
     }  # fmt: skip
+
+
+SMS_PUSH_ITEM = {
+    "type": "object",
+    "required": ["phone_number", "content"],
+    "properties": {
+        "phone_number": {"type": "string", "maxLength": 32},
+        "content": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "send_time": STR, "sign_name": STR, "dest_code": STR,
+        "sequence_id": {"type": "integer"},
+    },
+}  # fmt: skip
+
+
+def _intake_paths() -> dict[str, Any]:
+    """Public: the SMS gateway's push, signed instead of signed in (agent_desk.intake.sms)."""
+    operation = _op(
+        "inbound SMS pushed by the gateway (Aliyun SmsUp shape), each filed as an order; "
+        "public, authenticated by X-Hotline-Signature = hex HMAC-SHA256 of the raw body",
+        "200", {"type": "object", "required": ["code", "orders"],
+                "properties": {"code": {"type": "integer"}, "msg": STR,
+                               "orders": {"type": "array", "items": STR}}},
+        errors=("401",), body={"type": "array", "minItems": 1, "maxItems": 100,
+                               "items": SMS_PUSH_ITEM},
+    )  # fmt: skip
+    operation["parameters"] = [{"name": "X-Hotline-Signature", "in": "header",
+                                "required": True, "schema": STR}]  # fmt: skip
+    operation["responses"]["401"]["description"] = "missing or wrong signature"
+    operation["security"] = []
+    return {"/api/intake/sms": {"post": operation}}
 
 
 def _stats_paths() -> dict[str, Any]:
@@ -332,6 +368,7 @@ def document() -> dict[str, Any]:
         **_stats_paths(),
         **_seat_paths(),
         **workspace_paths(),
+        **_intake_paths(),
     }  # fmt: skip
     for item in paths.values():
         for operation in item.values():

@@ -103,9 +103,9 @@ async def _duplicates(
     desk: Desk, principal: Principal, order: WorkOrder, text: str | None
 ) -> list[WorkOrder]:
     """Orders this one could be merged into: the caller's others, or those matching `text`."""
-    if not text and not order.caller_number:
+    if not text and not order.caller_number and not order.caller_email:
         return []
-    filters = OrderFilter(text=text or order.caller_number)
+    filters = OrderFilter(text=text or order.caller_number or order.caller_email)
     async with desk.sessions() as session:
         found = await order_page(
             session, filters=filters, visibility=order_visibility(principal),
