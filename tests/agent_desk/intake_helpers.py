@@ -15,14 +15,16 @@ SMS_SECRET = "webhook-secret-for-tests"
 POW_BITS = 8  # cheap for the tests; the checks are the same at 16
 
 
-def configure_intake(harness: DeskHarness, *, rate_limit: int = 5) -> PublicIntake:
-    """Give the harness's desk an SMS secret, a cheap proof of work and `rate_limit`."""
+def configure_intake(
+    harness: DeskHarness, *, rate_limit: int = 5, bits: int = POW_BITS
+) -> PublicIntake:
+    """Give the harness's desk an SMS secret, a proof of work of `bits` and `rate_limit`."""
     current = harness.desk.intake
     assert current is not None
     public = dataclasses.replace(
         current,
         sms_secret=SMS_SECRET,
-        proof_of_work=ProofOfWork(clock=harness.clock, bits=POW_BITS),
+        proof_of_work=ProofOfWork(clock=harness.clock, bits=bits),
         report_limit=RateLimit(clock=harness.clock, limit=rate_limit, window_s=3600),
     )
     harness.desk.intake = public

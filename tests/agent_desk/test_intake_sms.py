@@ -14,7 +14,9 @@ PUSH = [
 ]  # fmt: skip
 
 
-async def _push(harness: DeskHarness, body: bytes, sign: str | None) -> tuple[int, dict[str, object]]:
+async def _push(
+    harness: DeskHarness, body: bytes, sign: str | None
+) -> tuple[int, dict[str, object]]:
     headers = {"Content-Type": "application/json"}
     if sign is not None:
         headers["X-Hotline-Signature"] = sign
@@ -73,6 +75,10 @@ async def test_the_api_takes_a_channel_and_an_email(harness: DeskHarness) -> Non
     body = await response.json()
     assert response.status == 201, body
     assert (body["channel"], body["caller_email"]) == ("email", "li@example.org")
-    response = await harness.call("POST", "/api/orders", as_user="op1",
-                                  json={"order_type": "help", "subject": "x", "channel": "fax"})
+    response = await harness.call(
+        "POST",
+        "/api/orders",
+        as_user="op1",
+        json={"order_type": "help", "subject": "x", "channel": "fax"},
+    )
     assert response.status == 400

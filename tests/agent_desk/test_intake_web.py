@@ -94,14 +94,16 @@ async def test_follow_shows_state_and_reply_to_the_citizen_only(harness: DeskHar
         await harness.desk.orders.move(order.id, step, visibility=None)
     async with harness.client.get(f"/follow?number={order.number}") as response:
         assert response.status == 200 and order.number in await response.text()
-    async with harness.client.post("/follow", data={"number": order.number,
-                                                    "contact": "+86 139-0000-1111"}) as response:
+    async with harness.client.post(
+        "/follow", data={"number": order.number, "contact": "+86 139-0000-1111"}
+    ) as response:
         page = await response.text()
     assert response.status == 200, page
     assert "已答复" in page and "已责令施工单位夜间停工。" in page and "临江市公安局" in page
     for private in ("内部意见", "li_a", "op1", "13900001111", "王女士"):
         assert private not in page
-    async with harness.client.post("/follow", data={"number": order.number,
-                                                    "contact": "13900002222"}) as response:
+    async with harness.client.post(
+        "/follow", data={"number": order.number, "contact": "13900002222"}
+    ) as response:
         assert response.status == 404
         assert "已责令" not in await response.text()
