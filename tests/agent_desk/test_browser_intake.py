@@ -43,9 +43,10 @@ async def test_a_citizen_reports_on_a_phone_and_follows_the_order(
     assert (order.channel, order.subject) == ("web", "夜间施工噪音")
 
     now = china(harness.clock.now())
+    reply = "已责令夜间停工。"
     for step in (Step(Transition.DISPATCH, actor="op1", at=now, department_code=DEPT_A),
                  Step(Transition.START, actor="li_a", at=now),
-                 Step(Transition.REPLY, actor="li_a", at=now, reply="已责令夜间停工。")):  # fmt: skip
+                 Step(Transition.REPLY, actor="li_a", at=now, reply=reply)):  # fmt: skip
         await harness.desk.orders.move(order.id, step, visibility=None)
     await page.click("#follow-link")
     await expect(page.locator("input[name=number]")).to_have_value("2611240001")

@@ -60,8 +60,11 @@ async def test_filing_and_replying_write_one_sms_and_one_email_each(
         (REPLIED, "sms", "13900001111"), (REPLIED, "email", "wang@example.org"),
     ]  # fmt: skip
     filed_sms, filed_mail, replied_sms, _ = rows
-    assert number in filed_sms.text and "12月1日" in filed_sms.text and len(filed_sms.text) <= 70
-    assert filed_mail.subject == f"工单已受理：{number}" and "/follow?number=" in filed_mail.text
+    assert number in filed_sms.text
+    assert "12月1日" in filed_sms.text
+    assert len(filed_sms.text) <= 70
+    assert filed_mail.subject == f"工单已受理：{number}"
+    assert "/follow?number=" in filed_mail.text
     assert "已安排维修" in replied_sms.text
     assert all(r.order_number == number and r.sent_at is None for r in rows)
 
@@ -138,7 +141,8 @@ async def test_email_to_the_citizen_reaches_a_real_smtp_server(harness: DeskHarn
     assert [e.rcpt_tos for e in sink.received] == [["wang@example.org"], ["wang@example.org"]]
     first = message_from_bytes(sink.received[0].original_content or b"", policy=policy.default)
     assert str(first["Subject"]) == f"工单已受理：{number}"
-    assert isinstance(first, EmailMessage) and number in first.get_content()
+    assert isinstance(first, EmailMessage)
+    assert number in first.get_content()
 
 
 async def test_a_message_is_given_up_after_max_attempts(harness: DeskHarness) -> None:

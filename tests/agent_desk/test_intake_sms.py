@@ -9,8 +9,9 @@ from tests.agent_desk.conftest import DeskHarness
 from tests.agent_desk.intake_helpers import SMS_SECRET, configure_intake
 
 PUSH = [
-    {"phone_number": "13812345678", "send_time": "2026-11-24 09:31:02", "content": "幸福路井盖丢失，很危险",
-     "sign_name": "12345", "dest_code": "1234", "sequence_id": 98001},
+    {"phone_number": "13812345678", "send_time": "2026-11-24 09:31:02",
+     "content": "幸福路井盖丢失，很危险", "sign_name": "12345", "dest_code": "1234",
+     "sequence_id": 98001},
 ]  # fmt: skip
 
 
@@ -30,7 +31,8 @@ async def test_a_signed_push_files_an_order_with_channel_sms(harness: DeskHarnes
     body = json.dumps(PUSH, ensure_ascii=False).encode()
     status, answer = await _push(harness, body, signature(SMS_SECRET, body))
     assert status == 200, answer
-    assert answer["code"] == 0 and answer["msg"] == "成功"
+    assert answer["code"] == 0
+    assert answer["msg"] == "成功"
     [order] = await harness.desk.orders.search(visibility=None)
     assert answer["orders"] == [order.number]
     assert (order.channel, order.caller_number, order.description) == (

@@ -20,7 +20,8 @@ async def _challenge(harness: DeskHarness) -> str:
         assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
         page = await response.text()
     found = re.search(r'name="challenge" value="([^"]+)"', page)
-    assert found is not None and "我要反映" in page
+    assert found is not None
+    assert "我要反映" in page
     return found.group(1)
 
 
@@ -42,7 +43,8 @@ async def test_the_form_files_a_web_order_and_answers_with_its_number(
     assert (order.channel, order.subject, order.caller_number, order.order_type) == (
         "web", "夜间施工噪音", "13900001111", "complaint",
     )  # fmt: skip
-    assert order.number in page and f"/follow?number={order.number}" in page
+    assert order.number in page
+    assert f"/follow?number={order.number}" in page
     assert order.due_date.isoformat() in page
 
 
@@ -50,7 +52,8 @@ async def test_work_not_done_or_a_spent_challenge_is_refused(harness: DeskHarnes
     configure_intake(harness)
     challenge = await _challenge(harness)
     status, page = await _submit(harness, FORM, challenge=challenge, nonce="")
-    assert status == 400 and "安全验证" in page
+    assert status == 400
+    assert "安全验证" in page
     wrong = next(n for n in range(1000)
                  if solve(challenge, POW_BITS) != str(n))  # fmt: skip
     status, _ = await _submit(harness, FORM, challenge=challenge, nonce=str(wrong))
@@ -77,7 +80,9 @@ async def test_bad_input_is_told_and_kept(harness: DeskHarness) -> None:
     configure_intake(harness)
     status, page = await _submit(harness, {**FORM, "phone": "12"},
                                  challenge=await _challenge(harness))  # fmt: skip
-    assert status == 400 and "联系电话" in page and "每晚十一点后仍在施工" in page
+    assert status == 400
+    assert "联系电话" in page
+    assert "每晚十一点后仍在施工" in page
 
 
 async def test_follow_shows_state_and_reply_to_the_citizen_only(harness: DeskHarness) -> None:
@@ -93,13 +98,16 @@ async def test_follow_shows_state_and_reply_to_the_citizen_only(harness: DeskHar
     ):  # fmt: skip
         await harness.desk.orders.move(order.id, step, visibility=None)
     async with harness.client.get(f"/follow?number={order.number}") as response:
-        assert response.status == 200 and order.number in await response.text()
+        assert response.status == 200
+        assert order.number in await response.text()
     async with harness.client.post(
         "/follow", data={"number": order.number, "contact": "+86 139-0000-1111"}
     ) as response:
         page = await response.text()
     assert response.status == 200, page
-    assert "已答复" in page and "已责令施工单位夜间停工。" in page and "临江市公安局" in page
+    assert "已答复" in page
+    assert "已责令施工单位夜间停工。" in page
+    assert "临江市公安局" in page
     for private in ("内部意见", "li_a", "op1", "13900001111", "王女士"):
         assert private not in page
     async with harness.client.post(
