@@ -99,7 +99,11 @@ NEW_ORDER = {
             "enum": [c.value for c in Channel],
             "description": "how the matter came in (default phone)",
         },
-        "caller_email": {"type": "string", "maxLength": 254, "format": "email"},
+        "caller_email": {
+            "type": "string",
+            "maxLength": 254,
+            "description": "an e-mail address, or empty for none",
+        },
         "department_code": {
             "type": "string",
             "nullable": True,
