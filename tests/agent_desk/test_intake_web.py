@@ -115,3 +115,25 @@ async def test_follow_shows_state_and_reply_to_the_citizen_only(harness: DeskHar
     ) as response:
         assert response.status == 404
         assert "已责令" not in await response.text()
+
+
+async def test_a_second_report_of_one_citizen_is_offered_for_merging(harness: DeskHarness) -> None:
+    configure_intake(harness)
+    await _submit(harness, FORM, challenge=await _challenge(harness))
+    harness.clock.advance(hours=3)
+    status, page = await _submit(harness, {**FORM, "phone": "+86 13900001111"},
+                                 challenge=await _challenge(harness))  # fmt: skip
+    second, first = await harness.desk.orders.search(visibility=None)
+    assert status == 201
+    assert f"您近期已提交过工单 {first.number}" in page
+    async with await harness.call("GET", f"/desk/orders/{second.number}",
+                                  as_user="admin1") as response:  # fmt: skip
+        desk_page = await response.text()
+    assert response.status == 200
+    assert f'name="merged_into_id" value="{first.id}"' in desk_page
+    assert "疑似重复" in desk_page
+    harness.clock.advance(hours=73)
+    await _submit(harness, FORM, challenge=await _challenge(harness))
+    third = (await harness.desk.orders.search(visibility=None))[0]
+    view = await harness.desk.orders.get(third.id, visibility=None)
+    assert [e.transition for e in view.events] == ["accept"]  # outside the window
