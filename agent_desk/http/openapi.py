@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from agent_desk.http.openapi_intake import intake_paths
 from agent_desk.http.openapi_workspace import workspace_paths
 from agent_desk.orders.lifecycle import Transition
 from agent_desk.orders.models import Channel, OrderStatus, OrderType, Urgency
@@ -191,36 +192,6 @@ def _manage_paths() -> dict[str, Any]:
     }  # fmt: skip
 
 
-SMS_PUSH_ITEM = {
-    "type": "object",
-    "required": ["phone_number", "content"],
-    "properties": {
-        "phone_number": {"type": "string", "maxLength": 32},
-        "content": {"type": "string", "minLength": 1, "maxLength": 2000},
-        "send_time": STR, "sign_name": STR, "dest_code": STR,
-        "sequence_id": {"type": "integer"},
-    },
-}  # fmt: skip
-
-
-def _intake_paths() -> dict[str, Any]:
-    """Public: the SMS gateway's push, signed instead of signed in (agent_desk.intake.sms)."""
-    operation = _op(
-        "inbound SMS pushed by the gateway (Aliyun SmsUp shape), each filed as an order; "
-        "public, authenticated by X-Hotline-Signature = hex HMAC-SHA256 of the raw body",
-        "200", {"type": "object", "required": ["code", "orders"],
-                "properties": {"code": {"type": "integer"}, "msg": STR,
-                               "orders": {"type": "array", "items": STR}}},
-        errors=("401",), body={"type": "array", "minItems": 1, "maxItems": 100,
-                               "items": SMS_PUSH_ITEM},
-    )  # fmt: skip
-    operation["parameters"] = [{"name": "X-Hotline-Signature", "in": "header",
-                                "required": True, "schema": STR}]  # fmt: skip
-    operation["responses"]["401"]["description"] = "missing or wrong signature"
-    operation["security"] = []
-    return {"/api/intake/sms": {"post": operation}}
-
-
 def _stats_paths() -> dict[str, Any]:
     """Statistics for supervisors and admins (agent_desk/stats)."""
     day = {"type": "string", "format": "date"}
@@ -372,7 +343,7 @@ def document() -> dict[str, Any]:
         **_stats_paths(),
         **_seat_paths(),
         **workspace_paths(),
-        **_intake_paths(),
+        **intake_paths(),
     }  # fmt: skip
     for item in paths.values():
         for operation in item.values():
