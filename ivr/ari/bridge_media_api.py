@@ -75,6 +75,34 @@ class BridgeMediaApi:
             self._http, "bridge", bridge_id, media, playback_id=playback_id, lang=lang
         )
 
+    async def record_bridge(
+        self,
+        bridge_id: str,
+        *,
+        name: str,
+        format: str = "wav",
+        max_duration: int = 0,
+        if_exists: str = "fail",
+    ) -> LiveRecording:
+        """Record the bridge's mixed audio (201, target_uri `bridge:<id>`).
+
+        Asterisk puts an internal Recorder channel in the bridge; the app never sees it,
+        only RecordingStarted / RecordingFinished on the bridge. 404 no such bridge, 409
+        the name exists (ifExists=fail) or the bridge is not in Stasis, 422 unknown format.
+        """
+        data = await self._http.request_json(
+            "POST",
+            "/bridges/{bridge_id}/record",
+            path_args={"bridge_id": bridge_id},
+            params={
+                "name": name,
+                "format": format,
+                "maxDurationSeconds": max_duration,
+                "ifExists": if_exists,
+            },
+        )
+        return LiveRecording.from_json(data)
+
     # -- playbacks and recordings -------------------------------------------------------
 
     async def get_playback(self, playback_id: str) -> Playback:

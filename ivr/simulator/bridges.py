@@ -7,7 +7,7 @@ cleared on a member as it leaves (the one left behind keeps its stale value, as 
 
 from __future__ import annotations
 
-from ivr.simulator import channel_events, playbacks
+from ivr.simulator import bridge_recordings, channel_events, playbacks
 from ivr.simulator.core import PbxCore
 from ivr.simulator.events import build
 from ivr.simulator.state import Bridge, Channel
@@ -47,6 +47,7 @@ def add(sim: PbxCore, bridge: Bridge, ch: Channel) -> None:
     if ch.app:
         bridge.apps.add(ch.app)
     _bridge_event(sim, bridge, ch, "ChannelEnteredBridge")
+    bridge_recordings.member_joined(sim, bridge, ch)
     members = [sim.channels[c] for c in bridge.channels if c in sim.channels]
     if len(members) > 1:
         for member in members:
@@ -64,6 +65,7 @@ def leave(sim: PbxCore, ch: Channel) -> None:
     if ch.id in bridge.channels:
         bridge.channels.remove(ch.id)
     _bridge_event(sim, bridge, ch, "ChannelLeftBridge")
+    bridge_recordings.member_left(sim, bridge, ch)
 
 
 def destroy(sim: PbxCore, bridge: Bridge) -> None:
@@ -73,6 +75,7 @@ def destroy(sim: PbxCore, bridge: Bridge) -> None:
         ch = sim.channels.get(channel_id)
         if ch is not None:
             leave(sim, ch)
+    bridge_recordings.bridge_gone(sim, bridge)
     sim.bridges.pop(bridge.id, None)
     sim.bus.publish(
         sorted(bridge.apps), build("BridgeDestroyed", sim.clock.now(), bridge=bridge.to_json())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ivr.simulator import bridges, playbacks
+from ivr.simulator import bridge_recordings, bridges, playbacks
 from ivr.simulator.errors import AriError
-from ivr.simulator.routes_channels import queue_playback
+from ivr.simulator.routes_channels import new_recording, queue_playback
 from ivr.simulator.routing import AriRequest, AriRouter, no_content, reply
 from ivr.simulator.state import Bridge, Channel
 
@@ -92,6 +92,15 @@ async def play(req: AriRequest) -> web.StreamResponse:
     return queue_playback(req, f"bridge:{bridge.id}", set(bridge.apps))
 
 
+async def record(req: AriRequest) -> web.StreamResponse:
+    """Record the mixed audio; 404 "Bridge not found" before any parameter is read."""
+    bridge = req.sim.bridge(req.match["id"])
+    rec = new_recording(req, channel_id="", app=None, bridge_id=bridge.id)
+    body = rec.to_json()
+    bridge_recordings.start(req.sim, bridge, rec)
+    return reply(body, 201, {"Location": f"/ari/recordings/live/{rec.name}"})
+
+
 def add_routes(router: AriRouter) -> None:
     router.add("GET", "/bridges", list_bridges)
     router.add("POST", "/bridges", create)
@@ -102,3 +111,4 @@ def add_routes(router: AriRouter) -> None:
     router.add("POST", "/bridges/{id}/removeChannel", remove_channel)
     router.add("POST", "/bridges/{id}/play", play)
     router.add("POST", "/bridges/{id}/play/{playback_id}", play)
+    router.add("POST", "/bridges/{id}/record", record)

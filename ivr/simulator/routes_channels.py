@@ -136,8 +136,18 @@ def queue_playback(req: AriRequest, target_uri: str, apps: set[str]) -> web.Stre
 
 
 async def record(req: AriRequest) -> web.StreamResponse:
+    ch = req.sim.stasis_channel(req.match["id"])
+    rec = new_recording(req, channel_id=ch.id, app=ch.app)
+    body = rec.to_json()
+    recordings.start(req.sim, ch, rec)
+    return reply(body, 201, {"Location": f"/ari/recordings/live/{rec.name}"})
+
+
+def new_recording(
+    req: AriRequest, *, channel_id: str, app: str | None, bridge_id: str | None = None
+) -> LiveRecording:
+    """A live recording from the request's parameters, checked as Asterisk checks them."""
     sim = req.sim
-    ch = sim.stasis_channel(req.match["id"])
     name = req.text("name")
     fmt = req.text("format")
     if not name or not fmt:
@@ -158,20 +168,18 @@ async def record(req: AriRequest) -> web.StreamResponse:
     terminate_on = req.text("terminateOn") or "none"
     if terminate_on not in ("none", "any", "*", "#"):
         raise AriError(400, "terminateOn invalid")
-    rec = LiveRecording(
+    return LiveRecording(
         name=name,
         format=fmt,
-        channel_id=ch.id,
-        app=ch.app,
+        channel_id=channel_id,
+        app=app,
         max_duration=req.number("maxDurationSeconds", 0),
         max_silence=req.number("maxSilenceSeconds", 0),
         beep=req.flag("beep"),
         terminate_on=terminate_on,
         if_exists=if_exists,
+        bridge_id=bridge_id,
     )
-    body = rec.to_json()
-    recordings.start(sim, ch, rec)
-    return reply(body, 201, {"Location": f"/ari/recordings/live/{name}"})
 
 
 async def get_variable(req: AriRequest) -> web.StreamResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ivr.simulator import errors, playbacks, recordings
+from ivr.simulator import bridge_recordings, errors, playbacks, recordings
 from ivr.simulator.errors import AriError
 from ivr.simulator.routing import AriRequest, AriRouter, no_content, reply
 from ivr.simulator.state import LiveRecording, Playback
@@ -37,14 +37,21 @@ async def get_live(req: AriRequest) -> web.StreamResponse:
     return reply(_live(req).to_json())
 
 
-async def stop_live(req: AriRequest) -> web.StreamResponse:
-    recordings.stop(req.sim, _live(req), cancel=False)
+def _stop(req: AriRequest, *, cancel: bool) -> web.StreamResponse:
+    rec = _live(req)
+    if rec.bridge_id is not None:
+        bridge_recordings.finish(req.sim, rec, "canceled" if cancel else "done")
+    else:
+        recordings.stop(req.sim, rec, cancel=cancel)
     return no_content()
+
+
+async def stop_live(req: AriRequest) -> web.StreamResponse:
+    return _stop(req, cancel=False)
 
 
 async def cancel_live(req: AriRequest) -> web.StreamResponse:
-    recordings.stop(req.sim, _live(req), cancel=True)
-    return no_content()
+    return _stop(req, cancel=True)
 
 
 async def list_stored(req: AriRequest) -> web.StreamResponse:

@@ -89,6 +89,9 @@ class Bridge:
     created: datetime
     channels: list[str] = field(default_factory=list)
     apps: set[str] = field(default_factory=set)
+    # Its live recordings. Asterisk records through an internal Recorder channel that is
+    # sanitized out of `channels` and of every event, so it appears nowhere else.
+    recordings: list[str] = field(default_factory=list)
 
     def to_json(self) -> Json:
         return {
@@ -129,6 +132,15 @@ class Playback:
 
 
 @dataclass
+class MemberSpan:
+    """A bridge member's stay in a recorded bridge, on the simulated monotonic clock."""
+
+    channel: Channel
+    joined: float
+    left: float | None = None
+
+
+@dataclass
 class LiveRecording:
     name: str
     format: str
@@ -145,9 +157,15 @@ class LiveRecording:
     talking: int | None = None
     silent: int | None = None
     cause: str | None = None
+    # A bridge recording (POST /bridges/{id}/record): the mixed audio of the members, each
+    # span a member's stay in the bridge while it recorded: [channel, from, until or None].
+    bridge_id: str | None = None
+    spans: list[MemberSpan] = field(default_factory=list)
 
     @property
     def target_uri(self) -> str:
+        if self.bridge_id is not None:
+            return f"bridge:{self.bridge_id}"
         return f"channel:{self.channel_id}"
 
     def to_json(self) -> Json:
