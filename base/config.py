@@ -46,6 +46,11 @@ class Settings:
     survey_after: str = (
         "12345=transfer,operator,voicemail;114=transfer,operator;96128=transfer,operator"
     )
+    # 质检: record liaison transfers and operator calls (the bridge's mixed audio), tell
+    # the caller first, keep the recordings this many days (see ivr/flow/quality.py).
+    quality_recording: bool = True
+    quality_consent_prompt: bool = True
+    quality_retention_days: int = 180
     vosk_model: str = ""
     sites_file: str = ""
     redis_url: str = ""
@@ -134,6 +139,11 @@ def load_settings(
             if key in known:
                 changes[key] = _coerce(key, value, getattr(settings, key))
         settings = replace(settings, **changes)
+    if settings.quality_retention_days < 1:
+        raise ConfigError(
+            f"setting 'quality_retention_days': {settings.quality_retention_days} is not a"
+            " number of days (1 or more)"
+        )
     if not 0 < settings.http_port < 65536:
         raise ConfigError(f"setting 'http_port': {settings.http_port} is not a TCP port")
     return settings

@@ -21,9 +21,11 @@ from base.journal import Journal
 from base.workdays import WorkingCalendar
 from directory import DirectoryRepository, DirectoryService
 from hotline.journal_writer import JournalWriter
+from ivr import quality_store
 from ivr.call_records import CallRecord
 from ivr.flow import call_log
 from ivr.flow.call_log import CallRecorder
+from ivr.quality_store import QualityRecordings
 from routing import callbacks
 from voicemail import VoicemailService
 from voicemail import service as voicemail_service
@@ -52,6 +54,7 @@ class Components:
     directory: DirectoryService
     voicemail: VoicemailService
     call_recorder: CallRecorder
+    quality: QualityRecordings  # 质检 recordings of bridged calls
     journal: Journal
     journal_writer: JournalWriter
 
@@ -90,6 +93,13 @@ async def build_components(
     recorder = CallRecorder(
         sessions=sessions, journal=journal, clock=clock, on_record=_on_call_record
     )
+    quality = QualityRecordings(
+        sessions=sessions,
+        journal=journal,
+        clock=clock,
+        audio_dir=settings.data_dir / "quality",
+        retention_days=settings.quality_retention_days,
+    )
     writer = JournalWriter(
         journal=journal,
         sessions=sessions,
@@ -97,6 +107,7 @@ async def build_components(
             voicemail_service.FACT_KIND: voicemail.store_fact,
             call_log.FACT_KIND: recorder.store_fact,
             callbacks.FACT_KIND: callbacks.store_callback_fact,
+            quality_store.FACT_KIND: quality.store_fact,
         },
         follow_ups={voicemail_service.FACT_KIND: voicemail.follow_up},
     )
@@ -113,6 +124,7 @@ async def build_components(
             directory=directory,
             voicemail=voicemail,
             call_recorder=recorder,
+            quality=quality,
             journal=journal,
             journal_writer=writer,
         )

@@ -42,6 +42,7 @@ from ivr.checkpoints import Checkpointer
 from ivr.controller import Controller
 from ivr.flow.context import FlowServices, OperatorHandoff, Voice
 from ivr.flow.mailbox_prompts import MailboxPrompts
+from ivr.flow.quality import CONSENT_PROMPT
 from ivr.flow.speech_input import SpeechInput
 from ivr.flow.survey import parse_survey_after
 from ivr.metrics import build_metrics, metrics_routes
@@ -200,6 +201,8 @@ async def run_controller(
             outbound_trunk=settings.outbound_trunk,
             order_numbers=follow_up.orders,
             survey_after=parse_survey_after(settings.survey_after),
+            quality=components.quality if settings.quality_recording else None,
+            quality_consent=settings.quality_consent_prompt,
         )
         controller = Controller(ari=ari, services=services)
         readings.attach(controller, live_routing)
@@ -250,6 +253,7 @@ async def _prerender(renderer: PromptRenderer) -> None:
     """Render every fixed phrase ahead, so no caller waits for speech synthesis."""
     texts = {text for hotline in Hotline for text in PromptCatalog(hotline).fixed().values()}
     texts.update(MailboxPrompts().fixed().values())
+    texts.add(CONSENT_PROMPT)
     try:
         await renderer.render_many(sorted(texts))
         logger.info("%d fixed prompts ready", len(texts))

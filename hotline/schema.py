@@ -14,6 +14,7 @@ import agent_desk.stats.rollups
 import agent_desk.supervision_items
 import directory.models
 import ivr.call_records
+import ivr.quality_models
 import routing.models
 import voicemail.models
 import voicemail.notify.models
@@ -25,6 +26,7 @@ REGISTERED = (
     voicemail.models,
     voicemail.notify.models,
     ivr.call_records,
+    ivr.quality_models,
     routing.models,
     agent_desk.audit,
     agent_desk.departments,

@@ -13,6 +13,8 @@ from voicemail.service import (
     VoicemailIntake,
     VoicemailListener,
     VoicemailService,
+    audio_file_name,
+    write_durably,
 )
 
 __all__ = [
@@ -23,7 +25,9 @@ __all__ = [
     "VoicemailIntake",
     "VoicemailListener",
     "VoicemailService",
+    "audio_file_name",
     "is_empty_recording",
     "is_silent",
     "wav_seconds",
+    "write_durably",
 ]

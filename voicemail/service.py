@@ -169,7 +169,7 @@ class VoicemailService:
         reply_due = self._calendar.add_working_days(now.date(), self._reply_days)
         path = self._audio_dir / now.strftime("%Y%m") / audio_file_name(recording_name)
         try:
-            await asyncio.to_thread(_write_durably, path, audio)
+            await asyncio.to_thread(write_durably, path, audio)
         except OSError as exc:
             raise JournalUnavailable(f"cannot write voicemail audio {path}: {exc}") from exc
         data: dict[str, Any] = {
@@ -288,7 +288,7 @@ class VoicemailService:
             return None if row is None else VoicemailInfo.of(row)
 
 
-def _write_durably(path: Path, audio: bytes) -> None:
+def write_durably(path: Path, audio: bytes) -> None:
     """Write, fsync and rename into place: the file is whole or absent after a crash."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")

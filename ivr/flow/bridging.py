@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from functools import partial
+from typing import Protocol
 
 from ivr.ari import AriError, AriFailure
 from ivr.flow.session import CallerHungUp, CallSession, PeerLeg
@@ -19,6 +20,14 @@ logger = logging.getLogger(__name__)
 LONGEST_CALL_S = 4 * 3600.0
 
 
+class BridgeRecorder(Protocol):
+    """Records the bridge (ivr.flow.quality): started once both are in, finished first."""
+
+    async def start(self, bridge_id: str) -> None: ...
+
+    async def finish(self) -> None: ...
+
+
 async def bridge_and_wait(
     session: CallSession,
     leg: PeerLeg,
@@ -26,11 +35,13 @@ async def bridge_and_wait(
     on_bridged: Callable[[], None] | None = None,
     on_ended: Callable[[float], None] | None = None,
     max_s: float = LONGEST_CALL_S,
+    recorder: BridgeRecorder | None = None,
 ) -> None:
     """Bridge the session's channel with `leg`, wait until one of them leaves, clean up.
 
-    `on_bridged` runs once both are in the bridge; `on_ended` gets the talk time in
-    seconds, even when the caller's hang-up ends the wait (CallerHungUp propagates).
+    `on_bridged` runs once both are in the bridge, and `recorder` starts then; `on_ended`
+    gets the talk time in seconds, even when the caller's hang-up ends the wait
+    (CallerHungUp propagates), and the recorder finishes before anything is torn down.
     A bridge that cannot be built hangs the leg up and raises CallerHungUp: the caller's
     channel is what failed, and nobody is left to talk to.
     """
@@ -59,6 +70,8 @@ async def bridge_and_wait(
         on_bridged()
     started = clock.monotonic()
     try:
+        if recorder is not None:
+            await recorder.start(bridge_id)
         while True:
             await session.wait_until(partial(_left_or_replaced, session, leg), max_s)
             handover = session.handover
@@ -71,6 +84,8 @@ async def bridge_and_wait(
     finally:
         if on_ended is not None:
             on_ended(clock.monotonic() - started)
+        if recorder is not None:
+            await recorder.finish()
         await session.hang_up_leg(leg)
         with contextlib.suppress(AriError):
             await session.ari.destroy_bridge(bridge_id)

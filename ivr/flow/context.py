@@ -21,6 +21,7 @@ from ivr.ports import (
     VoicemailOrderNumbers,
 )
 from ivr.prompts import PromptRenderer, PromptRenderError
+from ivr.quality_store import QualityRecordings
 from voicemail import VoicemailService
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,9 @@ class FlowServices:
     order_numbers: VoicemailOrderNumbers | None = None
     # hotline number -> the moments after which the caller is asked to rate (ivr.flow.survey)
     survey_after: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # None: bridged calls are not recorded (ivr.flow.quality); the consent prompt first?
+    quality: QualityRecordings | None = None
+    quality_consent: bool = True
 
 
 class RunningCall(Protocol):

@@ -28,6 +28,7 @@ from ivr.flow.hold import (
     Hold,
     position_announcement,
 )
+from ivr.flow.quality import OPERATOR, bridge_recording, tell_caller
 from ivr.flow.session import CallerHungUp
 from ivr.flow.voicemail import leave_voicemail
 from routing import (
@@ -139,6 +140,7 @@ class _QueuedCaller:
         clock = handoff.clock
         started = clock.monotonic()
         give_up_at = started + handoff.max_wait_s
+        await tell_caller(flow)
         self.hold.use_music(
             await flow.services.voice.music(handoff.hold_music, seconds=HOLD_MUSIC_S)
         )
@@ -224,7 +226,8 @@ class _QueuedCaller:
             log.talk_s = int(seconds)
 
         try:
-            await bridge_and_wait(session, leg, on_bridged=bridged, on_ended=ended)
+            await bridge_and_wait(session, leg, on_bridged=bridged, on_ended=ended,
+                                  recorder=bridge_recording(flow, OPERATOR))  # fmt: skip
         finally:
             await handoff.queue.finished(self.call_id)
         return "ANSWER"

@@ -301,6 +301,14 @@ class CallSession:
         return await self.wait_until(lambda: leg.ended, timeout)
 
     # -- recording -----------------------------------------------------------------------
+    def watch_bridge(self, bridge_id: str) -> None:
+        """Hear the bridge's own events too (a bridge recording reports on the bridge)."""
+        self._subscriptions.append(self._dispatcher.subscribe_bridge(bridge_id, self._on_event))
+
+    def recording_result(self, name: str) -> RecordingResult | None:
+        """How the recording ended, once RecordingFinished / RecordingFailed came."""
+        return self._state.recordings.get(name)
+
     async def record(
         self,
         *,

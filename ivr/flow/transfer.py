@@ -11,6 +11,7 @@ import logging
 from directory import DepartmentRecord
 from ivr.flow.bridging import bridge_and_wait
 from ivr.flow.context import RunningCall
+from ivr.flow.quality import TRANSFER, bridge_recording, tell_caller
 from ivr.flow.session import PeerLeg
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ async def transfer_to_liaison(flow: RunningCall, department: DepartmentRecord) -
         return "after_hours"
     log.transfer_attempted = True
     await flow.say(flow.profile.catalog.transferring(department.name))
+    await tell_caller(flow)
     status = "CHANUNAVAIL"
     for endpoint in (department.liaison_endpoint, department.backup_endpoint):
         if not endpoint:
@@ -58,4 +60,7 @@ async def _bridge(flow: RunningCall, leg: PeerLeg) -> None:
     def ended(seconds: float) -> None:
         log.talk_s = int(seconds)
 
-    await bridge_and_wait(flow.session, leg, on_bridged=bridged, on_ended=ended)
+    await bridge_and_wait(
+        flow.session, leg, on_bridged=bridged, on_ended=ended,
+        recorder=bridge_recording(flow, TRANSFER),
+    )  # fmt: skip

@@ -34,9 +34,7 @@ def start(sim: PbxCore, bridge: Bridge, rec: LiveRecording) -> None:
     bridge.recordings.append(rec.name)
     rec.state = "recording"
     rec.capture_from = now
-    rec.spans = [
-        MemberSpan(sim.channels[c], now) for c in bridge.channels if c in sim.channels
-    ]
+    rec.spans = [MemberSpan(sim.channels[c], now) for c in bridge.channels if c in sim.channels]
     _publish(sim, bridge, rec, "RecordingStarted")
     if rec.max_duration > 0:
         sim.spawn(_limit(sim, rec))
