@@ -22,11 +22,13 @@ from agent_desk.http import (
     api_kb_edit,
     api_my_seat,
     api_orders,
+    api_quality,
     api_seats,
     api_users_admin,
     api_voicemails,
     openapi,
     pages,
+    pages_calls,
     pages_orders,
     pages_supervision,
     public_intake,
@@ -35,6 +37,7 @@ from agent_desk.intake import CitizenIntake, ProofOfWork, PublicIntake, RateLimi
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
+from agent_desk.quality import QualityDesk
 from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.stats.http import stats_routes
 from agent_desk.voicemails import VoicemailInbox
@@ -89,6 +92,7 @@ def build_desk(
         call_control=call_control,
         https=settings.public_url.startswith("https://"),
         occupants=SeatOccupants(sessions),
+        quality=QualityDesk(sessions=sessions, clock=clock),
         intake=public_intake_for(sessions=sessions, orders=orders, clock=clock, settings=settings),
     )
 
@@ -137,9 +141,11 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *api_kb_edit.routes(),
             *api_departments.routes(),
             *api_calls.routes(),
+            *api_quality.routes(),
             *api_desk.routes(),
             *pages.routes(),
             *pages_orders.routes(),
+            *pages_calls.routes(),
             *pages_supervision.routes(),
             *stats_routes(),
             *api_seats.routes(),

@@ -13,6 +13,7 @@ from agent_desk.intake import PublicIntake
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import OrderService
+from agent_desk.quality import QualityDesk
 from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.seats import SeatDesk
 from agent_desk.voicemails import VoicemailInbox
@@ -36,6 +37,7 @@ class Desk:
     call_control: CallControl | None
     https: bool  # served behind https: cookies get the Secure flag
     occupants: SeatOccupants  # who sits at which seat
+    quality: QualityDesk  # 质检: recordings of bridged calls, supervisors only
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     seats: SeatDesk | None = None  # set by the composition root once routing runs
     intake: PublicIntake | None = None  # the citizen's form, follow page and SMS webhook

@@ -81,3 +81,11 @@ class SmsSignatureInvalid(HotlineError):
 
     status = 401
     code = "sms-signature-invalid"
+
+
+class QualityRecordingNotFound(NotFound):
+    code = "quality-recording-not-found"
+
+
+class QualityAudioMissing(NotFound):
+    code = "quality-audio-missing"

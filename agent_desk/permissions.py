@@ -38,6 +38,7 @@ class Action(StrEnum):
     CALLS_TRANSFER = "calls.transfer"
     SEATS = "seats"  # seat presence and missed-call callbacks
     AUDIT_READ = "audit.read"
+    QUALITY = "quality"  # play bridged calls' recordings and save 质检 scores
     USERS_MANAGE = "users.manage"
     EVENTS = "events"
     SIGNED_IN = "signed-in"
@@ -53,6 +54,7 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.CALLS_TRANSFER: frozenset({OPERATOR, SUPERVISOR, ADMIN}),
     Action.SEATS: frozenset({OPERATOR, SUPERVISOR, ADMIN}),
     Action.AUDIT_READ: frozenset({SUPERVISOR, ADMIN}),
+    Action.QUALITY: frozenset({SUPERVISOR, ADMIN}),
     Action.USERS_MANAGE: frozenset({ADMIN}),
     Action.EVENTS: EVERYONE,
     Action.SIGNED_IN: EVERYONE,

@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from agent_desk.http.openapi_intake import intake_paths
+from agent_desk.http.openapi_quality import quality_paths
 from agent_desk.http.openapi_workspace import workspace_paths
 from agent_desk.orders.lifecycle import Transition
 from agent_desk.orders.models import Channel, OrderStatus, OrderType, Urgency
@@ -344,6 +345,7 @@ def document() -> dict[str, Any]:
         **_seat_paths(),
         **workspace_paths(),
         **intake_paths(),
+        **quality_paths(),
     }  # fmt: skip
     for item in paths.values():
         for operation in item.values():

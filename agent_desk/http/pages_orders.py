@@ -31,7 +31,13 @@ from agent_desk.orders import (
 from agent_desk.orders.listing import OrderFilter, OrderSort, order_page
 from agent_desk.orders.models import OrderVoicemail
 from agent_desk.orders.referrals import REFERRALS
-from agent_desk.permissions import current_principal, may_transition, order_visibility
+from agent_desk.permissions import (
+    ACTION_ROLES,
+    Action,
+    current_principal,
+    may_transition,
+    order_visibility,
+)
 from agent_desk.supervision_items import SupervisionDesk
 from agent_desk.timeutil import china
 from voicemail.models import Voicemail
@@ -152,8 +158,16 @@ async def order_detail_page(request: web.Request) -> web.Response:
             sessions=desk.sessions, clock=desk.clock, orders=desk.orders
         ).of_order(order.id),
         "supervise_due": desk.orders.deadlines.warning_until(china(desk.clock.now()).date()),
+        **(await quality_context(desk, principal, order.call_id)),
     }  # fmt: skip
     return render(request, "order.html", principal, page="order", **extra)
+
+
+async def quality_context(desk: Desk, principal: Principal, call_id: str) -> dict[str, Any]:
+    """The 质检 section's data: only supervisors and admins see (and score) recordings."""
+    if principal.role not in ACTION_ROLES[Action.QUALITY]:
+        return {"show_quality": False, "quality": []}
+    return {"show_quality": True, "quality": await desk.quality.of_call(call_id)}
 
 
 def routes() -> list[web.RouteDef]:

@@ -25,6 +25,7 @@ from base.clock import CHINA_TZ
 from base.config import Settings
 from base.workdays import WorkingCalendar
 from directory import DirectoryRepository, DirectoryService, import_csv
+from ivr.quality_models import QualityRecording
 from routing import DEFAULT_SITES_FILE, CallbackList, InMemoryStore, Presence, load_sites
 from voicemail.models import Voicemail
 
@@ -147,6 +148,19 @@ class DeskHarness:
             session.add(voicemail)
             await session.commit()
             return voicemail.id
+
+    async def add_quality_recording(self, call_id: str, *, audio: Path) -> int:
+        """A kept 质检 recording of `call_id` (as the journal's writer stores one)."""
+        now = self.clock.now()
+        async with self.sessions() as session:
+            row = QualityRecording(
+                call_id=call_id, kind="transfer", recording_name=f"quality/{call_id}-transfer",
+                audio_path=str(audio), duration_s=12.0, started_at=now,
+                retention_until=now + timedelta(days=180),
+            )  # fmt: skip
+            session.add(row)
+            await session.commit()
+            return row.id
 
 
 USERS = {

@@ -77,6 +77,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/calls"): Rule(STAFF, query="?caller=13900000009"),
     ("post", "/api/calls/{call_id}/transfer"): Rule(STAFF, {"department_code": DEPT_A}),
     ("get", "/api/audit"): Rule(OVERSIGHT),
+    ("get", "/api/quality/recordings"): Rule(OVERSIGHT, query="?call_id=c1"),
+    ("get", "/api/quality/recordings/{recording_id}/audio"): Rule(OVERSIGHT),
+    ("post", "/api/quality/recordings/{recording_id}/score"): Rule(OVERSIGHT,
+                                                                   {"score": 90, "notes": "好"}),
     ("get", "/api/stats/kpis"): Rule(OVERSIGHT),
     ("get", "/api/stats/supervision"): Rule(OVERSIGHT),
     ("get", "/api/stats/seats"): Rule(OVERSIGHT),
@@ -148,7 +152,9 @@ async def _objects(h: DeskHarness, tmp_path: Path, department: str, marker: str)
         call_id=f"c-{order_id}", reason="abandoned")  # fmt: skip
     assert callback is not None
     voicemail = await h.add_voicemail(department, audio=audio)
+    recording = await h.add_quality_recording(f"c-{order_id}", audio=audio)
     return {"order_id": str(order_id), "voicemail_id": str(voicemail),
+            "recording_id": str(recording),
             "entry_id": str(found[0].id), "code": department,
             "callback_id": str(callback.id)}  # fmt: skip
 

@@ -38,7 +38,8 @@ def heard_consent(hotline: Harness, record: dict[str, Any]) -> bool:
 
 
 def assert_recording_matches_talk(row: QualityRecording, record: dict[str, Any]) -> None:
-    assert record["talk_s"] is not None and record["talk_s"] >= 5
+    assert record["talk_s"] is not None
+    assert record["talk_s"] >= 5
     assert abs(row.duration_s - record["talk_s"]) <= 1
     samples = read_wav(Path(row.audio_path))
     assert abs(len(samples) / 8000 - record["talk_s"]) <= 1.5

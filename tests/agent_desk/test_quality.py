@@ -1,0 +1,101 @@
+"""质检 on the desk: supervisors play a call's recording from the call and order pages and
+save a score; everyone else is refused (403) and sees no recording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent_desk import audit
+from ivr.call_records import CallRecord
+from ivr.simulator.audio import silence, write_wav
+from tests.agent_desk.conftest import DeskHarness
+
+CALL = "call-q1"
+
+
+async def _recorded_call(h: DeskHarness, tmp_path: Path) -> tuple[int, str]:
+    """A transferred call with its kept recording and the order filed from it."""
+    audio = tmp_path / "q1.wav"
+    write_wav(audio, silence(3.0))
+    async with h.sessions() as session:
+        session.add(CallRecord(call_id=CALL, channel_id="ch-q1", hotline_number="12345",
+                               caller_number="13900000001", started_at=h.clock.now(),
+                               outcome="transferred", steps=[], talk_s=3))  # fmt: skip
+        await session.commit()
+    created = await h.call("POST", "/api/orders", as_user="op1", json={
+        "order_type": "complaint", "subject": "转接后投诉", "call_id": CALL,
+        "caller_number": "13900000001"})  # fmt: skip
+    assert created.status == 201, await created.text()
+    number = (await created.json())["number"]
+    return await h.add_quality_recording(CALL, audio=audio), number
+
+
+async def test_a_supervisor_plays_and_scores_from_the_call_page(
+    harness: DeskHarness, tmp_path: Path
+) -> None:
+    recording_id, number = await _recorded_call(harness, tmp_path)
+    page = await harness.call("GET", f"/desk/calls/{CALL}", as_user="sup1")
+    assert page.status == 200
+    html = await page.text()
+    assert f'src="/api/quality/recordings/{recording_id}/audio"' in html
+    assert f'href="/desk/orders/{number}"' in html
+    assert "quality.js" in html
+    audio = await harness.call(
+        "GET", f"/api/quality/recordings/{recording_id}/audio", as_user="sup1"
+    )
+    assert audio.status == 200
+    assert audio.content_type == "audio/wav"
+    assert (await audio.read())[:4] == b"RIFF"
+    form = {"score": 86, "notes": "用语规范，答复及时"}
+    saved = await harness.call(
+        "POST", f"/api/quality/recordings/{recording_id}/score", as_user="sup1", json=form
+    )
+    assert saved.status == 200, await saved.text()
+    body = await saved.json()
+    assert (body["score"], body["notes"], body["scored_by"]) == (86, "用语规范，答复及时", "sup1")
+    assert body["scored_at"] is not None
+    listed = await harness.call("GET", f"/api/quality/recordings?call_id={CALL}", as_user="admin1")
+    assert [r["score"] for r in (await listed.json())["recordings"]] == [86]
+    actions = [e.action for e in await audit.recent(harness.sessions, limit=50)]
+    assert "quality.play" in actions
+    assert "quality.score" in actions
+
+
+async def test_the_order_page_shows_the_calls_recording_to_supervisors(
+    harness: DeskHarness, tmp_path: Path
+) -> None:
+    recording_id, number = await _recorded_call(harness, tmp_path)
+    page = await harness.call("GET", f"/desk/orders/{number}", as_user="sup1")
+    html = await page.text()
+    assert f'data-recording="{recording_id}"' in html
+    assert f'href="/desk/calls/{CALL}"' in html
+    operator_page = await harness.call("GET", f"/desk/orders/{number}", as_user="op1")
+    assert "/api/quality/recordings/" not in await operator_page.text()
+
+
+async def test_an_operator_may_neither_play_nor_score(harness: DeskHarness, tmp_path: Path) -> None:
+    recording_id, _ = await _recorded_call(harness, tmp_path)
+    for user in ("op1", "li_a"):
+        audio = await harness.call(
+            "GET", f"/api/quality/recordings/{recording_id}/audio", as_user=user
+        )
+        assert audio.status == 403
+        scored = await harness.call("POST", f"/api/quality/recordings/{recording_id}/score",
+                                    as_user=user, json={"score": 100})  # fmt: skip
+        assert scored.status == 403
+        assert (await scored.json())["error"]["code"] == "forbidden"
+    page = await harness.call("GET", f"/desk/calls/{CALL}", as_user="op1")
+    assert page.status == 200
+    assert "/api/quality/recordings/" not in await page.text()
+
+
+async def test_a_score_outside_0_to_100_is_refused(harness: DeskHarness, tmp_path: Path) -> None:
+    recording_id, _ = await _recorded_call(harness, tmp_path)
+    path = f"/api/quality/recordings/{recording_id}/score"
+    for bad in (101, -1, "90", 9.5, None):
+        response = await harness.call("POST", path, as_user="sup1", json={"score": bad})
+        assert response.status == 400, bad
+        assert (await response.json())["error"]["details"] == {"field": "score"}
+    missing = await harness.call("POST", "/api/quality/recordings/999999/score", as_user="sup1",
+                                 json={"score": 50})  # fmt: skip
+    assert missing.status == 404
