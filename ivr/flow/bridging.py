@@ -21,7 +21,10 @@ LONGEST_CALL_S = 4 * 3600.0
 
 
 class BridgeRecorder(Protocol):
-    """Records the bridge (ivr.flow.quality): started once both are in, finished first."""
+    """Records the bridge (ivr.flow.quality): the caller told first, started once both
+    are in, finished before the teardown."""
+
+    async def tell_caller(self) -> None: ...
 
     async def start(self, bridge_id: str) -> None: ...
 
@@ -47,6 +50,12 @@ async def bridge_and_wait(
     """
     clock = session.clock
     bridge_id = bridge_name(session.channel_id)
+    if recorder is not None:
+        try:
+            await recorder.tell_caller()
+        except CallerHungUp:
+            await session.hang_up_leg(leg)
+            raise
     # Asterisk answers addChannel only once the channel's playbacks have ended.
     await session.stop_all_playbacks()
     session.note_command()

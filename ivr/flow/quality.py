@@ -1,7 +1,8 @@
 """Quality recording (质检录音) of a bridged call: consent first, the bridge's mix, kept.
 
 Liaison transfers and operator calls are recorded where `FlowServices.quality` is set.
-The caller is told before the bridge when the consent prompt is on. The recording starts
+When the consent prompt is on, the caller hears it once the other side has answered,
+before the two are bridged (a caller whose liaison is busy is told nothing). The recording starts
 once both sides are in the bridge and is stopped by the controller before the bridge is
 torn down: the stop is certain to produce RecordingFinished, whereas the Recorder
 Asterisk kicks out of a destroyed bridge may report after the bridge's topic is gone
@@ -33,17 +34,6 @@ def recording_name(call_id: str, kind: str) -> str:
     return f"quality/{call_id}-{kind}"
 
 
-async def tell_caller(flow: RunningCall) -> None:
-    """The consent prompt, once per call, where recording and the prompt are on."""
-    services = flow.services
-    if services.quality is None or not services.quality_consent:
-        return
-    if any(step.get("step") == "quality_consent" for step in flow.log.steps):
-        return
-    flow.step("quality_consent")
-    await flow.say(CONSENT_PROMPT)
-
-
 class BridgeRecording:
     """One bridge's recording: `start` once both are in, `finish` before the teardown."""
 
@@ -52,6 +42,16 @@ class BridgeRecording:
         self.kind = kind
         self.name = recording_name(flow.log.call_id, kind)
         self.started_at: datetime | None = None
+
+    async def tell_caller(self) -> None:
+        """The consent prompt, once per call, while the answered side waits to be bridged."""
+        flow = self.flow
+        if not flow.services.quality_consent:
+            return
+        if any(step.get("step") == "quality_consent" for step in flow.log.steps):
+            return
+        flow.step("quality_consent")
+        await flow.say(CONSENT_PROMPT)
 
     async def start(self, bridge_id: str) -> None:
         session = self.flow.session

@@ -28,7 +28,7 @@ from ivr.flow.hold import (
     Hold,
     position_announcement,
 )
-from ivr.flow.quality import OPERATOR, bridge_recording, tell_caller
+from ivr.flow.quality import OPERATOR, bridge_recording
 from ivr.flow.session import CallerHungUp
 from ivr.flow.voicemail import leave_voicemail
 from routing import (
@@ -140,7 +140,6 @@ class _QueuedCaller:
         clock = handoff.clock
         started = clock.monotonic()
         give_up_at = started + handoff.max_wait_s
-        await tell_caller(flow)
         self.hold.use_music(
             await flow.services.voice.music(handoff.hold_music, seconds=HOLD_MUSIC_S)
         )

@@ -11,7 +11,7 @@ import logging
 from directory import DepartmentRecord
 from ivr.flow.bridging import bridge_and_wait
 from ivr.flow.context import RunningCall
-from ivr.flow.quality import TRANSFER, bridge_recording, tell_caller
+from ivr.flow.quality import TRANSFER, bridge_recording
 from ivr.flow.session import PeerLeg
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,6 @@ async def transfer_to_liaison(flow: RunningCall, department: DepartmentRecord) -
         return "after_hours"
     log.transfer_attempted = True
     await flow.say(flow.profile.catalog.transferring(department.name))
-    await tell_caller(flow)
     status = "CHANUNAVAIL"
     for endpoint in (department.liaison_endpoint, department.backup_endpoint):
         if not endpoint:
