@@ -17,7 +17,7 @@ import logging
 from datetime import datetime
 
 from base.journal import JournalUnavailable
-from ivr.ari import AriError, AriFailure
+from ivr.ari import AriError, AriFailure, AriNotFound
 from ivr.flow.context import RunningCall
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,19 @@ class BridgeRecording:
             return
         self.started_at = self.flow.services.clock.now()
         logger.info("%s: recording bridge %s as %s", session.channel_id, bridge_id, self.name)
+
+    async def adopt(self, bridge_id: str) -> bool:
+        """Take over this recording from a dead controller, if it is still running."""
+        session = self.flow.session
+        session.watch_bridge(bridge_id)
+        try:
+            await session.ari.get_live_recording(self.name)
+        except (AriNotFound, AriFailure):
+            return False
+        # When it began died with the predecessor: the retention counts from the takeover.
+        self.started_at = self.flow.services.clock.now()
+        logger.info("%s: adopted recording %s", session.channel_id, self.name)
+        return True
 
     async def finish(self) -> None:
         """Stop the recording, wait for its end, keep the file. Never raises CallerHungUp."""
@@ -114,3 +127,13 @@ class BridgeRecording:
 def bridge_recording(flow: RunningCall, kind: str) -> BridgeRecording | None:
     """The recording for this bridge, or None where quality recording is off."""
     return BridgeRecording(flow, kind) if flow.services.quality is not None else None
+
+
+async def keep_adopted_recordings(flow: RunningCall, bridge_id: str) -> None:
+    """A resumed bridged call: stop and keep what the dead controller was recording."""
+    if flow.services.quality is None:
+        return
+    for kind in (TRANSFER, OPERATOR):
+        recording = BridgeRecording(flow, kind)
+        if await recording.adopt(bridge_id):
+            await recording.finish()

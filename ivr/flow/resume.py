@@ -12,6 +12,7 @@ import logging
 from ivr.ari import AriError, AriNotFound
 from ivr.checkpoints import CallCheckpoint
 from ivr.flow.context import RunningCall
+from ivr.flow.quality import keep_adopted_recordings
 from ivr.flow.session import CallerHungUp
 from ivr.flow.states import CallState
 from ivr.flow.voicemail import keep_recording, recording_name, say_kept_already
@@ -44,6 +45,7 @@ async def resume_bridge(flow: RunningCall, checkpoint: CallCheckpoint) -> None:
     try:
         await session.wait_for_leg_end(leg, 4 * 3600.0)
     finally:
+        await keep_adopted_recordings(flow, checkpoint.bridge_id)
         await session.hang_up_leg(leg)
         with contextlib.suppress(AriError):
             await session.ari.destroy_bridge(checkpoint.bridge_id)

@@ -22,6 +22,7 @@ from base.database import create_engine, create_session_factory
 from hotline.routing_wiring import Routing, build_routing
 from ivr.flow.hold import DEFAULT_HOLD_MUSIC, HOLD_MUSIC_S
 from ivr.prompts.tones import tone_key
+from ivr.quality_models import QualityRecording
 from ivr.simulator.callers import send_dtmf
 from routing.models import CallbackRequest
 from tests.ivr.crash_plant import SPEED, START, Plant, connected, kill, open_plant, playing_to
@@ -106,6 +107,29 @@ async def test_killed_during_a_transfer_another_controller_adopts_the_call(plant
     assert record.transfer_bridged
     assert any(step["step"] == "resumed" for step in record.steps)
     await plant.until(plant.nothing_left)
+
+
+async def test_killed_while_recording_a_transfer_the_successor_keeps_the_recording(
+    plant: Plant,
+) -> None:
+    plant.sim.simulator.set_endpoint("PJSIP/lj-001-a", "answer:1", hangup_after=20)
+    first = plant.controller("hotline-a")
+    plant.controller("hotline-b")
+    await plant.until(connected(plant, "hotline-a"))
+    await plant.until(connected(plant, "hotline-b"))
+    call = plant.sim.simulator.place_call(
+        "114", caller="13800000016", app="hotline-a",
+        script=[{"at": 1.0, "dtmf": "425#"}], hangup_after=300,
+    )  # fmt: skip
+    await plant.until(lambda: bool(plant.sim.simulator.recordings), timeout=90)
+    kill(first)
+    record = await plant.record_of(call, timeout=120)  # hotline-b adopts hotline-a
+    assert record.outcome == "transferred"
+    kept = [r for r in await plant.rows(QualityRecording) if r.call_id == record.call_id]
+    assert [r.kind for r in kept] == ["transfer"]
+    assert kept[0].duration_s >= 10  # recorded from the bridge, across the takeover
+    await plant.until(plant.nothing_left)
+    assert plant.sim.simulator.summary()["live_recordings"] == []
 
 
 async def test_killed_in_the_queue_the_caller_keeps_waiting_and_is_called_back(
