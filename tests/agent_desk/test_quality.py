@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from playwright.async_api import Browser, expect
+
 from agent_desk import audit
 from ivr.call_records import CallRecord
 from ivr.simulator.audio import silence, write_wav
 from tests.agent_desk.conftest import DeskHarness
+from tests.agent_desk.test_browser import signed_in
 
 CALL = "call-q1"
 
@@ -99,3 +103,33 @@ async def test_a_score_outside_0_to_100_is_refused(harness: DeskHarness, tmp_pat
     missing = await harness.call("POST", "/api/quality/recordings/999999/score", as_user="sup1",
                                  json={"score": 50})  # fmt: skip
     assert missing.status == 404
+
+
+PLAYED = """async () => {
+  const audio = document.querySelector("#quality audio");
+  audio.load();
+  await new Promise((ready, failed) => {
+    audio.oncanplay = ready;
+    audio.onerror = () => failed(new Error("the recording does not load"));
+  });
+  return audio.duration;
+}"""
+
+
+@pytest.mark.browser
+async def test_in_the_browser_a_supervisor_plays_and_scores(
+    browser: Browser, harness: DeskHarness, tmp_path: Path
+) -> None:
+    recording_id, _ = await _recorded_call(harness, tmp_path)
+    page = await signed_in(browser, harness, "sup1")
+    await page.goto(str(harness.client.make_url(f"/desk/calls/{CALL}")))
+    assert 2.5 <= await page.evaluate(PLAYED) <= 3.5
+    form = page.locator(f'form.quality-form[data-recording="{recording_id}"]')
+    await form.locator("input[name=score]").fill("92")
+    await form.locator("textarea[name=notes]").fill("耐心细致")
+    await form.locator("button[type=submit]").click()
+    line = page.locator(f'li[data-quality="{recording_id}"] .quality-score')
+    await expect(line).to_have_attribute("data-score", "92")
+    await expect(line).to_contain_text("sup1")
+    row = await harness.desk.quality.get(recording_id)
+    assert (row.score, row.notes, row.scored_by) == (92, "耐心细致", "sup1")
