@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.auth import AuthPolicy, AuthService, Passwords
@@ -15,6 +15,7 @@ from agent_desk.http import (
     api_departments,
     api_desk,
     api_inbox,
+    api_integrations,
     api_kb_edit,
     api_my_seat,
     api_orders,
@@ -23,9 +24,13 @@ from agent_desk.http import (
     api_voicemails,
     openapi,
     pages,
+    pages_integrations,
     pages_orders,
     pages_supervision,
 )
+from agent_desk.integrations import ApiClients, RetryPolicy, WebhookDispatcher, delivery_context
+from agent_desk.integrations.audit_calls import api_call_audit
+from agent_desk.integrations.webhooks import Webhooks
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
@@ -58,7 +63,9 @@ def build_desk(
     """The desk's services, sharing one notifier."""
     notifier = notifier or Notifier()
     policy = DeadlinePolicy(table=deadline_table or DeadlineTable(), calendar=calendar)
-    orders = OrderService(sessions=sessions, clock=clock, deadlines=policy, notifier=notifier)
+    webhooks = Webhooks(sessions=sessions, clock=clock, deadlines=policy)
+    orders = OrderService(sessions=sessions, clock=clock, deadlines=policy, notifier=notifier,
+                          on_moved=webhooks.order_moved)  # fmt: skip
     return Desk(
         sessions=sessions,
         clock=clock,
@@ -77,6 +84,8 @@ def build_desk(
         call_control=call_control,
         https=settings.public_url.startswith("https://"),
         occupants=SeatOccupants(sessions),
+        api_clients=ApiClients(sessions=sessions, clock=clock),
+        webhooks=webhooks,
     )
 
 
@@ -113,9 +122,25 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *api_seats.routes(),
             *api_my_seat.routes(),
             *api_callback_list.routes(),
+            *api_integrations.routes(),
+            *pages_integrations.routes(),
         ]
     )
+    app.middlewares.append(api_call_audit)  # inside error_middleware: sees the raised errors
     app.on_shutdown.append(_release_event_streams)
+
+
+def install_webhook_delivery(
+    app: web.Application, desk: Desk, *, policy: RetryPolicy | None = None
+) -> None:
+    """Deliver the webhook outbox while `app` runs (the composition root's choice: every
+    HTTP server may, the leases keep them from sending one row at once)."""
+
+    def build(http: ClientSession) -> WebhookDispatcher:
+        return WebhookDispatcher(sessions=desk.sessions, clock=desk.clock,
+                                 webhooks=desk.webhooks, http=http, policy=policy)  # fmt: skip
+
+    app.cleanup_ctx.append(delivery_context(build, desk.notifier))
 
 
 def build_desk_app(
@@ -127,8 +152,12 @@ def build_desk_app(
     settings: Settings,
     call_control: CallControl | None = None,
     passwords: Passwords | None = None,
+    webhook_policy: RetryPolicy | None = None,
+    deliver_webhooks: bool = False,
 ) -> web.Application:
-    """A standalone desk application (with the directory API the console uses): tests, demos."""
+    """A standalone desk application (with the directory API the console uses): tests, demos.
+
+    `deliver_webhooks` runs the outbox's dispatcher with the application."""
     app = web.Application(middlewares=[error_middleware, input_limits_middleware])
     app[directory_http.DIRECTORY_SERVICE] = directory
     app[directory_http.DIRECTORY_CLOCK] = clock
@@ -138,4 +167,6 @@ def build_desk_app(
         settings=settings, call_control=call_control, passwords=passwords,
     )  # fmt: skip
     install_desk(app, desk, passwords=passwords)
+    if deliver_webhooks:
+        install_webhook_delivery(app, desk, policy=webhook_policy)
     return app

@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from agent_desk.http.openapi_integrations import BEARER_NOTE, integration_paths
 from agent_desk.http.openapi_workspace import workspace_paths
 from agent_desk.orders.lifecycle import Transition
 from agent_desk.orders.models import OrderStatus, OrderType, Urgency
@@ -332,6 +333,7 @@ def document() -> dict[str, Any]:
         **_stats_paths(),
         **_seat_paths(),
         **workspace_paths(),
+        **integration_paths(),
     }  # fmt: skip
     for item in paths.values():
         for operation in item.values():
@@ -341,7 +343,7 @@ def document() -> dict[str, Any]:
     )
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Hotline agent desk API", "version": "1.0.0"},
+        "info": {"title": "Hotline agent desk API", "version": "1.0.0", "description": BEARER_NOTE},
         "paths": paths,
         "components": {
             "schemas": {

@@ -36,6 +36,7 @@ PAGE_ROLES = {
     "departments": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     "kb": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     "users": frozenset({Role.ADMIN}),
+    "integrations": frozenset({Role.ADMIN}),  # served by pages_integrations
     "orders": frozenset(Role),
     "supervision": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     # Served by agent_desk.stats; listed here so the navigation bar shows them.

@@ -87,6 +87,18 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/callbacks"): Rule(STAFF),
     # 202: the seat-state call just before (document order) sat the user at lj-01.
     ("post", "/api/callbacks/{entry_id}/call"): Rule(STAFF),
+    ("get", "/api/api-clients"): Rule(ADMIN),
+    ("post", "/api/api-clients"): Rule(ADMIN, {"name": "unit-system", "department_code": DEPT_A,
+                                               "scope": "write"}),
+    ("post", "/api/api-clients/{client_id}/rotate"): Rule(ADMIN, {"overlap_minutes": 0}),
+    ("post", "/api/api-clients/{client_id}/revoke"): Rule(ADMIN),
+    ("get", "/api/webhooks"): Rule(ADMIN),
+    ("post", "/api/webhooks"): Rule(ADMIN, {"department_code": DEPT_A,
+                                            "url": "http://127.0.0.1:9/hook",
+                                            "events": ["order.changed"]}),
+    ("post", "/api/webhooks/{webhook_id}/deactivate"): Rule(ADMIN),
+    ("get", "/api/webhook-deliveries"): Rule(ADMIN),
+    ("post", "/api/webhook-deliveries/{delivery_id}/replay"): Rule(ADMIN),
 }  # fmt: skip
 # Routes merged from the desk branch (seat workspace, inbox, supervision items) after this
 # matrix was written: listed here so any *other* new route still fails the coverage test;
@@ -123,9 +135,16 @@ def test_every_documented_route_has_a_rule() -> None:
 
 
 async def _objects(h: DeskHarness, tmp_path: Path, department: str, marker: str) -> dict[str, str]:
-    """A fresh order, voicemail, KB entry and callback of `department`."""
+    """A fresh order, voicemail, KB entry and callback of `department`, an API client and
+    a webhook of it, and the webhook's delivery of the order's dispatch."""
     audio = tmp_path / f"vm-{marker}.wav"
     audio.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt ")
+    webhook, _ = await h.desk.webhooks.add_endpoint(
+        department_code=department, url="http://127.0.0.1:9/hook",
+        events=["order.dispatched"], actor="test")  # fmt: skip
+    client = await h.desk.api_clients.create(
+        f"{marker}-{webhook.id}", department_code=department, scope="read", actor="test"
+    )
     created = await h.call("POST", "/api/orders", as_user="op1",
                            json={"order_type": "help", "subject": marker, "description": marker,
                                  "department_code": department})  # fmt: skip
@@ -142,9 +161,14 @@ async def _objects(h: DeskHarness, tmp_path: Path, department: str, marker: str)
         call_id=f"c-{order_id}", reason="abandoned")  # fmt: skip
     assert callback is not None
     voicemail = await h.add_voicemail(department, audio=audio)
+    deliveries = await h.desk.webhooks.deliveries(limit=1)
+    assert deliveries
+    assert deliveries[0][0].order_id == order_id
     return {"order_id": str(order_id), "voicemail_id": str(voicemail),
             "entry_id": str(found[0].id), "code": department,
-            "callback_id": str(callback.id)}  # fmt: skip
+            "callback_id": str(callback.id), "client_id": str(client.client.id),
+            "webhook_id": str(webhook.id),
+            "delivery_id": str(deliveries[0][0].id)}  # fmt: skip
 
 
 def _path(template: str, ids: dict[str, str], victim: int) -> str:
