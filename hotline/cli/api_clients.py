@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rotate = actions.add_parser("rotate", help="a new token (prints it); the old one overlaps")
     rotate.add_argument("client", help="name or id")
     rotate.add_argument("--overlap-minutes", type=int, default=60,
-                        help="minutes the old token stays valid (0: ends now; default 60)")  # fmt: skip
+                        help="old token stays valid this long (0: ends now)")  # fmt: skip
     rotate.set_defaults(handler=_rotate)
     revoke = actions.add_parser("revoke", help="refuse every token of the client, at once")
     revoke.add_argument("client", help="name or id")
