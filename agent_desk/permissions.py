@@ -105,8 +105,21 @@ async def current_principal(request: web.Request) -> Principal | None:
 
 
 # What a department's system may do with its token: read its orders and (write scope)
-# move them; everything else answers 403 however the token is scoped.
+# move them; everything else answers 403 however the token is scoped. Both the action
+# and the route must be listed, so a new handler is never opened to tokens by accident.
 MACHINE_ACTIONS = frozenset({Action.ORDERS_READ})
+MACHINE_ROUTES = frozenset({
+    ("GET", "/api/orders"), ("GET", "/api/orders/page"), ("GET", "/api/orders/late"),
+    ("GET", "/api/orders/referrals"), ("GET", "/api/orders/{order_id}"),
+    ("POST", "/api/orders/{order_id}/transitions"),
+})  # fmt: skip
+
+
+def _machine_route(request: web.Request) -> bool:
+    resource = request.match_info.route.resource
+    template = resource.canonical if resource is not None else ""
+    method = "GET" if request.method == "HEAD" else request.method
+    return (method, template) in MACHINE_ROUTES
 
 
 def bearer_token(request: web.Request) -> str | None:
@@ -128,8 +141,8 @@ async def _authorize_client(request: web.Request, token: str, action: Action) ->
         principal = client_principal(client)
         request[_PRINCIPAL] = [principal]
         request[API_CALLER] = principal.name
-    if action not in MACHINE_ACTIONS:
-        raise Forbidden(f"an API client may not do {action.value}")
+    if action not in MACHINE_ACTIONS or not _machine_route(request):
+        raise Forbidden(f"an API client may not do {action.value} here")
     if request.method not in SAFE_METHODS and WRITE not in principal.scopes:
         raise ApiScopeInsufficient("this API client's token has the read scope only")
     return principal

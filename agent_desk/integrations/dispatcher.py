@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -30,7 +30,15 @@ from agent_desk.integrations.signing import (
     TIMESTAMP_HEADER,
     signature,
 )
-from agent_desk.integrations.webhooks import DEAD, DELIVERED, PENDING, REPLAY, Webhooks, due_filter
+from agent_desk.integrations.webhooks import (
+    DEAD,
+    DELIVERED,
+    DUE_STATUSES,
+    PENDING,
+    REPLAY,
+    Webhooks,
+    due_filter,
+)
 from agent_desk.notifier import DeskEvent, Notifier
 from agent_desk.timeutil import china
 from base.clock import Clock
@@ -197,17 +205,31 @@ class WebhookDispatcher:
                         await self._webhooks.scan_deadlines()
                         next_scan = self._clock.monotonic() + self.policy.scan_s
                     await self.deliver_due()
+                    pause = await self._pause()
                 except Exception:  # the database may be down: try again next round
                     logger.exception("webhook delivery round failed")
-                await self._wait(wake)
+                    pause = self.policy.poll_s
+                await self._wait(wake, pause)
         finally:
             if notifier is not None and wake is not None:
                 notifier.unsubscribe(wake)
 
-    async def _wait(self, wake: asyncio.Queue[DeskEvent] | None) -> None:
-        waiters: set[asyncio.Future[Any]] = {
-            asyncio.ensure_future(self._clock.sleep(self.policy.poll_s))
-        }
+    async def _pause(self) -> float:
+        """Until the next retry is due, at most `poll_s` (other servers add rows too).
+        A row due already is held by another dispatcher: look again when its lease ends."""
+        async with self._sessions() as session:
+            upcoming = await session.scalar(
+                select(func.min(WebhookDelivery.next_attempt_at)).where(
+                    WebhookDelivery.status.in_(DUE_STATUSES)
+                )
+            )
+        if upcoming is None:
+            return self.policy.poll_s
+        seconds = (china(upcoming) - self._now()).total_seconds()
+        return min(seconds if seconds > 0 else self.policy.lease_s, self.policy.poll_s)
+
+    async def _wait(self, wake: asyncio.Queue[DeskEvent] | None, seconds: float) -> None:
+        waiters: set[asyncio.Future[Any]] = {asyncio.ensure_future(self._clock.sleep(seconds))}
         if wake is not None:
             waiters.add(asyncio.ensure_future(wake.get()))
         try:
