@@ -263,3 +263,61 @@ async def test_every_unsafe_route_needs_the_csrf_token(
             assert (await response.json())["error"]["code"] == "csrf-token-invalid"
     assert len(await audit.recent(harness.sessions, limit=1000)) == before + 1  # the sign-in
     assert (await harness.client.get("/api/auth/me")).status == 200  # logout did not happen
+
+
+# The column of departments' systems: a token of DEPT_A on every documented route. A
+# route outside the allow-list refuses it: 403 through `authorize`, 401 where the route
+# reads only the session cookie (the statistics) — never the route's success.
+REFUSED = frozenset({401, 403})
+MACHINE_ALLOWED = frozenset({
+    ("get", "/api/orders"), ("get", "/api/orders/page"), ("get", "/api/orders/late"),
+    ("get", "/api/orders/referrals"), ("get", "/api/orders/{order_id}"),
+    ("post", "/api/orders/{order_id}/transitions"),
+})  # fmt: skip
+
+
+@pytest.mark.parametrize("scope", ["read", "write"])
+async def test_api_client_column(
+    harness: DeskHarness, tmp_path: Path, scope: str, database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the permission matrix does not depend on the database")
+    victim, _ = await harness.desk.auth.add_user("victim", Role.OPERATOR, password=PASSWORD)
+    issued = await harness.desk.api_clients.create(
+        "unit-column", department_code=DEPT_A, scope=scope, actor="test"
+    )
+    headers = {"Authorization": f"Bearer {issued.token}"}
+    failures: list[str] = []
+    for method, template, operation in operations():
+        if (method, template) in NOT_YET_IN_MATRIX and (method, template) not in MACHINE_ALLOWED:
+            continue
+        rule = RULES[(method, template)]
+        for variant, department in (("own", DEPT_A), ("other", DEPT_B)):
+            if variant == "other" and not rule.scoped:
+                continue
+            marker = "own-object" if variant == "own" else FOREIGN
+            ids = await _objects(harness, tmp_path, department, marker)
+            await _objects(harness, tmp_path, DEPT_B, FOREIGN)
+            path = _path(template, ids, victim.id) + rule.query
+            allowed = (method, template) in MACHINE_ALLOWED and (
+                scope == "write" or method == "get"
+            )
+            if rule.public:
+                expected = success_status(method, template, operation)
+            elif not allowed:
+                expected = 403
+            elif variant == "other":
+                expected = 404
+            else:
+                expected = success_status(method, template, operation)
+            harness.client.session.cookie_jar.clear()
+            async with harness.client.request(method, path, json=rule.body,
+                                              headers=headers) as response:  # fmt: skip
+                text = "" if response.content_type == "text/event-stream" else await response.text()
+                status = response.status
+            if status != expected and not (expected == 403 and status in REFUSED):
+                failures.append(f"{scope} token {method.upper()} {path} ({variant}): "
+                                f"{status}, expected {expected}: {text[:200]}")  # fmt: skip
+            if FOREIGN in text and not rule.public:
+                failures.append(f"{scope} token {method.upper()} {path}: shows another department")
+    assert not failures, "\n".join(failures)
