@@ -55,7 +55,8 @@ async def test_the_table_is_seeded_from_the_package_and_2027_falls_back_visibly(
 ) -> None:
     store = harness.desk.calendar_store
     seeded = await store.load()
-    assert 2026 in seeded and 2027 not in seeded
+    assert 2026 in seeded
+    assert 2027 not in seeded
     assert await store.load() == []  # seeded once; the table now holds those years
     calendar = harness.desk.calendar
     assert calendar.day_kind(date(2026, 10, 1)) is DayKind.HOLIDAY
@@ -65,7 +66,8 @@ async def test_the_table_is_seeded_from_the_package_and_2027_falls_back_visibly(
     response = await harness.call("GET", "/api/calendar/2027", as_user="sup1")
     assert response.status == 200
     shown = await response.json()
-    assert shown["known"] is False and shown["fallback"] == "monday-friday"
+    assert shown["known"] is False
+    assert shown["fallback"] == "monday-friday"
     assert shown["days"] == []
 
 
@@ -83,7 +85,8 @@ async def test_importing_2027_makes_new_years_day_a_holiday_and_moves_a_deadline
                                   json={"csv": HOLIDAYS_2027})  # fmt: skip
     assert response.status == 200
     report = await response.json()
-    assert report["saved"] == 5 and report["years"] == [2027]
+    assert report["saved"] == 5
+    assert report["years"] == [2027]
     assert [e["line"] for e in report["errors"]] == [6, 8, 9]
     assert harness.desk.calendar.day_kind(date(2027, 1, 1)) is DayKind.HOLIDAY
     assert harness.desk.calendar.day_kind(date(2027, 2, 7)) is DayKind.MAKEUP_WORKDAY
@@ -126,7 +129,9 @@ async def test_the_wallboard_warns_from_december_first(harness: DeskHarness) -> 
     assert warning in await page.text()
     calendar_page = await harness.call("GET", "/desk/calendar", as_user="admin1")
     text = await calendar_page.text()
-    assert "2027" in text and warning in text and 'id="calendar-import-form"' in text
+    assert "2027" in text
+    assert warning in text
+    assert 'id="calendar-import-form"' in text
     await harness.desk.calendar_store.import_csv(HOLIDAYS_2027, actor="admin1")
     board = await (await harness.call("GET", "/api/stats/live", as_user="sup1")).json()
     assert board["warnings"] == []
@@ -154,9 +159,11 @@ def test_calendar_command_imports_and_shows_a_year(
     csv_file.write_text(HOLIDAYS_2027, encoding="utf-8")
     assert run("calendar", "import", str(csv_file)) == 1  # some rows were refused
     captured = capsys.readouterr()
-    assert f"{csv_file}:6:" in captured.err and f"{csv_file}:9:" in captured.err
+    assert f"{csv_file}:6:" in captured.err
+    assert f"{csv_file}:9:" in captured.err
     assert "5 days saved" in captured.out
     assert run("calendar", "show", "2027") == 0
     out = capsys.readouterr().out
-    assert "2027-01-01" in out and "元旦" in out
+    assert "2027-01-01" in out
+    assert "元旦" in out
     assert EntryKind.HOLIDAY.value == "holiday"

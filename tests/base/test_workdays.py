@@ -61,7 +61,8 @@ def test_next_years_calendar_is_asked_for_from_december_first() -> None:
     assert 2027 not in calendar.known_years()
     assert calendar.missing_year_warning(date(2026, 11, 30)) is None
     warning = calendar.missing_year_warning(date(2026, 12, 1))
-    assert warning is not None and "2027" in warning
+    assert warning is not None
+    assert "2027" in warning
     calendar.set_year(2027, [CalendarEntry(date(2027, 1, 1), EntryKind.HOLIDAY, "元旦")])
     assert calendar.missing_year_warning(date(2026, 12, 31)) is None
 
@@ -70,6 +71,7 @@ def test_the_package_seed_names_holidays_in_chinese() -> None:
     years = package_years()
     assert 2026 in years
     new_year = next(e for e in years[2026] if e.day == date(2026, 1, 1))
-    assert new_year.kind is EntryKind.HOLIDAY and new_year.name == "元旦"
+    assert new_year.kind is EntryKind.HOLIDAY
+    assert new_year.name == "元旦"
     makeup = next(e for e in years[2026] if e.day == date(2026, 10, 10))
     assert makeup.kind is EntryKind.WORKDAY
