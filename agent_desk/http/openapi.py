@@ -361,7 +361,7 @@ def document() -> dict[str, Any]:
                     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100})])},
         "/api/calls/{call_id}/transfer": {"post": _op(
             "transfer the live call to a department's liaison", "200", OBJ,
-            errors=("401", "403", "503"),
+            errors=("401", "403", "404", "409", "503"),
             body={"type": "object", "required": ["department_code"],
                   "properties": {"department_code": STR}},
             params=[_path("call_id", STR)])},
