@@ -113,7 +113,7 @@ async def import_days(request: web.Request) -> web.Response:
 
 def routes() -> list[web.RouteDef]:
     return [
-        web.get("/api/calendar/{year}", show_year),
+        web.get("/api/calendar/years/{year}", show_year),
         web.put("/api/calendar/days/{day}", put_day),
         web.delete("/api/calendar/days/{day}", delete_day),
         web.post("/api/calendar/import", import_days),

@@ -153,7 +153,7 @@ DAY = _path("day", {"type": "string", "format": "date"})
 def _calendar_paths() -> dict[str, Any]:
     """The holiday calendar: supervisors read it, admins enter days."""
     return {
-        "/api/calendar/{year}": {
+        "/api/calendar/years/{year}": {
             "get": _op(
                 "a year's holidays and make-up workdays; known=false: Monday-Friday fallback",
                 "200",

@@ -63,7 +63,7 @@ async def test_the_table_is_seeded_from_the_package_and_2027_falls_back_visibly(
     with caplog.at_level(logging.WARNING, logger="base.workdays"):
         assert calendar.day_kind(date(2027, 1, 1)) is DayKind.WORKDAY
     assert any("no official holiday calendar for 2027" in r.getMessage() for r in caplog.records)
-    response = await harness.call("GET", "/api/calendar/2027", as_user="sup1")
+    response = await harness.call("GET", "/api/calendar/years/2027", as_user="sup1")
     assert response.status == 200
     shown = await response.json()
     assert shown["known"] is False
@@ -92,7 +92,7 @@ async def test_importing_2027_makes_new_years_day_a_holiday_and_moves_a_deadline
     assert harness.desk.calendar.day_kind(date(2027, 2, 7)) is DayKind.MAKEUP_WORKDAY
     # Thu 31, then 1-3 Jan are holidays: Mon 4, Tue 5.
     assert await _order_due(harness) == "2027-01-05"
-    shown = await (await harness.call("GET", "/api/calendar/2027", as_user="sup1")).json()
+    shown = await (await harness.call("GET", "/api/calendar/years/2027", as_user="sup1")).json()
     assert shown["known"] is True
     assert shown["days"][0] == {"date": "2027-01-01", "kind": "holiday", "name": "元旦"}
     # A fresh calendar read from the table (another process) knows the same.

@@ -76,7 +76,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/calls"): Rule(STAFF, query="?caller=13900000009"),
     ("post", "/api/calls/{call_id}/transfer"): Rule(STAFF, {"department_code": DEPT_A}),
     ("get", "/api/audit"): Rule(OVERSIGHT),
-    ("get", "/api/calendar/{year}"): Rule(OVERSIGHT),
+    ("get", "/api/calendar/years/{year}"): Rule(OVERSIGHT),
     ("put", "/api/calendar/days/{day}"): Rule(ADMIN, {"kind": "holiday", "name": "测试"}),
     ("delete", "/api/calendar/days/{day}"): Rule(ADMIN),
     ("post", "/api/calendar/import"): Rule(ADMIN, {"csv": "date,kind,name\n2027-01-01,holiday,"}),
