@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,10 +21,12 @@ from sqlalchemy import Date, DateTime, Integer, String, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from base.clock import Clock
+from base.clock import CHINA_TZ, Clock
 from base.database import Base
 from base.errors import InvalidInput
 from base.workdays import CalendarEntry, EntryKind, WorkingCalendar, package_years
+
+logger = logging.getLogger(__name__)
 
 CSV_COLUMNS = ("date", "kind", "name")
 SOURCE_PACKAGE = "chinese-calendar"
@@ -130,6 +133,10 @@ class CalendarStore:
             entry = CalendarEntry(day=row.day, kind=EntryKind(row.kind), name=row.name)
             years.setdefault(row.year, []).append(entry)
         self.calendar.replace(years)
+        today = self._clock.now().astimezone(CHINA_TZ).date()
+        warning = self.calendar.missing_year_warning(today)
+        if warning:
+            logger.warning("holiday calendar: %s", warning)
         return seeded
 
     async def seed_from_package(self) -> list[int]:

@@ -76,6 +76,10 @@ async def test_importing_2027_makes_new_years_day_a_holiday_and_moves_a_deadline
 ) -> None:
     await harness.desk.calendar_store.load()
     harness.clock.current = datetime(2026, 12, 30, 10, 0, tzinfo=CHINA_TZ)  # a Wednesday
+    police = harness.desk.directory.get("linjiang.gongan")
+    assert police is not None
+    new_years_morning = datetime(2027, 1, 1, 10, 0, tzinfo=CHINA_TZ)
+    assert harness.desk.directory.is_open(police, new_years_morning)  # Friday, by Mon-Fri
     # 3 working days by Monday-Friday: Thu 31, Fri 1 Jan, Mon 4 Jan.
     assert await _order_due(harness) == "2027-01-04"
     refused = await harness.call("POST", "/api/calendar/import", as_user="sup1",
@@ -90,6 +94,8 @@ async def test_importing_2027_makes_new_years_day_a_holiday_and_moves_a_deadline
     assert [e["line"] for e in report["errors"]] == [6, 8, 9]
     assert harness.desk.calendar.day_kind(date(2027, 1, 1)) is DayKind.HOLIDAY
     assert harness.desk.calendar.day_kind(date(2027, 2, 7)) is DayKind.MAKEUP_WORKDAY
+    # After-hours routing follows: the transfer goes to voicemail on New Year's Day.
+    assert not harness.desk.directory.is_open(police, new_years_morning)
     # Thu 31, then 1-3 Jan are holidays: Mon 4, Tue 5.
     assert await _order_due(harness) == "2027-01-05"
     shown = await (await harness.call("GET", "/api/calendar/years/2027", as_user="sup1")).json()
