@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory import DepartmentRecord, RecordError
-from directory.liaison_targets import target_refusal
+from directory import DepartmentRecord, RecordError, target_refusal
 
 ROW = {"city": "临江市", "code": "x.test", "name": "测试局", "name_en": "", "aliases": "",
        "kind": "government", "service_phone": "66101234", "complaint_phone": "66201234",
