@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.auth import AuthService
+from agent_desk.intake import PublicIntake
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import OrderService
@@ -41,6 +42,7 @@ class Desk:
     calendar_store: CalendarStore  # the admins' holidays page edits it
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     seats: SeatDesk | None = None  # set by the composition root once routing runs
+    intake: PublicIntake | None = None  # the citizen's form, follow page and SMS webhook
 
 
 DESK = web.AppKey("agent_desk", Desk)

@@ -81,6 +81,17 @@ class VoicemailOrders:
         self._notify(voicemail)
         return order
 
+    async def order_number_of(self, voicemail_id: int) -> str | None:
+        """The number of the order a stored voicemail opened or joined (None: not filed yet),
+        for the IVR to read to the caller after the message."""
+        async with self._sessions() as session:
+            number: str | None = await session.scalar(
+                select(WorkOrder.number)
+                .join(OrderVoicemail, OrderVoicemail.order_id == WorkOrder.id)
+                .where(OrderVoicemail.voicemail_id == voicemail_id)
+            )
+        return number
+
     async def intake(self, session: AsyncSession, voicemail: Voicemail) -> None:
         """A `voicemail.VoicemailIntake`: file every new voicemail on an order."""
         await self.file(session, voicemail)
