@@ -41,6 +41,11 @@ class Settings:
     queue_max_wait_s: int = 300  # a caller queued this long is offered voicemail instead
     # KPI targets coloured when missed, "answered_15s_rate>=0.9,…" (empty: the defaults)
     stats_targets: str = ""
+    # After-call survey per hotline number: "number=transfer,operator,voicemail;…"
+    # (empty: no survey anywhere); see ivr/flow/survey.py.
+    survey_after: str = (
+        "12345=transfer,operator,voicemail;114=transfer,operator;96128=transfer,operator"
+    )
     vosk_model: str = ""
     sites_file: str = ""
     redis_url: str = ""

@@ -29,6 +29,7 @@ from agent_desk.orders.models import (
 )
 from agent_desk.orders.numbering import next_number
 from agent_desk.orders.referrals import referral_text
+from agent_desk.orders.survey_ratings import rating_of_call
 from agent_desk.timeutil import china
 from base.clock import Clock
 
@@ -140,6 +141,7 @@ class OrderService:
             updated_at=now,
             supervised=False,
             redo_count=0,
+            satisfaction=await rating_of_call(session, draft.call_id),
         )
         session.add(order)
         await session.flush()
