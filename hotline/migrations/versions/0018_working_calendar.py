@@ -1,7 +1,7 @@
 """working calendar: holidays and make-up workdays per year (seeded at start from chinese-calendar)
 
 Revision ID: 0018
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-02 13:30:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0017"  # re-chained after intake's 0017 at the merge of main
+down_revision: str | None = "0019"  # re-chained after main's 0019 (survey) at the merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
