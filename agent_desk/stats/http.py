@@ -41,6 +41,7 @@ from agent_desk.stats.periods import (
 from agent_desk.stats.reports import Report, build_report, public_summary, report_csv
 from agent_desk.stats.supervision import SupervisionService
 from agent_desk.stats.targets import DEFAULT_TARGETS, Targets
+from agent_desk.timeutil import china
 
 logger = logging.getLogger(__name__)
 LIVE_SOURCE = web.AppKey("stats_live_source", LiveCallSource)
@@ -173,9 +174,11 @@ async def report_api(request: web.Request) -> web.Response:
 
 async def _wallboard_json(request: web.Request) -> dict[str, Any]:
     desk = request.app[DESK]
+    calendar_warning = desk.calendar.missing_year_warning(china(desk.clock.now()).date())
     return await wallboard(
-        request.app.get(LIVE_SOURCE), _stats(request), desk.clock, _targets(request)
-    )
+        request.app.get(LIVE_SOURCE), _stats(request), desk.clock, _targets(request),
+        warnings=[calendar_warning] if calendar_warning else [],
+    )  # fmt: skip
 
 
 async def live_api(request: web.Request) -> web.Response:
