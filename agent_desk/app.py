@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiohttp import ClientSession, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.auth import AuthPolicy, AuthService, Passwords
+from agent_desk.citizen import CitizenOutbox
 from agent_desk.desk import DESK, Desk
 from agent_desk.desk_tools import DESK_TOOLS, build_tools
 from agent_desk.http import (
     api_auth,
+    api_calendar,
     api_callback_list,
     api_calls,
     api_departments,
     api_desk,
     api_inbox,
+    api_intake_sms,
     api_integrations,
     api_kb_edit,
     api_my_seat,
@@ -27,7 +32,9 @@ from agent_desk.http import (
     pages_integrations,
     pages_orders,
     pages_supervision,
+    public_intake,
 )
+from agent_desk.intake import CitizenIntake, ProofOfWork, PublicIntake, RateLimit
 from agent_desk.integrations import ApiClients, RetryPolicy, WebhookDispatcher, delivery_context
 from agent_desk.integrations.audit_calls import api_call_audit
 from agent_desk.integrations.webhooks import Webhooks
@@ -37,6 +44,7 @@ from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
 from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.stats.http import stats_routes
 from agent_desk.voicemails import VoicemailInbox
+from base.calendar_store import CalendarStore
 from base.clock import Clock
 from base.config import Settings
 from base.input_limits import input_limits_middleware
@@ -64,8 +72,13 @@ def build_desk(
     notifier = notifier or Notifier()
     policy = DeadlinePolicy(table=deadline_table or DeadlineTable(), calendar=calendar)
     webhooks = Webhooks(sessions=sessions, clock=clock, deadlines=policy)
+    citizen = (
+        CitizenOutbox(follow_url=f"{settings.base_url}/follow")
+        if settings.citizen_messages
+        else None
+    )
     orders = OrderService(sessions=sessions, clock=clock, deadlines=policy, notifier=notifier,
-                          on_moved=webhooks.order_moved)  # fmt: skip
+                          listener=citizen, on_moved=webhooks.order_moved)  # fmt: skip
     return Desk(
         sessions=sessions,
         clock=clock,
@@ -86,6 +99,28 @@ def build_desk(
         occupants=SeatOccupants(sessions),
         api_clients=ApiClients(sessions=sessions, clock=clock),
         webhooks=webhooks,
+        calendar=calendar,
+        calendar_store=CalendarStore(sessions=sessions, calendar=calendar, clock=clock),
+        intake=public_intake_for(sessions=sessions, orders=orders, clock=clock, settings=settings),
+    )
+
+
+def public_intake_for(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    orders: OrderService,
+    clock: Clock,
+    settings: Settings,
+) -> PublicIntake:
+    """The citizen's intake with its guards, as the settings say."""
+    window = timedelta(hours=settings.intake_duplicate_hours)
+    intake = CitizenIntake(sessions=sessions, orders=orders, clock=clock, duplicate_window=window)
+    return PublicIntake(
+        intake=intake,
+        proof_of_work=ProofOfWork(clock=clock, bits=settings.report_pow_bits),
+        report_limit=RateLimit(clock=clock, limit=settings.report_rate_limit, window_s=3600),
+        follow_limit=RateLimit(clock=clock, limit=settings.report_rate_limit * 6, window_s=3600),
+        sms_secret=settings.sms_webhook_secret,
     )
 
 
@@ -108,6 +143,7 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *openapi.routes(),
             *api_auth.routes(),
             *api_users_admin.routes(),
+            *api_calendar.routes(),
             *api_inbox.routes(),  # before api_orders: /api/orders/page is not an order id
             *api_orders.routes(),
             *api_voicemails.routes(),
@@ -124,6 +160,8 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *api_callback_list.routes(),
             *api_integrations.routes(),
             *pages_integrations.routes(),
+            *api_intake_sms.routes(),
+            *public_intake.routes(),
         ]
     )
     app.middlewares.append(api_call_audit)  # inside error_middleware: sees the raised errors

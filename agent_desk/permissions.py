@@ -52,6 +52,8 @@ class Action(StrEnum):
     AUDIT_READ = "audit.read"
     USERS_MANAGE = "users.manage"
     INTEGRATIONS_MANAGE = "integrations.manage"  # API clients, webhooks, deliveries
+    CALENDAR_READ = "calendar.read"  # the holiday calendar
+    CALENDAR_MANAGE = "calendar.manage"  # entering next year's holidays
     EVENTS = "events"
     SIGNED_IN = "signed-in"
     OWN_ACCOUNT = "own-account"  # who am I, sign out, change my password
@@ -68,6 +70,8 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.AUDIT_READ: frozenset({SUPERVISOR, ADMIN}),
     Action.USERS_MANAGE: frozenset({ADMIN}),
     Action.INTEGRATIONS_MANAGE: frozenset({ADMIN}),
+    Action.CALENDAR_READ: frozenset({SUPERVISOR, ADMIN}),
+    Action.CALENDAR_MANAGE: frozenset({ADMIN}),
     Action.EVENTS: EVERYONE,
     Action.SIGNED_IN: EVERYONE,
     Action.OWN_ACCOUNT: EVERYONE,

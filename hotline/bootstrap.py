@@ -12,7 +12,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from agent_desk.orders.survey_ratings import rate_orders_of_call
 from agent_desk.stats.rollup_upkeep import add_call_record
+from base.calendar_store import CalendarStore
 from base.clock import Clock, SystemClock
 from base.config import Settings
 from base.database import create_engine, create_session_factory
@@ -20,6 +22,7 @@ from base.journal import Journal
 from base.workdays import WorkingCalendar
 from directory import DirectoryRepository, DirectoryService
 from hotline.journal_writer import JournalWriter
+from ivr.call_records import CallRecord
 from ivr.flow import call_log
 from ivr.flow.call_log import CallRecorder
 from routing import callbacks
@@ -46,12 +49,19 @@ class Components:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     calendar: WorkingCalendar
+    calendar_store: CalendarStore
     directory_repository: DirectoryRepository
     directory: DirectoryService
     voicemail: VoicemailService
     call_recorder: CallRecorder
     journal: Journal
     journal_writer: JournalWriter
+
+
+async def _on_call_record(session: AsyncSession, record: CallRecord) -> None:
+    """In the transaction that writes a call record: its hour's rollup, its survey rating."""
+    await add_call_record(session, record)
+    await rate_orders_of_call(session, record)
 
 
 @asynccontextmanager
@@ -62,12 +72,14 @@ async def build_components(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.resolved_database_url)
     sessions = create_session_factory(engine)
+    clock = clock or SystemClock()
+    # The package's years until the table is read (`load_directory`, every server does).
     calendar = WorkingCalendar()
+    calendar_store = CalendarStore(sessions=sessions, calendar=calendar, clock=clock)
     repository = DirectoryRepository(sessions)
     directory = DirectoryService(
         repository=repository, calendar=calendar, home_city=settings.home_city
     )
-    clock = clock or SystemClock()
     journal = Journal(journal_path(settings), clock=clock)
     await journal.open()
     voicemail = VoicemailService(
@@ -80,7 +92,7 @@ async def build_components(
     )
     # The recorder keeps the statistics' hourly rollups; ivr cannot import agent_desk.
     recorder = CallRecorder(
-        sessions=sessions, journal=journal, clock=clock, on_record=add_call_record
+        sessions=sessions, journal=journal, clock=clock, on_record=_on_call_record
     )
     writer = JournalWriter(
         journal=journal,
@@ -94,6 +106,7 @@ async def build_components(
     )
     try:
         if load_directory:
+            await calendar_store.load()
             await directory.reload()
         yield Components(
             settings=settings,
@@ -101,6 +114,7 @@ async def build_components(
             engine=engine,
             sessions=sessions,
             calendar=calendar,
+            calendar_store=calendar_store,
             directory_repository=repository,
             directory=directory,
             voicemail=voicemail,

@@ -10,6 +10,7 @@ from base.input_limits import input_limits_middleware
 from base.web import error_middleware
 from directory import http as directory_http
 from hotline.bootstrap import Components
+from hotline.intake_wiring import install_intake
 
 COMPONENTS = web.AppKey("components", Components)
 # A fact waiting this long means the database is not keeping up (or is down).
@@ -76,4 +77,5 @@ def build_http_app(components: Components, desk: Desk | None = None) -> web.Appl
     desk = desk or desk_for(components)
     install_desk(app, desk)
     install_webhook_delivery(app, desk)
+    install_intake(app, components, desk)
     return app

@@ -50,9 +50,7 @@ def no_nul(value: str, name: str) -> str:
 
 def query_text(request: web.Request, name: str, *, max_length: int = 200) -> str | None:
     """A query-string parameter, trimmed; None when absent or empty."""
-    # ASCII blanks only: str.strip() would also eat U+0085 and U+00A0, turning such a
-    # value into "absent" instead of the unknown value it is.
-    value = request.query.get(name, "").strip(" \t\r\n")
+    value = request.query.get(name, "").strip()
     if not value:
         return None
     if len(value) > max_length:

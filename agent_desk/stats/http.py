@@ -41,6 +41,7 @@ from agent_desk.stats.periods import (
 from agent_desk.stats.reports import Report, build_report, public_summary, report_csv
 from agent_desk.stats.supervision import SupervisionService
 from agent_desk.stats.targets import DEFAULT_TARGETS, Targets
+from agent_desk.timeutil import china
 
 logger = logging.getLogger(__name__)
 LIVE_SOURCE = web.AppKey("stats_live_source", LiveCallSource)
@@ -96,7 +97,8 @@ def _current_month(request: web.Request) -> Period:
 
 def _period(request: web.Request) -> Period:
     """?period=2026-Q3, or ?from=&to= (days, inclusive), or this month so far."""
-    name = request.query.get("period", "").strip()
+    # Not stripped: "?period=%09" is a bad period (400), not "this month" (the spec's pattern).
+    name = request.query.get("period", "")
     if name:
         return parse_period(name)
     start, end = request.query.get("from", "").strip(), request.query.get("to", "").strip()
@@ -172,9 +174,11 @@ async def report_api(request: web.Request) -> web.Response:
 
 async def _wallboard_json(request: web.Request) -> dict[str, Any]:
     desk = request.app[DESK]
+    calendar_warning = desk.calendar.missing_year_warning(china(desk.clock.now()).date())
     return await wallboard(
-        request.app.get(LIVE_SOURCE), _stats(request), desk.clock, _targets(request)
-    )
+        request.app.get(LIVE_SOURCE), _stats(request), desk.clock, _targets(request),
+        warnings=[calendar_warning] if calendar_warning else [],
+    )  # fmt: skip
 
 
 async def live_api(request: web.Request) -> web.Response:

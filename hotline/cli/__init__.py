@@ -14,6 +14,7 @@ from base.config import ConfigError, load_settings
 from base.errors import HotlineError
 from hotline.cli import (
     api_clients,
+    calendar,
     call,
     db,
     demo_data,
@@ -31,7 +32,7 @@ from hotline.cli.common import CommandError
 
 _MODULES = (
     db, directory, serve, ivr, call, records, journal, users, api_clients, kb, dialplan,
-    demo_data, stats,
+    demo_data, stats, calendar,
 )  # fmt: skip
 
 

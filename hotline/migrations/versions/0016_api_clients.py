@@ -6,7 +6,7 @@ revocation, last use), `webhook_endpoints` (URL, signing secret, events per depa
 delivered) and `webhook_attempts` (the delivery log). New tables only.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0018
 Create Date: 2026-12-02 13:30:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0018"  # re-chained after main's 0018 (working calendar) at the merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
