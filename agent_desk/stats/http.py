@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,17 @@ def _department_names(request: web.Request, codes: Iterable[str]) -> dict[str, s
         if record is not None:
             names[code] = record.name
     return names
+
+
+def _unit_namer(request: web.Request) -> Callable[[str | None], str]:
+    """For the pages: a department's name by its code (a code the directory lost stays)."""
+    directory = request.app[DESK].directory
+
+    def name(code: str | None) -> str:
+        record = directory.get(code) if code else None
+        return record.name if record is not None else (code or "—")
+
+    return name
 
 
 def _report_names(request: web.Request, report: Report) -> dict[str, str]:
@@ -262,7 +273,7 @@ async def stats_page(request: web.Request) -> web.Response:
     return _render(request, "stats/stats.html", principal, page="stats", period=period,
                    dashboard=dashboard, supervision=supervision, charts=images,
                    previous=previous, before=before, seats=seats,
-                   targets=_targets(request))  # fmt: skip
+                   targets=_targets(request), unit=_unit_namer(request))  # fmt: skip
 
 
 async def reports_page(request: web.Request) -> web.Response:
