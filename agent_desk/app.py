@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.auth import AuthPolicy, AuthService, Passwords
@@ -13,12 +13,14 @@ from agent_desk.desk import DESK, Desk
 from agent_desk.desk_tools import DESK_TOOLS, build_tools
 from agent_desk.http import (
     api_auth,
+    api_calendar,
     api_callback_list,
     api_calls,
     api_departments,
     api_desk,
     api_inbox,
     api_intake_sms,
+    api_integrations,
     api_kb_edit,
     api_my_seat,
     api_orders,
@@ -29,11 +31,15 @@ from agent_desk.http import (
     openapi,
     pages,
     pages_calls,
+    pages_integrations,
     pages_orders,
     pages_supervision,
     public_intake,
 )
 from agent_desk.intake import CitizenIntake, ProofOfWork, PublicIntake, RateLimit
+from agent_desk.integrations import ApiClients, RetryPolicy, WebhookDispatcher, delivery_context
+from agent_desk.integrations.audit_calls import api_call_audit
+from agent_desk.integrations.webhooks import Webhooks
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
@@ -41,6 +47,7 @@ from agent_desk.quality import QualityDesk
 from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.stats.http import stats_routes
 from agent_desk.voicemails import VoicemailInbox
+from base.calendar_store import CalendarStore
 from base.clock import Clock
 from base.config import Settings
 from base.input_limits import input_limits_middleware
@@ -67,13 +74,14 @@ def build_desk(
     """The desk's services, sharing one notifier."""
     notifier = notifier or Notifier()
     policy = DeadlinePolicy(table=deadline_table or DeadlineTable(), calendar=calendar)
+    webhooks = Webhooks(sessions=sessions, clock=clock, deadlines=policy)
     citizen = (
         CitizenOutbox(follow_url=f"{settings.base_url}/follow")
         if settings.citizen_messages
         else None
     )
     orders = OrderService(sessions=sessions, clock=clock, deadlines=policy, notifier=notifier,
-                          listener=citizen)  # fmt: skip
+                          listener=citizen, on_moved=webhooks.order_moved)  # fmt: skip
     return Desk(
         sessions=sessions,
         clock=clock,
@@ -93,6 +101,10 @@ def build_desk(
         https=settings.public_url.startswith("https://"),
         occupants=SeatOccupants(sessions),
         quality=QualityDesk(sessions=sessions, clock=clock),
+        api_clients=ApiClients(sessions=sessions, clock=clock),
+        webhooks=webhooks,
+        calendar=calendar,
+        calendar_store=CalendarStore(sessions=sessions, calendar=calendar, clock=clock),
         intake=public_intake_for(sessions=sessions, orders=orders, clock=clock, settings=settings),
     )
 
@@ -135,6 +147,7 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *openapi.routes(),
             *api_auth.routes(),
             *api_users_admin.routes(),
+            *api_calendar.routes(),
             *api_inbox.routes(),  # before api_orders: /api/orders/page is not an order id
             *api_orders.routes(),
             *api_voicemails.routes(),
@@ -151,11 +164,27 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *api_seats.routes(),
             *api_my_seat.routes(),
             *api_callback_list.routes(),
+            *api_integrations.routes(),
+            *pages_integrations.routes(),
             *api_intake_sms.routes(),
             *public_intake.routes(),
         ]
     )
+    app.middlewares.append(api_call_audit)  # inside error_middleware: sees the raised errors
     app.on_shutdown.append(_release_event_streams)
+
+
+def install_webhook_delivery(
+    app: web.Application, desk: Desk, *, policy: RetryPolicy | None = None
+) -> None:
+    """Deliver the webhook outbox while `app` runs (the composition root's choice: every
+    HTTP server may, the leases keep them from sending one row at once)."""
+
+    def build(http: ClientSession) -> WebhookDispatcher:
+        return WebhookDispatcher(sessions=desk.sessions, clock=desk.clock,
+                                 webhooks=desk.webhooks, http=http, policy=policy)  # fmt: skip
+
+    app.cleanup_ctx.append(delivery_context(build, desk.notifier))
 
 
 def build_desk_app(
@@ -167,8 +196,12 @@ def build_desk_app(
     settings: Settings,
     call_control: CallControl | None = None,
     passwords: Passwords | None = None,
+    webhook_policy: RetryPolicy | None = None,
+    deliver_webhooks: bool = False,
 ) -> web.Application:
-    """A standalone desk application (with the directory API the console uses): tests, demos."""
+    """A standalone desk application (with the directory API the console uses): tests, demos.
+
+    `deliver_webhooks` runs the outbox's dispatcher with the application."""
     app = web.Application(middlewares=[error_middleware, input_limits_middleware])
     app[directory_http.DIRECTORY_SERVICE] = directory
     app[directory_http.DIRECTORY_CLOCK] = clock
@@ -178,4 +211,6 @@ def build_desk_app(
         settings=settings, call_control=call_control, passwords=passwords,
     )  # fmt: skip
     install_desk(app, desk, passwords=passwords)
+    if deliver_webhooks:
+        install_webhook_delivery(app, desk, policy=webhook_policy)
     return app

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.auth import AuthService
 from agent_desk.intake import PublicIntake
+from agent_desk.integrations.clients import ApiClients
+from agent_desk.integrations.webhooks import Webhooks
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import OrderService
@@ -17,7 +19,9 @@ from agent_desk.quality import QualityDesk
 from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.seats import SeatDesk
 from agent_desk.voicemails import VoicemailInbox
+from base.calendar_store import CalendarStore
 from base.clock import Clock
+from base.workdays import WorkingCalendar
 from directory import DirectoryService
 from ivr.ports import CallControl
 
@@ -38,6 +42,10 @@ class Desk:
     https: bool  # served behind https: cookies get the Secure flag
     occupants: SeatOccupants  # who sits at which seat
     quality: QualityDesk  # 质检: recordings of bridged calls, supervisors only
+    api_clients: ApiClients  # departments' systems (bearer tokens)
+    webhooks: Webhooks  # departments' webhook endpoints and the outbox
+    calendar: WorkingCalendar  # holidays: deadlines, and the wallboard's warning
+    calendar_store: CalendarStore  # the admins' holidays page edits it
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     seats: SeatDesk | None = None  # set by the composition root once routing runs
     intake: PublicIntake | None = None  # the citizen's form, follow page and SMS webhook

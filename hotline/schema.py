@@ -5,6 +5,7 @@ from __future__ import annotations
 import agent_desk.audit
 import agent_desk.auth.models
 import agent_desk.departments
+import agent_desk.integrations.models
 import agent_desk.kb
 import agent_desk.orders.models
 import agent_desk.seat_occupants
@@ -12,6 +13,7 @@ import agent_desk.seat_users
 import agent_desk.stats.indexes
 import agent_desk.stats.rollups
 import agent_desk.supervision_items
+import base.calendar_store
 import directory.models
 import ivr.call_records
 import ivr.quality_models
@@ -30,6 +32,7 @@ REGISTERED = (
     routing.models,
     agent_desk.audit,
     agent_desk.departments,
+    agent_desk.integrations.models,
     agent_desk.auth.models,
     agent_desk.kb,
     agent_desk.orders.models,
@@ -38,4 +41,5 @@ REGISTERED = (
     agent_desk.supervision_items,
     agent_desk.stats.indexes,
     agent_desk.stats.rollups,
+    base.calendar_store,
 )

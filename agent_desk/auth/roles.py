@@ -24,6 +24,10 @@ class Principal:
     session_id: str = ""
     csrf_token: str = ""
     must_change_password: bool = False  # a one-time password: only changing it is allowed
+    # Set for a department's system calling with a bearer token (agent_desk.integrations):
+    # its client id and scopes ("read", "write"); no session, no CSRF token.
+    api_client_id: int | None = None
+    scopes: frozenset[str] = frozenset()
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -51,6 +51,9 @@ def _email(raw: str | None) -> str:
 async def list_orders(request: web.Request) -> web.Response:
     principal = await authorize(request, Action.ORDERS_READ)
     desk = request.app[DESK]
+    given = request.query.get("status", "")
+    if given and not given.strip():  # "" is "any status"; a tab or "\x85" is a bad one
+        raise InvalidInput("status must not be blank")
     raw_status = query_text(request, "status")
     try:
         status = OrderStatus(raw_status) if raw_status else None

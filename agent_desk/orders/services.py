@@ -7,6 +7,7 @@ place (agent_desk.permissions); this service only applies it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -34,6 +35,8 @@ from agent_desk.timeutil import china
 from base.clock import Clock
 
 Visibility = frozenset[str] | None
+# Told of every move inside its transaction (the webhook outbox writes its rows there).
+OrderMoved = Callable[[AsyncSession, WorkOrder, OrderEvent], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +92,14 @@ class OrderService:
         clock: Clock,
         deadlines: DeadlinePolicy,
         notifier: Notifier,
+        on_moved: OrderMoved | None = None,
         listener: OrderListener | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._deadlines = deadlines
         self._notifier = notifier
+        self._on_moved = on_moved
         self._listener = listener
 
     @property
@@ -181,6 +186,8 @@ class OrderService:
                 raise TransitionInvalid("cannot merge into an order that is itself merged")
         event = apply(order, step)
         session.add(event)
+        if self._on_moved is not None:
+            await self._on_moved(session, order, event)
         audit.record(
             session,
             at=step.at,
