@@ -143,7 +143,10 @@ function callHistory() {
     const data = await api("GET", `/api/calls?caller=${encodeURIComponent(number)}&limit=10`);
     body.replaceChildren(...data.calls.map((c) => {
       const row = el("tr", null, { "data-call": c.call_id });
-      row.append(el("td", c.started_at.slice(0, 16).replace("T", " ")), el("td", c.hotline_number),
+      const when = el("td");  // the call page: its record, orders and (supervisors) 质检
+      when.append(el("a", c.started_at.slice(0, 16).replace("T", " "),
+        { href: `/desk/calls/${encodeURIComponent(c.call_id)}` }));
+      row.append(when, el("td", c.hotline_number),
         el("td", c.department_name || "—"), el("td", c.path.join(" → ") || "—"));
       return row;
     }));
