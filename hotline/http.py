@@ -9,6 +9,7 @@ from base.input_limits import input_limits_middleware
 from base.web import error_middleware
 from directory import http as directory_http
 from hotline.bootstrap import Components
+from hotline.routing_wiring import platforms_for
 
 COMPONENTS = web.AppKey("components", Components)
 # A fact waiting this long means the database is not keeping up (or is down).
@@ -54,6 +55,7 @@ def desk_for(components: Components) -> Desk:
         clock=components.clock,
         calendar=components.calendar,
         settings=components.settings,
+        platforms=platforms_for(components.settings),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from base.clock import Clock
@@ -14,6 +14,7 @@ from ivr.flow.call_log import CallRecorder
 from ivr.flow.speech_input import SpeechInput
 from ivr.ports import LiaisonMailboxes, OrderProgressSource, VoicemailAudio
 from ivr.prompts import PromptRenderer, PromptRenderError
+from routing.platforms import PlatformTree
 from voicemail import VoicemailService
 
 if TYPE_CHECKING:
@@ -77,6 +78,9 @@ class FlowServices:
     orders: OrderProgressSource
     operator: OperatorHandoff
     site: str
+    # The platform tree (routing.platforms): a call to a county's own number is filed
+    # under the county and queues for its seats. Empty: every call is the site's.
+    platforms: PlatformTree = field(default_factory=PlatformTree)
     dial_timeout_s: float = 20.0
     reply_days: int = 5
     voicemail_max_s: int = 120

@@ -141,6 +141,7 @@ async def store_recording(
         department_code=department_code,
         caller_number=log.caller_number,
         hotline_number=log.hotline_number,
+        platform=log.platform or log.site,
         call_id=log.call_id,
         reason=log.reason or "operator_unavailable",
         recording_name=name,
