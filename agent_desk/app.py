@@ -29,6 +29,8 @@ from agent_desk.http import (
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
+from agent_desk.orders.hops import PlatformHops
+from agent_desk.platform_filing import department_platform
 from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.stats.http import stats_routes
 from agent_desk.voicemails import VoicemailInbox
@@ -40,6 +42,7 @@ from base.workdays import WorkingCalendar
 from directory import DirectoryService
 from directory import http as directory_http
 from ivr.ports import CallControl
+from routing.platforms import PlatformTree
 
 
 def build_desk(
@@ -54,11 +57,16 @@ def build_desk(
     passwords: Passwords | None = None,
     auth_policy: AuthPolicy | None = None,
     notifier: Notifier | None = None,
+    platforms: PlatformTree | None = None,
 ) -> Desk:
     """The desk's services, sharing one notifier."""
     notifier = notifier or Notifier()
+    platforms = platforms or PlatformTree()
     policy = DeadlinePolicy(table=deadline_table or DeadlineTable(), calendar=calendar)
-    orders = OrderService(sessions=sessions, clock=clock, deadlines=policy, notifier=notifier)
+    hops = PlatformHops(platforms, department_platform(directory, platforms))
+    orders = OrderService(
+        sessions=sessions, clock=clock, deadlines=policy, notifier=notifier, hops=hops
+    )
     return Desk(
         sessions=sessions,
         clock=clock,
@@ -69,6 +77,7 @@ def build_desk(
             passwords=passwords or Passwords(),
             policy=auth_policy,
             on_sessions_ended=notifier.sessions_ended,
+            platforms=platforms,
         ),
         orders=orders,
         voicemails=VoicemailInbox(sessions=sessions, clock=clock, orders=orders, notifier=notifier),
@@ -77,6 +86,7 @@ def build_desk(
         call_control=call_control,
         https=settings.public_url.startswith("https://"),
         occupants=SeatOccupants(sessions),
+        platforms=platforms,
     )
 
 
@@ -127,6 +137,7 @@ def build_desk_app(
     settings: Settings,
     call_control: CallControl | None = None,
     passwords: Passwords | None = None,
+    platforms: PlatformTree | None = None,
 ) -> web.Application:
     """A standalone desk application (with the directory API the console uses): tests, demos."""
     app = web.Application(middlewares=[error_middleware, input_limits_middleware])
@@ -136,6 +147,7 @@ def build_desk_app(
     desk = build_desk(
         sessions=sessions, directory=directory, clock=clock, calendar=calendar,
         settings=settings, call_control=call_control, passwords=passwords,
+        platforms=platforms,
     )  # fmt: skip
     install_desk(app, desk, passwords=passwords)
     return app

@@ -18,6 +18,7 @@ from agent_desk.voicemails import VoicemailInbox
 from base.clock import Clock
 from directory import DirectoryService
 from ivr.ports import CallControl
+from routing.platforms import PlatformTree
 
 
 @dataclass(slots=True)
@@ -37,6 +38,8 @@ class Desk:
     occupants: SeatOccupants  # who sits at which seat
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     seats: SeatDesk | None = None  # set by the composition root once routing runs
+    # The platform tree (routing.platforms); empty: one platform, nothing scoped by it.
+    platforms: PlatformTree = field(default_factory=PlatformTree)
 
 
 DESK = web.AppKey("agent_desk", Desk)

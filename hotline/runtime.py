@@ -31,9 +31,9 @@ from hotline.routing_wiring import (
     ALL_SEATS,
     Routing,
     home_site_id,
-    platforms_for,
     operator_routing,
     own_store,
+    platforms_for,
     routing_services,
 )
 from hotline.speech_wiring import build_speech

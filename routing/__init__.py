@@ -61,6 +61,6 @@ __all__ = [
     "SitesConfig",
     "SitesFileError",
     "load_sites",
-    "platform_tree",
     "parse_sites",
+    "platform_tree",
 ]

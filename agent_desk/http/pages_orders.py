@@ -31,7 +31,12 @@ from agent_desk.orders import (
 from agent_desk.orders.listing import OrderFilter, OrderSort, order_page
 from agent_desk.orders.models import OrderVoicemail
 from agent_desk.orders.referrals import REFERRALS
-from agent_desk.permissions import current_principal, may_transition, order_visibility
+from agent_desk.permissions import (
+    choosable_departments,
+    current_principal,
+    may_transition,
+    order_visibility,
+)
 from agent_desk.supervision_items import SupervisionDesk
 from agent_desk.timeutil import china
 from voicemail.models import Voicemail
@@ -72,11 +77,7 @@ async def orders_page(request: web.Request) -> web.Response:
             sort=listing.sort, page=listing.page, per_page=listing.per_page,
         )  # fmt: skip
     names = department_names(desk)
-    visibility = order_visibility(principal)
-    choosable = sorted(
-        (t for t in desk.directory.targets() if visibility is None or t.code in visibility),
-        key=lambda t: (t.city, t.name),
-    )
+    choosable = choosable_departments(principal, desk.directory.targets(), desk.platforms)
     return render(
         request, "orders.html", principal, page="orders", listing=listing, found=found,
         rows=[(o, desk.orders.deadline_of(o)) for o in found.orders], names=names,

@@ -49,6 +49,7 @@ def upgrade() -> None:
             ).bindparams(platform=DEFAULT_PLATFORM)
         )
 
+
 def downgrade() -> None:
     with op.batch_alter_table("desk_users") as table:
         table.drop_column("platform")
