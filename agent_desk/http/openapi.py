@@ -194,7 +194,9 @@ def _stats_paths() -> dict[str, Any]:
             params=[{**_query("from", day), "allowEmptyValue": True},
                     {**_query("to", day), "allowEmptyValue": True}, period,
                     _query("group", {"type": "string", "enum": [
-                        "department", "city", "hotline_number", "hour", "day"]})])},
+                        "department", "city", "hotline_number", "hour", "day", "platform"]}),
+                    {**_query("platform", {"type": "string", "maxLength": 64}),
+                     "allowEmptyValue": True}])},
         "/api/stats/seats": {"get": _op(
             "per-seat figures for a period: calls, talk, wait, transfers, orders, satisfaction",
             "200", OBJ, errors=("400", "401", "403"), params=[period])},

@@ -38,6 +38,7 @@ from agent_desk.stats.periods import (
     parse_period,
     previous_period,
 )
+from agent_desk.stats.platform_scope import stats_platforms
 from agent_desk.stats.reports import Report, build_report, public_summary, report_csv
 from agent_desk.stats.supervision import SupervisionService
 from agent_desk.stats.targets import DEFAULT_TARGETS, Targets
@@ -121,9 +122,12 @@ def _dimensions(raw: str) -> tuple[Dimension, ...]:
 
 
 async def kpis_api(request: web.Request) -> web.Response:
-    await _supervisor(request)
+    principal = await _supervisor(request)
+    platforms = stats_platforms(
+        request.app[DESK].platforms, principal, request.query.get("platform", "").strip()
+    )
     table = await _stats(request).kpis(
-        _period(request), _dimensions(request.query.get("group", ""))
+        _period(request), _dimensions(request.query.get("group", "")), platforms=platforms
     )
     return web.json_response(table.to_json())
 
