@@ -143,7 +143,8 @@ class DeskHarness:
         return await self.client.request(method, path, json=json, headers=headers)
 
     async def add_voicemail(self, department: str, *, caller: str = "13900000009",
-                            audio: Path | None = None, platform: str = "linjiang") -> int:  # fmt: skip
+                            audio: Path | None = None,
+                            platform: str = "linjiang") -> int:  # fmt: skip
         self.voicemails_added += 1
         async with self.sessions() as session:
             voicemail = Voicemail(

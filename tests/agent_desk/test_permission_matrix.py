@@ -349,7 +349,7 @@ async def test_platform_bound_supervisors_read_only_their_statistics(
     if not database_url.startswith("sqlite"):
         pytest.skip("the permission matrix does not depend on the database")
     for name in ("sup_qh", "sup_lj", "sup_qs"):
-        role, departments, platform = PLATFORM_USERS[name]
+        role, _, platform = PLATFORM_USERS[name]
         await harness.desk.auth.add_user(name, role, password=PASSWORD, platform=platform)
     allowed = {("sup_qh", "qinghe"): 200, ("sup_qh", "linjiang"): 403,
                ("sup_lj", "linjiang"): 200, ("sup_lj", "qinghe"): 200,

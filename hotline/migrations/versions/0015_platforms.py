@@ -51,11 +51,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("desk_users") as table:
-        table.drop_column("platform")
-    with op.batch_alter_table("order_events") as table:
-        table.drop_column("platform")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+), not a batch copy: recreating
+    # work_orders would break the foreign keys of order_events pointing at it.
+    op.drop_column("desk_users", "platform")
+    op.drop_column("order_events", "platform")
     for table_name in reversed(KEYED_TABLES):
-        with op.batch_alter_table(table_name) as table:
-            table.drop_index(table.f(f"ix_{table_name}_platform"))
-            table.drop_column("platform")
+        op.drop_index(op.f(f"ix_{table_name}_platform"), table_name=table_name)
+        op.drop_column(table_name, "platform")
