@@ -39,6 +39,7 @@ from agent_desk.permissions import (
 )
 from agent_desk.supervision_items import SupervisionDesk
 from agent_desk.timeutil import china
+from directory import MatchTarget
 from voicemail.models import Voicemail
 
 
@@ -127,10 +128,16 @@ async def order_detail_page(request: web.Request) -> web.Response:
         raise OrderNotFound(f"no order {number[:20]}")
     view = await desk.orders.get(found.id, visibility=order_visibility(principal))
     order = view.order
+    tree = desk.platforms
+    here = tree.get(order.platform)
+    below = [
+        p for p in tree.platforms if p.id != order.platform and tree.is_below(p.id, order.platform)
+    ]
+    possible = {Transition.HAND_DOWN: bool(below), Transition.HAND_UP: bool(here and here.parent)}
     moves = [
         t.value
         for t in allowed_transitions(OrderStatus(order.status))
-        if may_transition(principal, t)
+        if may_transition(principal, t) and possible.get(t, True)
     ]
     duplicates: list[WorkOrder] = []
     dup_query = request.query.get("dup", "").strip()[:100] or None
@@ -145,7 +152,7 @@ async def order_detail_page(request: web.Request) -> web.Response:
         "voicemails": await _voicemails_of(desk, order.id), "moves": moves,
         "names": department_names(desk), "duplicates": duplicates, "dup_query": dup_query or "",
         "merged_into": merged_into, "referrals": REFERRALS,
-        "departments": sorted(desk.directory.targets(), key=lambda t: (t.city, t.name)),
+        "departments": _dispatchable(desk, order), "below": below,
         "china": china,
         "supervisions": await SupervisionDesk(
             sessions=desk.sessions, clock=desk.clock, orders=desk.orders
@@ -153,6 +160,17 @@ async def order_detail_page(request: web.Request) -> web.Response:
         "supervise_due": desk.orders.deadlines.warning_until(china(desk.clock.now()).date()),
     }  # fmt: skip
     return render(request, "order.html", principal, page="order", **extra)
+
+
+def _dispatchable(desk: Desk, order: WorkOrder) -> list[MatchTarget]:
+    """Departments of the order's platform and those below it (others: hand it up first)."""
+    tree = desk.platforms
+    chosen = []
+    for target in desk.directory.targets():
+        owner = tree.by_city(target.city)
+        if owner is None or not order.platform or tree.is_below(owner.id, order.platform):
+            chosen.append(target)
+    return sorted(chosen, key=lambda t: (t.city, t.name))
 
 
 def routes() -> list[web.RouteDef]:
