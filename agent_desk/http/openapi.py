@@ -112,6 +112,11 @@ MOVE = {
         "satisfaction": {"type": "integer", "minimum": 1, "maximum": 5},
         "referral": STR,
         "merged_into_id": {"type": "integer", "minimum": 1},
+        "platform": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "hand_down: the platform below the order's to send it to",
+        },
     },
 }
 ID = _path("order_id")
