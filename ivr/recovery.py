@@ -10,20 +10,43 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Container
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from base.journal import JournalUnavailable
-from ivr.ari import AriError, Channel
+from ivr.ari import AriClient, AriError, Channel
 from ivr.checkpoints import CallCheckpoint
 from ivr.flow.bridging import bridge_name
 from ivr.flow.call_log import CallLog, log_from_state
+from ivr.flow.context import FlowServices
 from ivr.flow.states import CallState
 from ivr.flow.voicemail import recording_name, store_recording
 from voicemail import GENERAL_MAILBOX, wav_seconds
 
-if TYPE_CHECKING:
-    from ivr.controller import Controller
+
+class CallHost(Protocol):
+    """What recovery needs of the controller that takes the calls over.
+
+    The controller calls `recover(self, app)`; this interface keeps the arrow one way
+    (controller -> recovery) instead of recovery importing the controller back.
+    """
+
+    @property
+    def ari(self) -> AriClient: ...
+
+    @property
+    def services(self) -> FlowServices: ...
+
+    @property
+    def flows(self) -> Container[str]: ...
+
+    def start_call(
+        self, *, channel_id: str, number: str, caller: str, answered: bool, app: str | None = None
+    ) -> object: ...
+
+    def resume_call(self, checkpoint: CallCheckpoint, state: CallState) -> object: ...
+
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +65,7 @@ def stasis_app(channel: Channel) -> tuple[str, list[str]] | None:
     return app, args
 
 
-async def recover(controller: Controller, app: str) -> None:
+async def recover(controller: CallHost, app: str) -> None:
     """Take over `app`'s calls that no running flow of this controller holds."""
     checkpointer = controller.services.checkpointer
     alive = {channel.id: channel for channel in await controller.ari.list_channels()}
@@ -84,9 +107,7 @@ async def recover(controller: Controller, app: str) -> None:
         )  # fmt: skip
 
 
-async def _release(
-    controller: Controller, checkpoint: CallCheckpoint, *, keep_bridge: bool
-) -> None:
+async def _release(controller: CallHost, checkpoint: CallCheckpoint, *, keep_bridge: bool) -> None:
     """Hang up the legs and destroy the bridge a dead controller left."""
     if keep_bridge:
         return
@@ -98,7 +119,7 @@ async def _release(
             await controller.ari.destroy_bridge(checkpoint.bridge_id)
 
 
-async def resume(controller: Controller, checkpoint: CallCheckpoint) -> None:
+async def resume(controller: CallHost, checkpoint: CallCheckpoint) -> None:
     state = CallState(checkpoint.state)
     answered = any(leg.get("answered") for leg in checkpoint.legs)
     if answered and checkpoint.bridge_id is None and state in BRIDGING:
@@ -116,7 +137,7 @@ async def resume(controller: Controller, checkpoint: CallCheckpoint) -> None:
     controller.resume_call(checkpoint, target)
 
 
-async def finish_orphan(controller: Controller, call_id: str, checkpoint: CallCheckpoint) -> None:
+async def finish_orphan(controller: CallHost, call_id: str, checkpoint: CallCheckpoint) -> None:
     """The caller left while no controller watched: keep what can be kept, record the call."""
     services = controller.services
     log = log_from_state(checkpoint.log)
@@ -134,7 +155,7 @@ async def finish_orphan(controller: Controller, call_id: str, checkpoint: CallCh
 
 
 async def _keep_orphaned_recording(
-    controller: Controller, checkpoint: CallCheckpoint, log: CallLog, name: str
+    controller: CallHost, checkpoint: CallCheckpoint, log: CallLog, name: str
 ) -> None:
     try:
         audio = await controller.ari.fetch_recording_file(name)

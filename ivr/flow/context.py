@@ -5,20 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from base.clock import Clock
-from directory import DirectoryService
+from directory import DepartmentRecord, DirectoryService
 from ivr.checkpoints import Checkpointer
-from ivr.flow.call_log import CallRecorder
+from ivr.flow.call_log import CallLog, CallRecorder
+from ivr.flow.profiles import HotlineProfile
+from ivr.flow.session import CallSession
 from ivr.flow.speech_input import SpeechInput
 from ivr.ports import LiaisonMailboxes, OrderProgressSource, VoicemailAudio
 from ivr.prompts import PromptRenderer, PromptRenderError
 from routing.platforms import PlatformTree
 from voicemail import VoicemailService
-
-if TYPE_CHECKING:
-    from ivr.flow.flow import CallFlow
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ class OperatorHandoff(Protocol):
     caller left a message instead); raises CallerHungUp when the caller leaves.
     """
 
-    async def hand_off(self, flow: CallFlow) -> str: ...
+    async def hand_off(self, flow: RunningCall) -> str: ...
 
 
 class Voice:
@@ -93,3 +92,25 @@ class FlowServices:
     mailbox_number: str = ""
     voicemail_audio: VoicemailAudio | None = None
     outbound_trunk: str = "PJSIP/trunk"  # call-backs dial PJSIP/<number>@trunk
+
+
+class RunningCall(Protocol):
+    """What the flow's procedures (transfer, voicemail, queue, resume) need of a call.
+
+    `CallFlow` implements it; the procedures depend on this interface rather than on
+    the flow that calls them, so the arrows run one way (flow -> procedures -> here).
+    """
+
+    services: FlowServices
+    session: CallSession
+    profile: HotlineProfile
+    log: CallLog
+    department: DepartmentRecord | None
+    voicemail_reason: str
+    voicemail_mailbox: str | None
+
+    def step(self, name: str, **details: object) -> None: ...
+
+    async def say(self, *texts: str) -> None: ...
+
+    def mark_checkpoint(self) -> None: ...

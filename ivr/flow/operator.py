@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from ivr.flow.context import RunningCall
 from ivr.flow.voicemail import leave_voicemail
-
-if TYPE_CHECKING:
-    from ivr.flow.flow import CallFlow
 
 
 class GeneralMailboxOperator:
     """No operator seats: the caller leaves a message in the hotline's general mailbox."""
 
-    async def hand_off(self, flow: CallFlow) -> str:
+    async def hand_off(self, flow: RunningCall) -> str:
         flow.voicemail_reason = "operator_unavailable"
         flow.voicemail_mailbox = None
         await leave_voicemail(flow)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from base.clock import Clock
 from ivr.call_records import (
@@ -21,6 +20,7 @@ from ivr.call_records import (
     QUEUE_VOICEMAIL,
 )
 from ivr.flow.bridging import bridge_and_wait
+from ivr.flow.context import RunningCall
 from ivr.flow.hold import (
     DEFAULT_HOLD_MUSIC,
     HOLD_MUSIC_S,
@@ -40,9 +40,6 @@ from routing import (
     Site,
     SitesConfig,
 )
-
-if TYPE_CHECKING:
-    from ivr.flow.flow import CallFlow
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +89,7 @@ class QueueHandoff:
         self.max_wait_s = max_wait_s
         self.hold_music = tuple(hold_music)
 
-    async def hand_off(self, flow: CallFlow) -> str:
+    async def hand_off(self, flow: RunningCall) -> str:
         site = queue_site(self.sites, flow)
         call = QueuedCall(
             call_id=flow.log.call_id,
@@ -105,7 +102,7 @@ class QueueHandoff:
         return await _QueuedCaller(self, flow).run()
 
 
-def queue_site(sites: SitesConfig, flow: CallFlow) -> Site:
+def queue_site(sites: SitesConfig, flow: RunningCall) -> Site:
     """Where the caller queues: the county whose own number they dialled (its seats, then
     its overflow neighbours), else the controller's site."""
     platform = flow.log.platform
@@ -120,7 +117,7 @@ def queue_site(sites: SitesConfig, flow: CallFlow) -> Site:
 class _QueuedCaller:
     """One caller's stay in the queue, from enqueue to the outcome."""
 
-    def __init__(self, handoff: QueueHandoff, flow: CallFlow) -> None:
+    def __init__(self, handoff: QueueHandoff, flow: RunningCall) -> None:
         self.handoff = handoff
         self.flow = flow
         self.session = flow.session

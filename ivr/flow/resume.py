@@ -8,24 +8,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import TYPE_CHECKING
 
 from ivr.ari import AriError, AriNotFound
 from ivr.checkpoints import CallCheckpoint
+from ivr.flow.context import RunningCall
 from ivr.flow.session import CallerHungUp
 from ivr.flow.states import CallState
 from ivr.flow.voicemail import keep_recording, recording_name, say_kept_already
 from voicemail import wav_seconds
-
-if TYPE_CHECKING:
-    from ivr.flow.flow import CallFlow
 
 logger = logging.getLogger(__name__)
 
 POLL_S = 0.5
 
 
-async def resume_bridge(flow: CallFlow, checkpoint: CallCheckpoint) -> None:
+async def resume_bridge(flow: RunningCall, checkpoint: CallCheckpoint) -> None:
     """Wait out a call that was bridged when its controller died, then tidy up."""
     session = flow.session
     answered = [leg for leg in checkpoint.legs if leg.get("answered")]
@@ -49,7 +46,7 @@ async def resume_bridge(flow: CallFlow, checkpoint: CallCheckpoint) -> None:
         session.bridge_id = None
 
 
-async def _complete_bridge(flow: CallFlow, bridge_id: str, leg_channel_id: str) -> None:
+async def _complete_bridge(flow: RunningCall, bridge_id: str, leg_channel_id: str) -> None:
     """Build what the dead controller left of the bridge: the bridge, then its members."""
     ari = flow.session.ari
     try:
@@ -62,7 +59,7 @@ async def _complete_bridge(flow: CallFlow, bridge_id: str, leg_channel_id: str) 
             await ari.add_channel(bridge_id, channel_id)
 
 
-def _note_bridged(flow: CallFlow, checkpoint: CallCheckpoint, endpoint: str) -> None:
+def _note_bridged(flow: RunningCall, checkpoint: CallCheckpoint, endpoint: str) -> None:
     """What the dead controller may not have written down: the dial, the bridging."""
     log = flow.log
     if not any(dial.get("endpoint") == endpoint for dial in log.dials):
@@ -71,12 +68,12 @@ def _note_bridged(flow: CallFlow, checkpoint: CallCheckpoint, endpoint: str) -> 
         log.outcome, log.transfer_bridged = "transferred", True
 
 
-async def resume_recording(flow: CallFlow, checkpoint: CallCheckpoint) -> None:
+async def resume_recording(flow: RunningCall, checkpoint: CallCheckpoint) -> None:
     """A voicemail was being recorded: let Asterisk finish it, then keep it."""
     await _finish_recording(flow, checkpoint.recordings[0])
 
 
-async def resume_unrecorded_voicemail(flow: CallFlow) -> bool:
+async def resume_unrecorded_voicemail(flow: RunningCall) -> bool:
     """A resumed call in the voicemail step whose checkpoint names no recording: the dead
     controller may have started one (or had it finish) before its checkpoint said so.
 
@@ -97,7 +94,7 @@ async def resume_unrecorded_voicemail(flow: CallFlow) -> bool:
     return True
 
 
-async def _finish_recording(flow: CallFlow, name: str) -> None:
+async def _finish_recording(flow: RunningCall, name: str) -> None:
     session = flow.session
     if await flow.services.voicemail.is_kept(name):
         await say_kept_already(flow, name)
@@ -122,7 +119,7 @@ async def _finish_recording(flow: CallFlow, name: str) -> None:
     await keep_recording(flow, name=name, duration_s=seconds, hung_up=hung_up or session.hung_up)
 
 
-async def _stored_seconds(flow: CallFlow, name: str) -> float | None:
+async def _stored_seconds(flow: RunningCall, name: str) -> float | None:
     try:
         audio = await flow.session.ari.fetch_recording_file(name)
     except AriError:

@@ -24,19 +24,10 @@ from ivr.ari import (
     AriEvent,
     AriNotFound,
     AriServerError,
-    ChannelDestroyed,
     ChannelDispatcher,
-    ChannelDtmfReceived,
-    ChannelHangupRequest,
-    ChannelStateChange,
-    Dial,
-    PlaybackFinished,
-    RecordingFailed,
-    RecordingFinished,
-    StasisEnd,
-    StasisStart,
     Subscription,
 )
+from ivr.flow.call_events import fold_event
 from ivr.flow.call_objects import (
     CallerHungUp,
     ChannelState,
@@ -44,7 +35,7 @@ from ivr.flow.call_objects import (
     PeerLeg,
     RecordingResult,
 )
-from voicemail import wav_seconds
+from ivr.flow.resync import catch_up, held_objects, stop_orphaned_playbacks
 
 __all__ = ["CallSession", "CallerHungUp", "HeldObjects", "PeerLeg", "RecordingResult"]
 
@@ -94,47 +85,8 @@ class CallSession:
     def apply(self, event: AriEvent) -> None:
         """Fold one event into the call's state (public for resync and tests)."""
         self._last_event_at = time.perf_counter()
-        state = self._state
-        if isinstance(event, ChannelDtmfReceived) and event.channel.id == self.channel_id:
-            state.digits.append(event.digit)
-        elif isinstance(event, PlaybackFinished):
-            state.playbacks_done[event.playback.id] = event.playback.state
-            state.playing.discard(event.playback.id)
-        elif isinstance(event, RecordingFinished | RecordingFailed):
-            rec = event.recording
-            state.recordings[rec.name] = RecordingResult(
-                name=rec.name,
-                state="failed" if isinstance(event, RecordingFailed) else rec.state or "done",
-                duration_s=float(rec.duration or 0),
-                cause=rec.cause,
-            )
-            state.recording.discard(rec.name)
+        if fold_event(self._state, self.channel_id, event):
             self.changed()
-        elif isinstance(event, Dial):
-            leg = state.peers.get(event.peer.id)
-            if leg is not None and event.dialstatus:
-                leg.dialstatus = event.dialstatus
-                leg.answered = leg.answered or event.dialstatus == "ANSWER"
-                self.changed()
-        elif isinstance(event, ChannelStateChange):
-            leg = state.peers.get(event.channel.id)
-            if leg is not None and event.channel.state == "Up":
-                leg.answered = True
-        elif isinstance(event, StasisStart) and event.channel.id == self.channel_id:
-            state.in_stasis = True
-        elif isinstance(event, ChannelHangupRequest | StasisEnd | ChannelDestroyed):
-            channel_id = event.channel.id
-            if channel_id == self.channel_id:
-                state.hung_up = True
-            elif channel_id in state.peers:
-                leg = state.peers[channel_id]
-                leg.ended = True
-                # A dial timeout is a soft hang-up request (cause 32, the soft flag) read
-                # before StasisEnd and ChannelDestroyed (cause 19) arrive in later frames:
-                # only ChannelDestroyed carries the cause a dial status is decided from.
-                if isinstance(event, ChannelDestroyed):
-                    leg.cause = event.cause
-                    leg.destroyed = True
         self._changed.set()
 
     @property
@@ -186,18 +138,7 @@ class CallSession:
 
     def held(self) -> HeldObjects:
         """The ARI objects this call holds, for its checkpoint."""
-        state = self._state
-        legs = tuple(
-            {"channel_id": leg.channel_id, "endpoint": leg.endpoint, "answered": leg.answered}
-            for leg in state.peers.values()
-            if not leg.ended
-        )
-        return HeldObjects(
-            legs=legs,
-            bridge_id=self.bridge_id,
-            recordings=tuple(state.recording),
-            playbacks=tuple(sorted(state.playing)),
-        )
+        return held_objects(self._state, self.bridge_id)
 
     def hand_over(self, leg: PeerLeg) -> None:
         """`leg` (answered, already in the caller's bridge) replaces the current one."""
@@ -247,15 +188,7 @@ class CallSession:
 
     async def stop_orphaned_playbacks(self, playback_ids: Sequence[str]) -> None:
         """Stop a dead controller's playbacks: ours would queue behind them (404: ended)."""
-        for playback_id in playback_ids:
-            try:
-                await self.ari.stop_playback(playback_id)
-            except AriNotFound:
-                continue
-            except AriError as exc:
-                logger.warning("%s: orphaned playback %s: %s", self.channel_id, playback_id, exc)
-                continue
-            logger.info("%s: stopped orphaned playback %s", self.channel_id, playback_id)
+        await stop_orphaned_playbacks(self.ari, self.channel_id, playback_ids)
 
     async def stop_all_playbacks(self) -> None:
         """Stop whatever this call still plays: a bridge-join waits behind a playback."""
@@ -422,44 +355,11 @@ class CallSession:
     # -- after a reconnect ----------------------------------------------------------------
     async def resync(self, alive: set[str]) -> None:
         """Catch up on what happened while events were lost (the socket was down)."""
-        state = self._state
         if self.channel_id not in alive:
             self.mark_hung_up()
             return
-        for playback_id in list(state.playing):
-            try:
-                await self.ari.get_playback(playback_id)
-            except AriNotFound:
-                state.playing.discard(playback_id)
-                state.playbacks_done[playback_id] = "done"
-        for leg in state.peers.values():
-            if leg.ended:
-                continue
-            if leg.channel_id not in alive:
-                leg.ended = leg.destroyed = True
-            else:
-                with contextlib.suppress(AriNotFound):
-                    channel = await self.ari.get_channel(leg.channel_id)
-                    leg.answered = leg.answered or channel.state == "Up"
-        for name in list(state.recording):
-            await self._resync_recording(name)
+        await catch_up(self._state, self.ari, alive)
         self._changed.set()
-
-    async def _resync_recording(self, name: str) -> None:
-        try:
-            await self.ari.get_live_recording(name)
-            return
-        except AriNotFound:
-            pass
-        self._state.recording.discard(name)
-        try:
-            await self.ari.get_stored_recording(name)
-        except AriNotFound:
-            self._state.recordings[name] = RecordingResult(name, "failed", 0.0, "lost")
-            return
-        # the finished event was lost with its duration: the stored file still has it
-        audio = await self.ari.fetch_recording_file(name)
-        self._state.recordings[name] = RecordingResult(name, "done", wav_seconds(audio))
 
     # -- ending --------------------------------------------------------------------------
     async def hang_up(self) -> None:

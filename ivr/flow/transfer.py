@@ -7,14 +7,11 @@ the call. Once bridged the caller is never moved again (the seeds forbid 二次�
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from directory import DepartmentRecord
 from ivr.flow.bridging import bridge_and_wait
+from ivr.flow.context import RunningCall
 from ivr.flow.session import PeerLeg
-
-if TYPE_CHECKING:
-    from ivr.flow.flow import CallFlow
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +24,7 @@ DIAL_REASONS = {
 }
 
 
-async def transfer_to_liaison(flow: CallFlow, department: DepartmentRecord) -> str | None:
+async def transfer_to_liaison(flow: RunningCall, department: DepartmentRecord) -> str | None:
     services, session, log = flow.services, flow.session, flow.log
     if not services.directory.is_open(department, services.clock.now()):
         flow.step("closed", hours=department.hours)
@@ -50,7 +47,7 @@ async def transfer_to_liaison(flow: CallFlow, department: DepartmentRecord) -> s
     return DIAL_REASONS.get(status, "unavailable")
 
 
-async def _bridge(flow: CallFlow, leg: PeerLeg) -> None:
+async def _bridge(flow: RunningCall, leg: PeerLeg) -> None:
     log = flow.log
     log.outcome = "transferred"
 

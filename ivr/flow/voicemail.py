@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import TYPE_CHECKING
 
 from base.journal import JournalUnavailable
 from ivr.ari import AriClient, AriError, AriFailure
 from ivr.flow.call_log import CallLog
+from ivr.flow.context import FlowServices, RunningCall
 from ivr.flow.session import CallerHungUp
 from voicemail import GENERAL_MAILBOX, KeptVoicemail
-
-if TYPE_CHECKING:
-    from ivr.flow.context import FlowServices
-    from ivr.flow.flow import CallFlow
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +22,7 @@ _PROMPTS = {
 }
 
 
-def _prompt_text(flow: CallFlow) -> str:
+def _prompt_text(flow: RunningCall) -> str:
     catalog = flow.profile.catalog
     department = flow.department
     if flow.voicemail_reason == "after_hours" and department is not None:
@@ -34,7 +30,7 @@ def _prompt_text(flow: CallFlow) -> str:
     return catalog.text(_PROMPTS.get(flow.voicemail_reason, "leave_message"))
 
 
-async def leave_voicemail(flow: CallFlow) -> None:
+async def leave_voicemail(flow: RunningCall) -> None:
     """Record the caller and keep the message, even when they hang up while speaking."""
     services, session, log = flow.services, flow.session, flow.log
     log.reason = flow.voicemail_reason or "operator_unavailable"
@@ -72,7 +68,7 @@ def recording_name(log: CallLog) -> str:
     return f"hotline/{log.call_id}"
 
 
-async def keep_recording(flow: CallFlow, *, name: str, duration_s: float, hung_up: bool) -> None:
+async def keep_recording(flow: RunningCall, *, name: str, duration_s: float, hung_up: bool) -> None:
     """Store a finished recording as the call's voicemail; thank the caller if still there."""
     services, session, log = flow.services, flow.session, flow.log
     log.reason = log.reason or flow.voicemail_reason or "operator_unavailable"
@@ -99,7 +95,7 @@ async def keep_recording(flow: CallFlow, *, name: str, duration_s: float, hung_u
     await flow.say(flow.profile.catalog.voicemail_saved(services.reply_days))
 
 
-async def _refuse(flow: CallFlow, name: str, why: str) -> None:
+async def _refuse(flow: RunningCall, name: str, why: str) -> None:
     """Nowhere to keep a message safely: say so rather than pretend to take it."""
     logger.error("%s: voicemail %s refused: %s", flow.session.channel_id, name, why)
     flow.log.outcome, flow.log.reason = "failed", "voicemail_unavailable"
@@ -107,7 +103,7 @@ async def _refuse(flow: CallFlow, name: str, why: str) -> None:
     await flow.say(flow.profile.catalog.text("voicemail_unavailable"))
 
 
-async def say_kept_already(flow: CallFlow, name: str) -> None:
+async def say_kept_already(flow: RunningCall, name: str) -> None:
     """The message was kept before a crash: link it, thank the caller, ask nothing again."""
     log = flow.log
     log.outcome, log.voicemail_recording = "voicemail", name

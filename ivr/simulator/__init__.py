@@ -6,7 +6,7 @@ paths, JSON shapes and key order, status codes and event sequences (as recorded 
 """
 
 from ivr.simulator.app import SIMULATOR, RunningSimulator, build_simulator, start_simulator
-from ivr.simulator.endpoints import Behaviour
+from ivr.simulator.behaviours import Behaviour
 from ivr.simulator.simulator import Simulator
 from ivr.simulator.state import SimCall
 

@@ -7,19 +7,15 @@ cleared on a member as it leaves (the one left behind keeps its stale value, as 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ivr.simulator import channels, playbacks
+from ivr.simulator import channel_events, playbacks
+from ivr.simulator.core import PbxCore
 from ivr.simulator.events import build
 from ivr.simulator.state import Bridge, Channel
-
-if TYPE_CHECKING:
-    from ivr.simulator.simulator import Simulator
 
 BRIDGE_TYPES = ("mixing", "holding", "dtmf_events", "proxy_media", "video_sfu", "video_single")
 
 
-def create(sim: Simulator, bridge_id: str | None, types: str, name: str) -> Bridge:
+def create(sim: PbxCore, bridge_id: str | None, types: str, name: str) -> Bridge:
     if bridge_id and bridge_id in sim.bridges:
         return sim.bridges[bridge_id]
     kinds = [t.strip() for t in types.split(",") if t.strip()]
@@ -34,14 +30,14 @@ def create(sim: Simulator, bridge_id: str | None, types: str, name: str) -> Brid
     return bridge
 
 
-def _bridge_event(sim: Simulator, bridge: Bridge, ch: Channel, event_type: str) -> None:
+def _bridge_event(sim: PbxCore, bridge: Bridge, ch: Channel, event_type: str) -> None:
     sim.bus.publish(
         [ch.app, *sorted(bridge.apps)],
         build(event_type, sim.clock.now(), bridge=bridge.to_json(), channel=ch.to_json()),
     )
 
 
-def add(sim: Simulator, bridge: Bridge, ch: Channel) -> None:
+def add(sim: PbxCore, bridge: Bridge, ch: Channel) -> None:
     if ch.bridge_id == bridge.id:
         return
     if ch.bridge_id is not None:
@@ -55,22 +51,22 @@ def add(sim: Simulator, bridge: Bridge, ch: Channel) -> None:
     if len(members) > 1:
         for member in members:
             peers = ",".join(m.name for m in members if m is not member)
-            channels.set_var(sim, member, "BRIDGEPEER", peers)
+            channel_events.set_var(sim, member, "BRIDGEPEER", peers)
 
 
-def leave(sim: Simulator, ch: Channel) -> None:
+def leave(sim: PbxCore, ch: Channel) -> None:
     bridge = sim.bridges.get(ch.bridge_id or "")
     ch.bridge_id = None
     if bridge is None:
         return
     if ch.variables.get("BRIDGEPEER"):
-        channels.set_var(sim, ch, "BRIDGEPEER", "")
+        channel_events.set_var(sim, ch, "BRIDGEPEER", "")
     if ch.id in bridge.channels:
         bridge.channels.remove(ch.id)
     _bridge_event(sim, bridge, ch, "ChannelLeftBridge")
 
 
-def destroy(sim: Simulator, bridge: Bridge) -> None:
+def destroy(sim: PbxCore, bridge: Bridge) -> None:
     """DELETE /bridges/{id}: members leave (and stay in Stasis), then BridgeDestroyed."""
     playbacks.target_gone(sim, f"bridge:{bridge.id}")
     for channel_id in list(bridge.channels):

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ivr.simulator import audio, channels, recordings
+from ivr.simulator import audio, channel_events, channels, recordings
+from ivr.simulator.core import PbxCore
 from ivr.simulator.state import Channel, Dialplan, Origin, SimCall
-
-if TYPE_CHECKING:
-    from ivr.simulator.simulator import Simulator
 
 DIGIT_GAP = 0.35
 PAUSES = {",": 1.0, "w": 0.5}
@@ -46,7 +44,7 @@ def validate_script(script: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
 
 
 def place_call(
-    sim: Simulator,
+    sim: PbxCore,
     *,
     number: str,
     caller: str,
@@ -84,7 +82,7 @@ def place_call(
     if app is not None:
         sim.apps.add(app)
         ch.app, ch.args, ch.in_stasis = app, [number], True
-        channels.emit(sim, ch, "StasisStart", args=[number])
+        channel_events.emit(sim, ch, "StasisStart", args=[number])
     start = sim.clock.monotonic()
     if steps:
         sim.spawn(_follow(sim, ch, call, steps, start), owner=ch)
@@ -94,7 +92,7 @@ def place_call(
 
 
 async def _follow(
-    sim: Simulator, ch: Channel, call: SimCall, steps: list[dict[str, Any]], start: float
+    sim: PbxCore, ch: Channel, call: SimCall, steps: list[dict[str, Any]], start: float
 ) -> None:
     for step in steps:
         await sim.clock.sleep(start + step["at"] - sim.clock.monotonic())
@@ -107,7 +105,7 @@ async def _follow(
             return
 
 
-async def send_dtmf(sim: Simulator, ch: Channel, call: SimCall | None, digits: str) -> None:
+async def send_dtmf(sim: PbxCore, ch: Channel, call: SimCall | None, digits: str) -> None:
     first = True
     for digit in digits:
         if digit in PAUSES:
@@ -121,10 +119,10 @@ async def send_dtmf(sim: Simulator, ch: Channel, call: SimCall | None, digits: s
         if call is not None:
             call.dtmf_sent += digit
         if ch.in_stasis:
-            channels.emit(sim, ch, "ChannelDtmfReceived", digit=digit, duration_ms=100)
+            channel_events.emit(sim, ch, "ChannelDtmfReceived", digit=digit, duration_ms=100)
         recordings.on_dtmf(sim, ch, digit)
 
 
-async def _hang_up_after(sim: Simulator, ch: Channel, seconds: float) -> None:
+async def _hang_up_after(sim: PbxCore, ch: Channel, seconds: float) -> None:
     await sim.clock.sleep(seconds)
     channels.far_end_hang_up(sim, ch, 16)

@@ -9,41 +9,15 @@ ChannelDestroyed. A channel that came in through the dialplan never reports Chan
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
 
 from ivr.simulator import bridges, errors, playbacks, recordings
-from ivr.simulator.events import Json, build
+from ivr.simulator.channel_events import emit, set_var
+from ivr.simulator.core import PbxCore
 from ivr.simulator.state import CAUSE_TEXT, Channel, Dialplan, Origin
-
-if TYPE_CHECKING:
-    from ivr.simulator.simulator import Simulator
 
 TECHNOLOGIES = {"PJSIP", "SIP", "Local", "IAX2", "DAHDI"}
 # Simulated seconds between the frames of a timed-out channel's teardown (traces: 1-2 ms).
 TEARDOWN_GAP = 0.002
-
-
-def emit(
-    sim: Simulator, ch: Channel, event_type: str, *, lead: Json | None = None, **fields: Any
-) -> None:
-    """Publish a channel event (fields first, the channel snapshot last) to its app."""
-    sim.bus.publish(
-        [ch.app], build(event_type, sim.clock.now(), lead=lead, **fields, channel=ch.to_json())
-    )
-
-
-def set_state(sim: Simulator, ch: Channel, state: str) -> None:
-    if ch.state != state:
-        ch.state = state
-        emit(sim, ch, "ChannelStateChange")
-        call = sim.calls.get(ch.call_id or "")
-        if call is not None:
-            call.state = state
-
-
-def set_var(sim: Simulator, ch: Channel, name: str, value: str) -> None:
-    ch.variables[name] = value
-    emit(sim, ch, "ChannelVarset", lead={"variable": name, "value": value})
 
 
 def parse_endpoint(endpoint: str) -> tuple[str, str]:
@@ -53,7 +27,7 @@ def parse_endpoint(endpoint: str) -> tuple[str, str]:
     return tech, resource
 
 
-def new_outbound(sim: Simulator, endpoint: str, channel_id: str | None, origin: Origin) -> Channel:
+def new_outbound(sim: PbxCore, endpoint: str, channel_id: str | None, origin: Origin) -> Channel:
     """A channel towards an endpoint, named and placed in the dialplan as Asterisk does."""
     tech, resource = parse_endpoint(endpoint)
     if sim.behaviour(endpoint).kind == "unregistered":
@@ -85,7 +59,7 @@ def dialstring(ch: Channel) -> str:
     return ch.endpoint.partition("/")[2]
 
 
-def enter_stasis(sim: Simulator, ch: Channel, app: str, args: list[str]) -> None:
+def enter_stasis(sim: PbxCore, ch: Channel, app: str, args: list[str]) -> None:
     """An ARI-made channel enters Stasis: STASISSTATUS is cleared, then StasisStart."""
     ch.app = app
     ch.args = args
@@ -96,7 +70,7 @@ def enter_stasis(sim: Simulator, ch: Channel, app: str, args: list[str]) -> None
     emit(sim, ch, "StasisStart", args=list(args))
 
 
-def hang_up(sim: Simulator, ch: Channel, cause: int) -> None:
+def hang_up(sim: PbxCore, ch: Channel, cause: int) -> None:
     """DELETE /channels/{id}: Asterisk 22 reports the soft-hangup flag (32) as the cause."""
     if ch.gone:
         return
@@ -104,7 +78,7 @@ def hang_up(sim: Simulator, ch: Channel, cause: int) -> None:
     destroy(sim, ch, cause)
 
 
-def far_end_hang_up(sim: Simulator, ch: Channel, cause: int = 16) -> None:
+def far_end_hang_up(sim: PbxCore, ch: Channel, cause: int = 16) -> None:
     """The other party hung up: a hard hang-up request with the Q.850 cause, no `soft`."""
     if ch.gone:
         return
@@ -112,7 +86,7 @@ def far_end_hang_up(sim: Simulator, ch: Channel, cause: int = 16) -> None:
     destroy(sim, ch, cause)
 
 
-def destroy(sim: Simulator, ch: Channel, cause: int) -> None:
+def destroy(sim: PbxCore, ch: Channel, cause: int) -> None:
     """Tear the channel down, emitting what Asterisk emits after the hang-up request."""
     if ch.gone:
         return
@@ -120,7 +94,7 @@ def destroy(sim: Simulator, ch: Channel, cause: int) -> None:
     _destroyed(sim, ch, cause)
 
 
-async def time_out(sim: Simulator, ch: Channel, cause: int = 19) -> None:
+async def time_out(sim: PbxCore, ch: Channel, cause: int = 19) -> None:
     """A dial timeout: soft hang-up, StasisEnd, ChannelDestroyed as separate frames.
 
     Real Asterisk sends the three about 1-2 ms apart (ari-traces/dial_noanswer.json), so a
@@ -136,7 +110,7 @@ async def time_out(sim: Simulator, ch: Channel, cause: int = 19) -> None:
     _destroyed(sim, ch, cause)
 
 
-def _leave_stasis(sim: Simulator, ch: Channel) -> None:
+def _leave_stasis(sim: PbxCore, ch: Channel) -> None:
     ch.gone = True
     playbacks.channel_gone(sim, ch)
     recordings.channel_gone(sim, ch)
@@ -149,7 +123,7 @@ def _leave_stasis(sim: Simulator, ch: Channel) -> None:
             set_var(sim, ch, "STASISSTATUS", "SUCCESS")
 
 
-def _destroyed(sim: Simulator, ch: Channel, cause: int) -> None:
+def _destroyed(sim: PbxCore, ch: Channel, cause: int) -> None:
     if ch.origin is not Origin.DIALPLAN:
         if ch.origin is Origin.ORIGINATED:
             ch.dialplan.app_name, ch.dialplan.app_data = "AppDial2", "(Outgoing Line)"

@@ -12,22 +12,12 @@ offline sends EndpointStateChange to the apps subscribed to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from ivr.simulator import channels
+from ivr.simulator import channel_events, channels
+from ivr.simulator.behaviours import Behaviour
+from ivr.simulator.core import PbxCore
 from ivr.simulator.events import Json, build
 from ivr.simulator.state import Channel
 
-if TYPE_CHECKING:
-    from ivr.simulator.simulator import Simulator
-
-KINDS = ("answer", "busy", "noanswer", "unavailable", "congestion", "unregistered")
-# A PJSIP endpoint whose phone never registered: Asterisk cannot build a dialog to it, so
-# POST /channels/create and /channels answer 500 {"error": "Allocation failed"} (seen on
-# Asterisk 22: "Could not create dialog to invalid URI ... Is endpoint registered?").
-UNREGISTERED = "unregistered"
-OFFLINE_KINDS = frozenset({"unavailable", UNREGISTERED})
 # Seconds of Asterisk-side latency between steps, as seen in the traces.
 STEP = 0.004
 # Busy()/Congestion() in the far end's dialplan hang up this long after signalling.
@@ -35,38 +25,7 @@ FAR_END_CLEARS_AFTER = 10.0
 CLEAR_CAUSE = {"busy": 17, "congestion": 34}
 
 
-@dataclass(frozen=True)
-class Behaviour:
-    kind: str
-    ring_seconds: float = 0.0
-    hangup_after: float | None = None
-
-    @classmethod
-    def default(cls) -> Behaviour:
-        return cls("answer", 2.0)
-
-    @classmethod
-    def parse(cls, text: str, hangup_after: float | None = None) -> Behaviour:
-        kind, _, arg = text.partition(":")
-        if kind not in KINDS or (arg and kind != "answer"):
-            raise ValueError(f"unknown endpoint behaviour {text!r}")
-        ring = 1.0 if kind == "answer" and not arg else float(arg or 0)
-        if ring < 0 or (hangup_after is not None and hangup_after < 0):
-            raise ValueError("durations must not be negative")
-        return cls(kind, ring, hangup_after)
-
-    @property
-    def online(self) -> bool:
-        """The endpoint's ARI state: `online`, or `offline` for a phone nobody can reach."""
-        return self.kind not in OFFLINE_KINDS
-
-    def describe(self) -> str:
-        if self.kind != "answer":
-            return self.kind
-        return f"answer:{self.ring_seconds:g}"
-
-
-def endpoint_json(sim: Simulator, endpoint: str) -> Json:
+def endpoint_json(sim: PbxCore, endpoint: str) -> Json:
     """ARI's Endpoint model."""
     tech, _, resource = endpoint.partition("/")
     return {
@@ -77,7 +36,7 @@ def endpoint_json(sim: Simulator, endpoint: str) -> Json:
     }
 
 
-def watchers(sim: Simulator, endpoint: str) -> list[str]:
+def watchers(sim: PbxCore, endpoint: str) -> list[str]:
     """Apps that hear this endpoint's events: subscribed to it or its technology, or all."""
     tech = endpoint.partition("/")[0]
     wanted = {f"endpoint:{endpoint}", f"endpoint:{tech}"}
@@ -88,7 +47,7 @@ def watchers(sim: Simulator, endpoint: str) -> list[str]:
     )
 
 
-def state_changed(sim: Simulator, endpoint: str) -> None:
+def state_changed(sim: PbxCore, endpoint: str) -> None:
     """EndpointStateChange: a phone registered or went away."""
     sim.bus.publish(
         watchers(sim, endpoint),
@@ -96,7 +55,7 @@ def state_changed(sim: Simulator, endpoint: str) -> None:
     )
 
 
-def dial_event(sim: Simulator, ch: Channel, status: str, dialstring: str) -> None:
+def dial_event(sim: PbxCore, ch: Channel, status: str, dialstring: str) -> None:
     sim.bus.publish(
         [ch.app],
         build(
@@ -110,19 +69,19 @@ def dial_event(sim: Simulator, ch: Channel, status: str, dialstring: str) -> Non
     )
 
 
-async def _ring(sim: Simulator, ch: Channel, dialstring: str) -> None:
+async def _ring(sim: PbxCore, ch: Channel, dialstring: str) -> None:
     await sim.clock.sleep(STEP)
-    channels.set_state(sim, ch, "Ringing")
+    channel_events.set_state(sim, ch, "Ringing")
     dial_event(sim, ch, "RINGING", dialstring)
 
 
-async def _talk_then_clear(sim: Simulator, ch: Channel, behaviour: Behaviour) -> None:
+async def _talk_then_clear(sim: PbxCore, ch: Channel, behaviour: Behaviour) -> None:
     if behaviour.hangup_after is not None:
         await sim.clock.sleep(behaviour.hangup_after)
         channels.far_end_hang_up(sim, ch, 16)
 
 
-async def run_dial(sim: Simulator, ch: Channel, limit: float) -> None:
+async def run_dial(sim: PbxCore, ch: Channel, limit: float) -> None:
     """POST /channels/{id}/dial on a created channel."""
     behaviour = sim.behaviour(ch.endpoint)
     await sim.clock.sleep(STEP)
@@ -146,14 +105,12 @@ async def run_dial(sim: Simulator, ch: Channel, limit: float) -> None:
         await channels.time_out(sim, ch, 19)
         return
     await sim.clock.sleep(behaviour.ring_seconds - (sim.clock.monotonic() - started))
-    channels.set_state(sim, ch, "Up")
+    channel_events.set_state(sim, ch, "Up")
     dial_event(sim, ch, "ANSWER", "")
     await _talk_then_clear(sim, ch, behaviour)
 
 
-async def run_originate(
-    sim: Simulator, ch: Channel, limit: float, app: str, args: list[str]
-) -> None:
+async def run_originate(sim: PbxCore, ch: Channel, limit: float, app: str, args: list[str]) -> None:
     """POST /channels with an app: StasisStart only once the far end answers."""
     behaviour = sim.behaviour(ch.endpoint)
     dialstring = channels.dialstring(ch)
@@ -177,7 +134,7 @@ async def run_originate(
         channels.destroy(sim, ch, 19)
         return
     await sim.clock.sleep(behaviour.ring_seconds - (sim.clock.monotonic() - started))
-    channels.set_state(sim, ch, "Up")
+    channel_events.set_state(sim, ch, "Up")
     dial_event(sim, ch, "ANSWER", dialstring)
     channels.enter_stasis(sim, ch, app, args)
     await _talk_then_clear(sim, ch, behaviour)

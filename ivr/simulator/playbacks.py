@@ -10,14 +10,11 @@ from __future__ import annotations
 import asyncio
 import math
 from collections import deque
-from typing import TYPE_CHECKING
 
 from ivr.simulator import audio, recordings
+from ivr.simulator.core import PbxCore
 from ivr.simulator.events import build
 from ivr.simulator.state import Channel, Playback
-
-if TYPE_CHECKING:
-    from ivr.simulator.simulator import Simulator
 
 # Lengths of a few Asterisk core sounds, for a simulator run without a sounds directory.
 CORE_SOUNDS = {
@@ -38,7 +35,7 @@ POLL_S = 0.02
 UNKNOWN_SCHEME = -1.0
 
 
-async def media_seconds(sim: Simulator, uri: str) -> float | None:
+async def media_seconds(sim: PbxCore, uri: str) -> float | None:
     """How long `uri` plays; None when it cannot be played (→ PlaybackFinished failed)."""
     scheme, _, rest = uri.partition(":")
     if scheme == "sound":
@@ -68,11 +65,11 @@ async def media_seconds(sim: Simulator, uri: str) -> float | None:
     return UNKNOWN_SCHEME
 
 
-async def _fetched_seconds(sim: Simulator, url: str) -> float | None:
+async def _fetched_seconds(sim: PbxCore, url: str) -> float | None:
     return await sim.media_cache.seconds(await sim.http(), url)
 
 
-def queue(sim: Simulator, playback: Playback) -> None:
+def queue(sim: PbxCore, playback: Playback) -> None:
     """Accept a playback; it starts at once (PlaybackStarted) unless the target is busy."""
     sim.playbacks[playback.id] = playback
     waiting = sim.play_queues.setdefault(playback.target_uri, deque())
@@ -81,13 +78,13 @@ def queue(sim: Simulator, playback: Playback) -> None:
         _start(sim, playback)
 
 
-def _publish(sim: Simulator, playback: Playback, event_type: str) -> None:
+def _publish(sim: PbxCore, playback: Playback, event_type: str) -> None:
     sim.bus.publish(
         sorted(playback.apps), build(event_type, sim.clock.now(), playback=playback.to_json())
     )
 
 
-def _listeners(sim: Simulator, target_uri: str) -> list[Channel]:
+def _listeners(sim: PbxCore, target_uri: str) -> list[Channel]:
     kind, _, ident = target_uri.partition(":")
     if kind == "channel":
         ch = sim.channels.get(ident)
@@ -96,13 +93,13 @@ def _listeners(sim: Simulator, target_uri: str) -> list[Channel]:
     return [] if bridge is None else [sim.channels[c] for c in bridge.channels if c in sim.channels]
 
 
-def _start(sim: Simulator, playback: Playback) -> None:
+def _start(sim: PbxCore, playback: Playback) -> None:
     playback.state = "playing"
     _publish(sim, playback, "PlaybackStarted")
     playback.task = sim.spawn(_run(sim, playback))
 
 
-async def _run(sim: Simulator, playback: Playback) -> None:
+async def _run(sim: PbxCore, playback: Playback) -> None:
     for index, uri in enumerate(playback.media):
         playback.index = index
         if index > 0:
@@ -127,7 +124,7 @@ async def _run(sim: Simulator, playback: Playback) -> None:
     finish(sim, playback, "done")
 
 
-def _forget(sim: Simulator, playback: Playback) -> None:
+def _forget(sim: PbxCore, playback: Playback) -> None:
     sim.playbacks.pop(playback.id, None)
     waiting = sim.play_queues.get(playback.target_uri)
     if waiting is None:
@@ -141,7 +138,7 @@ def _forget(sim: Simulator, playback: Playback) -> None:
         _start(sim, waiting[0])
 
 
-def finish(sim: Simulator, playback: Playback, state: str) -> None:
+def finish(sim: PbxCore, playback: Playback, state: str) -> None:
     """End a playback (PlaybackFinished), then start the next one queued on its target."""
     if playback.id not in sim.playbacks:
         return
@@ -156,12 +153,12 @@ def _cancel(playback: Playback) -> None:
         playback.task.cancel()
 
 
-def stop(sim: Simulator, playback: Playback) -> None:
+def stop(sim: PbxCore, playback: Playback) -> None:
     """DELETE /playbacks/{id}: a queued or playing playback finishes `done`."""
     finish(sim, playback, "done")
 
 
-def target_gone(sim: Simulator, target_uri: str) -> None:
+def target_gone(sim: PbxCore, target_uri: str) -> None:
     """The target hung up or was destroyed: the playing one fails, queued ones vanish."""
     waiting = sim.play_queues.pop(target_uri, deque())
     for playback in list(waiting):
@@ -172,10 +169,10 @@ def target_gone(sim: Simulator, target_uri: str) -> None:
         sim.playbacks.pop(playback.id, None)
 
 
-def busy(sim: Simulator, ch: Channel) -> bool:
+def busy(sim: PbxCore, ch: Channel) -> bool:
     """Whether a playback is queued or playing on the channel itself (not its bridge)."""
     return bool(sim.play_queues.get(f"channel:{ch.id}"))
 
 
-def channel_gone(sim: Simulator, ch: Channel) -> None:
+def channel_gone(sim: PbxCore, ch: Channel) -> None:
     target_gone(sim, f"channel:{ch.id}")

@@ -11,14 +11,11 @@ records nothing and finishes after about 4 s.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ivr.simulator import audio, errors
+from ivr.simulator.core import PbxCore
 from ivr.simulator.events import build
 from ivr.simulator.state import Channel, LiveRecording
-
-if TYPE_CHECKING:
-    from ivr.simulator.simulator import Simulator
 
 BEEP_SECONDS = 0.5
 KEEP_SILENCE = 0.2  # what Asterisk leaves of trailing silence when it trims
@@ -26,7 +23,7 @@ NO_AUDIO_TIMEOUT = 4.0
 TICK = 0.1
 
 
-def stored_path(sim: Simulator, name: str) -> Path | None:
+def stored_path(sim: PbxCore, name: str) -> Path | None:
     """The file of a stored recording, or None for a name escaping the directory."""
     root = sim.recordings_dir.resolve()
     path = (root / f"{name}.wav").resolve()
@@ -35,25 +32,25 @@ def stored_path(sim: Simulator, name: str) -> Path | None:
     return path
 
 
-def stored_names(sim: Simulator) -> list[str]:
+def stored_names(sim: PbxCore) -> list[str]:
     root = sim.recordings_dir
     if not root.is_dir():
         return []
     return sorted(str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.wav"))
 
 
-def existing_stored(sim: Simulator, name: str) -> Path:
+def existing_stored(sim: PbxCore, name: str) -> Path:
     path = stored_path(sim, name)
     if path is None or not path.is_file():
         raise errors.recording_not_found()
     return path
 
 
-def _publish(sim: Simulator, rec: LiveRecording, event_type: str) -> None:
+def _publish(sim: PbxCore, rec: LiveRecording, event_type: str) -> None:
     sim.bus.publish([rec.app], build(event_type, sim.clock.now(), recording=rec.to_json()))
 
 
-def start(sim: Simulator, ch: Channel, rec: LiveRecording) -> None:
+def start(sim: PbxCore, ch: Channel, rec: LiveRecording) -> None:
     """Begin recording (the caller has already validated name, format and state)."""
     sim.recordings[rec.name] = rec
     if ch.bridge_id is not None:
@@ -70,12 +67,12 @@ def start(sim: Simulator, ch: Channel, rec: LiveRecording) -> None:
     sim.spawn(_watch(sim, ch, rec), owner=ch)
 
 
-async def _announce_failure(sim: Simulator, rec: LiveRecording) -> None:
+async def _announce_failure(sim: PbxCore, rec: LiveRecording) -> None:
     await sim.clock.sleep(0.001)
     _publish(sim, rec, "RecordingFailed")
 
 
-async def _watch(sim: Simulator, ch: Channel, rec: LiveRecording) -> None:
+async def _watch(sim: PbxCore, ch: Channel, rec: LiveRecording) -> None:
     """End the recording on max duration, max silence, or 'no audio' for a Down channel."""
     if ch.state != "Up":
         await sim.clock.sleep(NO_AUDIO_TIMEOUT)
@@ -94,7 +91,7 @@ async def _watch(sim: Simulator, ch: Channel, rec: LiveRecording) -> None:
         await sim.clock.sleep(TICK)
 
 
-def on_dtmf(sim: Simulator, ch: Channel, digit: str) -> None:
+def on_dtmf(sim: PbxCore, ch: Channel, digit: str) -> None:
     """terminateOn: the digit ends the recording right after its ChannelDtmfReceived."""
     rec = sim.recordings.get(ch.recording or "")
     if rec is None or rec.terminate_on == "none":
@@ -104,7 +101,7 @@ def on_dtmf(sim: Simulator, ch: Channel, digit: str) -> None:
 
 
 def finish(
-    sim: Simulator,
+    sim: PbxCore,
     ch: Channel | None,
     rec: LiveRecording,
     state: str,
@@ -139,12 +136,12 @@ def finish(
     _publish(sim, rec, "RecordingFinished")
 
 
-def stop(sim: Simulator, rec: LiveRecording, *, cancel: bool) -> None:
+def stop(sim: PbxCore, rec: LiveRecording, *, cancel: bool) -> None:
     ch = sim.channels.get(rec.channel_id)
     finish(sim, ch, rec, "canceled" if cancel else "done")
 
 
-def channel_gone(sim: Simulator, ch: Channel) -> None:
+def channel_gone(sim: PbxCore, ch: Channel) -> None:
     rec = sim.recordings.get(ch.recording or "")
     if rec is not None:
         finish(sim, ch, rec, "done", no_audio=ch.state != "Up")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ivr.simulator import channels, endpoints, playbacks, recordings
+from ivr.simulator import channel_events, channels, endpoints, playbacks, recordings
 from ivr.simulator.errors import AriError
 from ivr.simulator.routing import AriRequest, AriRouter, no_content, reply
 from ivr.simulator.state import REASON_CAUSE, LiveRecording, Origin, Playback
@@ -62,7 +62,7 @@ async def create(req: AriRequest) -> web.StreamResponse:
     ch.app = app
     args = [a for a in (req.text("appArgs") or "").split(",") if a]
     ch.dialplan.app_name, ch.dialplan.app_data = "Stasis", ",".join([app, *args])
-    channels.emit(
+    channel_events.emit(
         sim, ch, "ChannelDialplan", dialplan_app="Stasis", dialplan_app_data=ch.dialplan.app_data
     )
     channels.enter_stasis(sim, ch, app, args)
@@ -97,7 +97,7 @@ async def hang_up(req: AriRequest) -> web.StreamResponse:
 
 async def answer(req: AriRequest) -> web.StreamResponse:
     ch = req.sim.media_channel(req.match["id"])
-    channels.set_state(req.sim, ch, "Up")
+    channel_events.set_state(req.sim, ch, "Up")
     return no_content()
 
 
@@ -185,7 +185,7 @@ async def get_variable(req: AriRequest) -> web.StreamResponse:
 async def set_variable(req: AriRequest) -> web.StreamResponse:
     ch = req.sim.stasis_channel(req.match["id"])
     name = req.required("variable", "Variable name is required")
-    channels.set_var(req.sim, ch, name, req.text("value") or "")
+    channel_events.set_var(req.sim, ch, name, req.text("value") or "")
     return no_content()
 
 
