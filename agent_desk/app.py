@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.auth import AuthPolicy, AuthService, Passwords
+from agent_desk.citizen import CitizenOutbox
 from agent_desk.desk import DESK, Desk
 from agent_desk.desk_tools import DESK_TOOLS, build_tools
 from agent_desk.http import (
@@ -15,6 +18,7 @@ from agent_desk.http import (
     api_departments,
     api_desk,
     api_inbox,
+    api_intake_sms,
     api_kb_edit,
     api_my_seat,
     api_orders,
@@ -25,7 +29,9 @@ from agent_desk.http import (
     pages,
     pages_orders,
     pages_supervision,
+    public_intake,
 )
+from agent_desk.intake import CitizenIntake, ProofOfWork, PublicIntake, RateLimit
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
@@ -63,10 +69,14 @@ def build_desk(
     notifier = notifier or Notifier()
     platforms = platforms or PlatformTree()
     policy = DeadlinePolicy(table=deadline_table or DeadlineTable(), calendar=calendar)
-    hops = PlatformHops(platforms, department_platform(directory, platforms))
-    orders = OrderService(
-        sessions=sessions, clock=clock, deadlines=policy, notifier=notifier, hops=hops
+    citizen = (
+        CitizenOutbox(follow_url=f"{settings.base_url}/follow")
+        if settings.citizen_messages
+        else None
     )
+    hops = PlatformHops(platforms, department_platform(directory, platforms))
+    orders = OrderService(sessions=sessions, clock=clock, deadlines=policy, notifier=notifier,
+                          listener=citizen, hops=hops)  # fmt: skip
     return Desk(
         sessions=sessions,
         clock=clock,
@@ -87,6 +97,26 @@ def build_desk(
         https=settings.public_url.startswith("https://"),
         occupants=SeatOccupants(sessions),
         platforms=platforms,
+        intake=public_intake_for(sessions=sessions, orders=orders, clock=clock, settings=settings),
+    )
+
+
+def public_intake_for(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    orders: OrderService,
+    clock: Clock,
+    settings: Settings,
+) -> PublicIntake:
+    """The citizen's intake with its guards, as the settings say."""
+    window = timedelta(hours=settings.intake_duplicate_hours)
+    intake = CitizenIntake(sessions=sessions, orders=orders, clock=clock, duplicate_window=window)
+    return PublicIntake(
+        intake=intake,
+        proof_of_work=ProofOfWork(clock=clock, bits=settings.report_pow_bits),
+        report_limit=RateLimit(clock=clock, limit=settings.report_rate_limit, window_s=3600),
+        follow_limit=RateLimit(clock=clock, limit=settings.report_rate_limit * 6, window_s=3600),
+        sms_secret=settings.sms_webhook_secret,
     )
 
 
@@ -123,6 +153,8 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *api_seats.routes(),
             *api_my_seat.routes(),
             *api_callback_list.routes(),
+            *api_intake_sms.routes(),
+            *public_intake.routes(),
         ]
     )
     app.on_shutdown.append(_release_event_streams)

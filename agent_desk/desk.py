@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.auth import AuthService
+from agent_desk.intake import PublicIntake
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import OrderService
@@ -38,6 +39,7 @@ class Desk:
     occupants: SeatOccupants  # who sits at which seat
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     seats: SeatDesk | None = None  # set by the composition root once routing runs
+    intake: PublicIntake | None = None  # the citizen's form, follow page and SMS webhook
     # The platform tree (routing.platforms); empty: one platform, nothing scoped by it.
     platforms: PlatformTree = field(default_factory=PlatformTree)
 

@@ -74,3 +74,10 @@ class UserExists(HotlineError):
 
 class CallControlAbsent(ServiceUnavailable):
     code = "asterisk-ari-not-initialized"
+
+
+class SmsSignatureInvalid(HotlineError):
+    """An inbound SMS push without the right HMAC signature (or no secret is configured)."""
+
+    status = 401
+    code = "sms-signature-invalid"

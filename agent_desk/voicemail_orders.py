@@ -81,6 +81,29 @@ class VoicemailOrders:
         self._notify(voicemail)
         return order
 
+    async def order_number_of(self, voicemail_id: int) -> str | None:
+        """The number of the order a stored voicemail opened or joined (None: not filed yet),
+        for the IVR to read to the caller after the message."""
+        async with self._sessions() as session:
+            number: str | None = await session.scalar(
+                select(WorkOrder.number)
+                .join(OrderVoicemail, OrderVoicemail.order_id == WorkOrder.id)
+                .where(OrderVoicemail.voicemail_id == voicemail_id)
+            )
+        return number
+
+    async def order_number_for_recording(self, recording_name: str) -> str | None:
+        """`ivr.ports.VoicemailOrderNumbers`: the order of the voicemail kept under
+        `recording_name` (the call flow knows its recording, not yet the voicemail id)."""
+        async with self._sessions() as session:
+            number: str | None = await session.scalar(
+                select(WorkOrder.number)
+                .join(OrderVoicemail, OrderVoicemail.order_id == WorkOrder.id)
+                .join(Voicemail, Voicemail.id == OrderVoicemail.voicemail_id)
+                .where(Voicemail.recording_name == recording_name)
+            )
+        return number
+
     async def intake(self, session: AsyncSession, voicemail: Voicemail) -> None:
         """A `voicemail.VoicemailIntake`: file every new voicemail on an order."""
         await self.file(session, voicemail)

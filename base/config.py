@@ -41,6 +41,11 @@ class Settings:
     queue_max_wait_s: int = 300  # a caller queued this long is offered voicemail instead
     # KPI targets coloured when missed, "answered_15s_rate>=0.9,…" (empty: the defaults)
     stats_targets: str = ""
+    # After-call survey per hotline number: "number=transfer,operator,voicemail;…"
+    # (empty: no survey anywhere); see ivr/flow/survey.py.
+    survey_after: str = (
+        "12345=transfer,operator,voicemail;114=transfer,operator;96128=transfer,operator"
+    )
     vosk_model: str = ""
     sites_file: str = ""
     redis_url: str = ""
@@ -58,6 +63,17 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "12345 热线 <hotline@localhost>"
+    # Citizens' intake and messages (agent_desk.intake, agent_desk.citizen).
+    intake_smtp_port: int = 0  # inbound e-mail SMTP receiver; 0: off
+    intake_smtp_host: str = "127.0.0.1"
+    sms_webhook_secret: str = ""  # HMAC key of POST /api/intake/sms; unset: pushes refused
+    intake_duplicate_hours: int = 72  # same citizen's orders this recent are offered for 并单
+    report_rate_limit: int = 5  # /report submissions per client address per hour
+    report_pow_bits: int = 16  # proof-of-work difficulty of /report (about 2**bits hashes)
+    citizen_messages: bool = True  # SMS / e-mail to citizens on filing and on reply
+    sms_gateway_url: str = ""  # outgoing SMS: POST JSON here; unset: SMS wait in sms_outbox
+    sms_gateway_secret: str = ""  # HMAC key signing the gateway requests
+    outbox_poll_s: int = 5  # how often the outbox is drained
     # GET /metrics answers only `Authorization: Bearer <this>`; unset, /metrics is off (404).
     metrics_token: str = ""
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from agent_desk.orders.survey_ratings import rate_orders_of_call
 from agent_desk.stats.rollup_upkeep import add_call_record
 from base.clock import Clock, SystemClock
 from base.config import Settings
@@ -20,6 +21,7 @@ from base.journal import Journal
 from base.workdays import WorkingCalendar
 from directory import DirectoryRepository, DirectoryService
 from hotline.journal_writer import JournalWriter
+from ivr.call_records import CallRecord
 from ivr.flow import call_log
 from ivr.flow.call_log import CallRecorder
 from routing import callbacks
@@ -54,6 +56,12 @@ class Components:
     journal_writer: JournalWriter
 
 
+async def _on_call_record(session: AsyncSession, record: CallRecord) -> None:
+    """In the transaction that writes a call record: its hour's rollup, its survey rating."""
+    await add_call_record(session, record)
+    await rate_orders_of_call(session, record)
+
+
 @asynccontextmanager
 async def build_components(
     settings: Settings, *, clock: Clock | None = None, load_directory: bool = True
@@ -80,7 +88,7 @@ async def build_components(
     )
     # The recorder keeps the statistics' hourly rollups; ivr cannot import agent_desk.
     recorder = CallRecorder(
-        sessions=sessions, journal=journal, clock=clock, on_record=add_call_record
+        sessions=sessions, journal=journal, clock=clock, on_record=_on_call_record
     )
     writer = JournalWriter(
         journal=journal,

@@ -9,6 +9,7 @@ from base.input_limits import input_limits_middleware
 from base.web import error_middleware
 from directory import http as directory_http
 from hotline.bootstrap import Components
+from hotline.intake_wiring import install_intake
 from hotline.routing_wiring import platforms_for
 
 COMPONENTS = web.AppKey("components", Components)
@@ -74,5 +75,7 @@ def build_http_app(components: Components, desk: Desk | None = None) -> web.Appl
             *directory_http.routes(),
         ]
     )
-    install_desk(app, desk or desk_for(components))
+    desk = desk or desk_for(components)
+    install_desk(app, desk)
+    install_intake(app, components, desk)
     return app

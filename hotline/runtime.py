@@ -44,6 +44,7 @@ from ivr.controller import Controller
 from ivr.flow.context import FlowServices, OperatorHandoff, Voice
 from ivr.flow.mailbox_prompts import MailboxPrompts
 from ivr.flow.speech_input import SpeechInput
+from ivr.flow.survey import parse_survey_after
 from ivr.metrics import build_metrics, metrics_routes
 from ivr.ports import OrderProgressSource
 from ivr.prompts import Hotline, PromptCatalog, PromptRenderer, PromptRenderError, prompt_routes
@@ -199,6 +200,8 @@ async def run_controller(
                 tokens=tokens, base_url=settings.public_url or http_url
             ),
             outbound_trunk=settings.outbound_trunk,
+            order_numbers=follow_up.orders,
+            survey_after=parse_survey_after(settings.survey_after),
         )
         controller = Controller(ari=ari, services=services)
         readings.attach(controller, live_routing)

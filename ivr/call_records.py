@@ -72,3 +72,5 @@ class CallRecord(Base):
     call_wait_s: Mapped[float | None] = mapped_column(Float)
     overflowed: Mapped[bool] = mapped_column(default=False)  # a seat of another city rang
     voicemail_empty: Mapped[bool] = mapped_column(default=False)  # its message was silence
+    # 1-5 keyed by the caller in the after-call survey; NULL: not offered or not answered
+    survey_rating: Mapped[int | None] = mapped_column(Integer)

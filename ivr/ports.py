@@ -91,3 +91,11 @@ class VoicemailAudio(Protocol):
     """Where Asterisk fetches a voicemail's audio to play it to a liaison."""
 
     def media_uri(self, voicemail_id: int) -> str: ...
+
+
+class VoicemailOrderNumbers(Protocol):
+    """Finds the work order a stored voicemail was filed on (the desk implements it)."""
+
+    async def order_number_for_recording(self, recording_name: str) -> str | None:
+        """The order's number, or None while the message is not filed yet."""
+        ...

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import replace
 from typing import Protocol
 
@@ -78,7 +78,7 @@ async def recover(controller: CallHost, app: str) -> None:
         if checkpoint.app != app or checkpoint.channel_id in controller.flows:
             continue
         if checkpoint.channel_id in alive:
-            await resume(controller, checkpoint)
+            await resume(controller, checkpoint, alive)
             resumed += 1
         else:
             await finish_orphan(controller, call_id, checkpoint)
@@ -119,7 +119,30 @@ async def _release(controller: CallHost, checkpoint: CallCheckpoint, *, keep_bri
             await controller.ari.destroy_bridge(checkpoint.bridge_id)
 
 
-async def resume(controller: CallHost, checkpoint: CallCheckpoint) -> None:
+def _answered_as_seen(checkpoint: CallCheckpoint, alive: Mapping[str, Channel]) -> CallCheckpoint:
+    """The checkpoint's legs, marked answered when Asterisk shows them Up.
+
+    A checkpoint is written a moment after what it records: a controller killed between
+    a leg's answer and that write left `answered: false` on a leg that is talking. What
+    Asterisk shows now decides, or the caller would be put through a second time.
+    """
+    legs = tuple(
+        {**leg, "answered": True}
+        if not leg.get("answered") and _is_up(alive.get(str(leg["channel_id"])))
+        else leg
+        for leg in checkpoint.legs
+    )
+    return replace(checkpoint, legs=legs)
+
+
+def _is_up(channel: Channel | None) -> bool:
+    return channel is not None and channel.state == "Up"
+
+
+async def resume(
+    controller: CallHost, checkpoint: CallCheckpoint, alive: Mapping[str, Channel]
+) -> None:
+    checkpoint = _answered_as_seen(checkpoint, alive)
     state = CallState(checkpoint.state)
     answered = any(leg.get("answered") for leg in checkpoint.legs)
     if answered and checkpoint.bridge_id is None and state in BRIDGING:

@@ -6,9 +6,10 @@ from typing import Any
 
 from aiohttp import web
 
+from agent_desk.citizen.contacts import email_address
 from agent_desk.desk import DESK
 from agent_desk.http.common import int_field, json_body, path_id, query_text, text_field
-from agent_desk.orders import OrderDraft, OrderStatus, OrderType, Step, Transition, Urgency
+from agent_desk.orders import Channel, OrderDraft, OrderStatus, OrderType, Step, Transition, Urgency
 from agent_desk.orders.referrals import REFERRALS
 from agent_desk.orders.views import event_to_json, order_to_json
 from agent_desk.permissions import (
@@ -28,6 +29,24 @@ def _choice(enum: type[OrderType] | type[Urgency], raw: str | None, name: str) -
         return enum(raw or "")
     except ValueError:
         raise InvalidInput(f"{name} must be one of {', '.join(e.value for e in enum)}") from None
+
+
+def _channel(raw: str | None) -> str:
+    try:
+        return Channel(raw or "phone").value
+    except ValueError:
+        raise InvalidInput(
+            f"channel must be one of {', '.join(c.value for c in Channel)}"
+        ) from None
+
+
+def _email(raw: str | None) -> str:
+    if not raw or not raw.strip():
+        return ""
+    address = email_address(raw)
+    if address is None:
+        raise InvalidInput("caller_email is not an e-mail address")
+    return address
 
 
 async def list_orders(request: web.Request) -> web.Response:
@@ -74,6 +93,8 @@ async def create_order(request: web.Request) -> web.Response:
         caller_name=text_field(body, "caller_name", max_length=100) or "",
         hotline_number=text_field(body, "hotline_number", max_length=32) or "",
         call_id=text_field(body, "call_id", max_length=64) or "",
+        channel=_channel(text_field(body, "channel", max_length=16)),
+        caller_email=_email(text_field(body, "caller_email", max_length=254)),
         platform=order_platform(
             desk.platforms, principal,
             hotline_number=text_field(body, "hotline_number", max_length=32) or "",

@@ -6,9 +6,10 @@ from typing import Any
 
 from aiohttp import web
 
+from agent_desk.http.openapi_intake import intake_paths
 from agent_desk.http.openapi_workspace import workspace_paths
 from agent_desk.orders.lifecycle import Transition
-from agent_desk.orders.models import OrderStatus, OrderType, Urgency
+from agent_desk.orders.models import Channel, OrderStatus, OrderType, Urgency
 
 JSON = "application/json"
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -94,6 +95,16 @@ NEW_ORDER = {
         "caller_name": {"type": "string", "maxLength": 100},
         "hotline_number": {"type": "string", "maxLength": 32},
         "call_id": {"type": "string", "maxLength": 64},
+        "channel": {
+            "type": "string",
+            "enum": [c.value for c in Channel],
+            "description": "how the matter came in (default phone)",
+        },
+        "caller_email": {
+            "type": "string",
+            "maxLength": 254,
+            "description": "an e-mail address, or empty for none",
+        },
         "department_code": {
             "type": "string",
             "nullable": True,
@@ -339,6 +350,7 @@ def document() -> dict[str, Any]:
         **_stats_paths(),
         **_seat_paths(),
         **workspace_paths(),
+        **intake_paths(),
     }  # fmt: skip
     for item in paths.values():
         for operation in item.values():

@@ -9,7 +9,7 @@ from typing import TypeVar
 from aiohttp import web
 
 from agent_desk.http.common import query_text
-from agent_desk.orders import DeadlineLevel, OrderStatus, OrderType, Urgency
+from agent_desk.orders import Channel, DeadlineLevel, OrderStatus, OrderType, Urgency
 from agent_desk.orders.listing import OrderFilter, OrderSort
 from base.errors import InvalidInput
 from base.web import query_int
@@ -17,7 +17,7 @@ from directory import DirectoryService
 
 E = TypeVar("E", bound=StrEnum)
 OPEN = "open"  # the status filter's value for "any open status"
-CHANNELS = ("phone", "voicemail", "web")
+CHANNELS = tuple(c.value for c in Channel)
 # The query parameters a list keeps when it links to another page of itself.
 FILTER_PARAMS = ("status", "type", "urgency", "department", "city", "deadline", "channel",
                  "q", "sort", "supervised")  # fmt: skip

@@ -105,9 +105,11 @@ async def _duplicates(
     desk: Desk, principal: Principal, order: WorkOrder, text: str | None
 ) -> list[WorkOrder]:
     """Orders this one could be merged into: the caller's others, or those matching `text`."""
-    if not text and not order.caller_number:
+    if not text and not order.caller_number and not order.caller_email:
         return []
-    filters = OrderFilter(text=text or order.caller_number)
+    # The line's last 11 digits: "+86 139…" and "139…" are one caller.
+    line = "".join(ch for ch in order.caller_number if ch.isascii() and ch.isdigit())[-11:]
+    filters = OrderFilter(text=text or line or order.caller_email or order.caller_number)
     async with desk.sessions() as session:
         found = await order_page(
             session, filters=filters, visibility=order_visibility(principal),

@@ -26,6 +26,11 @@ class PlatformHops:
         self._tree = tree
         self._department_platform = department_platform
 
+    @property
+    def default(self) -> str:
+        """Where an order with no origin of its own is filed (the home city)."""
+        return self._tree.default
+
     def check(self, order: WorkOrder, step: Step) -> Step:
         """`step` as it is to be applied to `order`, or TransitionInvalid."""
         here = order.platform

@@ -106,7 +106,8 @@ def _conditions(
     if filters.text:
         pattern = _like(filters.text)
         columns = (WorkOrder.number, WorkOrder.subject, WorkOrder.description,
-                   WorkOrder.caller_number, WorkOrder.caller_name)  # fmt: skip
+                   WorkOrder.caller_number, WorkOrder.caller_name,
+                   WorkOrder.caller_email)  # fmt: skip
         found.append(or_(*(column.ilike(pattern, escape="\\") for column in columns)))
     return found
 

@@ -28,6 +28,16 @@ class Urgency(StrEnum):
     CRITICAL = "critical"  # 特急
 
 
+class Channel(StrEnum):
+    """How the matter reached the hotline."""
+
+    PHONE = "phone"
+    VOICEMAIL = "voicemail"
+    WEB = "web"  # the public form /report
+    EMAIL = "email"
+    SMS = "sms"
+
+
 class OrderStatus(StrEnum):
     """Where an order stands in its life cycle (see lifecycle.py for the moves)."""
 
@@ -103,6 +113,7 @@ class WorkOrder(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     caller_number: Mapped[str] = mapped_column(String(64), default="", index=True)
     caller_name: Mapped[str] = mapped_column(String(100), default="")
+    caller_email: Mapped[str] = mapped_column(String(254), default="", index=True)
     hotline_number: Mapped[str] = mapped_column(String(32), default="")
     call_id: Mapped[str] = mapped_column(String(64), default="", index=True)
     channel: Mapped[str] = mapped_column(String(16), default="phone")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,6 +32,7 @@ from agent_desk.orders.models import (
 from agent_desk.orders.numbering import next_number
 from agent_desk.orders.referrals import referral_text
 from agent_desk.orders.scope import Visibility, scope_where
+from agent_desk.orders.survey_ratings import rating_of_call
 from agent_desk.timeutil import china
 from base.clock import Clock
 
@@ -48,6 +50,7 @@ class OrderDraft:
     hotline_number: str = ""
     call_id: str = ""
     channel: str = "phone"
+    caller_email: str = ""
     due_date: date | None = None  # None: from the deadline table
     platform: str = ""  # routing.platforms: where it came in (agent_desk.platform_filing)
 
@@ -57,6 +60,19 @@ class OrderView:
     order: WorkOrder
     deadline: DeadlineState | None
     events: list[OrderEvent]
+
+
+class OrderListener(Protocol):
+    """Told of an order filed or answered, inside the transaction that stores it (so what
+    it writes, e.g. messages to the citizen, is kept together with the order or not at all)."""
+
+    async def order_filed(self, session: AsyncSession, order: WorkOrder) -> None: ...
+
+    async def order_replied(self, session: AsyncSession, order: WorkOrder) -> None: ...
+
+
+# The moves that give the citizen an answer: the unit's reply, an operator's direct answer.
+REPLY_TRANSITIONS = frozenset({Transition.REPLY, Transition.ANSWER})
 
 
 def visible(visibility: Visibility) -> ColumnElement[bool]:
@@ -74,12 +90,14 @@ class OrderService:
         deadlines: DeadlinePolicy,
         notifier: Notifier,
         hops: PlatformHops | None = None,
+        listener: OrderListener | None = None,
     ) -> None:
         self._sessions = sessions
         self._hops = hops  # None: no platform tree, hand_down / hand_up find nothing to go to
         self._clock = clock
         self._deadlines = deadlines
         self._notifier = notifier
+        self._listener = listener
 
     @property
     def deadlines(self) -> DeadlinePolicy:
@@ -115,16 +133,19 @@ class OrderService:
             description=draft.description.strip(),
             caller_number=draft.caller_number.strip(),
             caller_name=draft.caller_name.strip(),
+            caller_email=draft.caller_email.strip(),
             hotline_number=draft.hotline_number,
             call_id=draft.call_id,
             channel=draft.channel,
-            platform=draft.platform,
+            # a draft with no platform (the citizen's web form, SMS): the home city's
+            platform=draft.platform or (self._hops.default if self._hops else ""),
             accepted_at=now,
             due_date=due,
             created_by=actor,
             updated_at=now,
             supervised=False,
             redo_count=0,
+            satisfaction=await rating_of_call(session, draft.call_id),
         )
         session.add(order)
         await session.flush()
@@ -135,6 +156,8 @@ class OrderService:
         )  # fmt: skip
         audit.record(session, at=now, actor=actor, action="order.accept",
                      target=order.number, detail=subject)  # fmt: skip
+        if self._listener is not None:
+            await self._listener.order_filed(session, order)
         return order
 
     async def move(
@@ -175,6 +198,8 @@ class OrderService:
             target=order.number,
             detail=event.reason,
         )
+        if self._listener is not None and step.transition in REPLY_TRANSITIONS:
+            await self._listener.order_replied(session, order)
 
     def publish(self, order: WorkOrder) -> None:
         """Tell the desk's live views of an order changed in a caller's transaction."""

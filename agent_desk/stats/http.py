@@ -97,7 +97,8 @@ def _current_month(request: web.Request) -> Period:
 
 def _period(request: web.Request) -> Period:
     """?period=2026-Q3, or ?from=&to= (days, inclusive), or this month so far."""
-    name = request.query.get("period", "").strip()
+    # Not stripped: "?period=%09" is a bad period (400), not "this month" (the spec's pattern).
+    name = request.query.get("period", "")
     if name:
         return parse_period(name)
     start, end = request.query.get("from", "").strip(), request.query.get("to", "").strip()

@@ -55,6 +55,7 @@ class CallLog:
     call_wait_s: float | None = None
     overflowed: bool = False
     voicemail_empty: bool = False
+    survey_rating: int | None = None
 
     # The queue outcomes, each written the moment it happens (the statistics count them).
     def queue_answered(
@@ -149,6 +150,7 @@ def record_json(row: CallRecord | CallLog) -> dict[str, Any]:
         "overflowed": row.overflowed,
         "talk_s": row.talk_s,
         "voicemail_empty": row.voicemail_empty,
+        "survey_rating": row.survey_rating,
     }
 
 
@@ -181,6 +183,7 @@ def record_values(log: CallLog, *, ended_at: datetime) -> dict[str, Any]:
         "call_wait_s": log.call_wait_s,
         "overflowed": log.overflowed,
         "voicemail_empty": log.voicemail_empty,
+        "survey_rating": log.survey_rating,
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -14,7 +14,12 @@ from ivr.flow.call_log import CallLog, CallRecorder
 from ivr.flow.profiles import HotlineProfile
 from ivr.flow.session import CallSession
 from ivr.flow.speech_input import SpeechInput
-from ivr.ports import LiaisonMailboxes, OrderProgressSource, VoicemailAudio
+from ivr.ports import (
+    LiaisonMailboxes,
+    OrderProgressSource,
+    VoicemailAudio,
+    VoicemailOrderNumbers,
+)
 from ivr.prompts import PromptRenderer, PromptRenderError
 from routing.platforms import PlatformTree
 from voicemail import VoicemailService
@@ -92,6 +97,10 @@ class FlowServices:
     mailbox_number: str = ""
     voicemail_audio: VoicemailAudio | None = None
     outbound_trunk: str = "PJSIP/trunk"  # call-backs dial PJSIP/<number>@trunk
+    # None: a voicemail caller is not told the order number (no desk behind this flow).
+    order_numbers: VoicemailOrderNumbers | None = None
+    # hotline number -> the moments after which the caller is asked to rate (ivr.flow.survey)
+    survey_after: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 class RunningCall(Protocol):
@@ -112,5 +121,13 @@ class RunningCall(Protocol):
     def step(self, name: str, **details: object) -> None: ...
 
     async def say(self, *texts: str) -> None: ...
+
+    async def ask(
+        self,
+        *texts: str,
+        max_digits: int,
+        stop_on: str = ...,
+        first_timeout_s: float | None = None,
+    ) -> str: ...
 
     def mark_checkpoint(self) -> None: ...

@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable
 from directory import DepartmentRecord, LookupResult, Match
 from ivr.ari import AriFailure
 from ivr.checkpoints import CallCheckpoint
+from ivr.flow import survey
+from ivr.flow.announce import AnnounceOutcome, announce
 from ivr.flow.call_log import CallLog, log_state
 from ivr.flow.context import FlowServices
 from ivr.flow.profiles import HotlineProfile
@@ -23,6 +25,7 @@ from ivr.flow.resume import resume_bridge, resume_recording, resume_unrecorded_v
 from ivr.flow.session import CallerHungUp, CallSession
 from ivr.flow.speech_input import SpeechInput
 from ivr.flow.states import CallState, log_transition
+from ivr.flow.survey import offer_survey
 from ivr.flow.transfer import transfer_to_liaison
 from ivr.flow.voicemail import leave_voicemail
 from ivr.speech import Intent, IntentKind
@@ -242,8 +245,15 @@ class CallFlow:
         directory = self.services.directory
         if intent.department_codes:
             found = [directory.get(code) for code in intent.department_codes]
-            records = [r for r in found if r is not None][: self.profile.max_choices]
+            # The home city first, as the keypad ranks it: 公安局 said on 临江's line
+            # means 临江市公安局, not a menu of every city's bureau.
+            home = directory.home_city
+            records = sorted((r for r in found if r is not None), key=lambda r: r.city != home)
+            records = records[: self.profile.max_choices]
             self.step("lookup", said=intent.text, results=[r.code for r in records])
+            at_home = [r for r in records if r.city == home]
+            if len(at_home) == 1 and len(records) > 1:
+                return self._select(at_home[0].code, "home city first")
             if len(records) == 1:
                 return self._select(records[0].code, "one clear match")
             if records:
@@ -282,16 +292,10 @@ class CallFlow:
         return "no choice twice", CallState.OPERATOR
 
     async def _announce(self) -> tuple[str, CallState]:
-        department = self._department()
-        number = department.service_phone
-        can_transfer = bool(department.liaison_endpoint or department.backup_endpoint)
-        texts = [self.profile.catalog.department_number(department.name, number)] if number else []
-        if can_transfer:
-            texts.append("只需要号码请按1，稍后为您转接")
-        key = await self.ask(*texts, max_digits=1, stop_on=OPERATOR_KEY + "1")
-        if key == OPERATOR_KEY:
+        outcome = await announce(self, self._department())
+        if outcome is AnnounceOutcome.OPERATOR:
             return "key 0", CallState.OPERATOR
-        if key == "1" or not can_transfer:
+        if outcome is AnnounceOutcome.NUMBER_ONLY:
             self.log.outcome = "info_given"
             await self.say(self.profile.catalog.text("goodbye"))
             return "number given", CallState.ENDED
@@ -300,6 +304,7 @@ class CallFlow:
     async def _transfer(self) -> tuple[str, CallState]:
         reason = await transfer_to_liaison(self, self._department())
         if reason is None:
+            await offer_survey(self, survey.TRANSFER)
             return "bridged call ended", CallState.ENDED
         self.voicemail_reason = reason
         self.voicemail_mailbox = self._department().code
@@ -315,6 +320,8 @@ class CallFlow:
             self.step("recording_refused")
             await self.say(self.profile.catalog.text("recording_refused"))
             return "recording refused", CallState.OPERATOR
+        if self.log.outcome == "voicemail":
+            await offer_survey(self, survey.VOICEMAIL)
         return "message left", CallState.ENDED
 
     async def _operator(self) -> tuple[str, CallState]:
@@ -322,6 +329,8 @@ class CallFlow:
         outcome = await self.services.operator.hand_off(self)
         if self.log.outcome != "transferred":  # the operator put the caller through
             self.log.outcome = outcome
+        if outcome == "operator":
+            await offer_survey(self, survey.OPERATOR)
         return f"operator {outcome}", CallState.ENDED
 
     async def _emergency(self) -> tuple[str, CallState]:

@@ -37,6 +37,10 @@ async def resume_bridge(flow: RunningCall, checkpoint: CallCheckpoint) -> None:
     if not leg.ended:
         await _complete_bridge(flow, checkpoint.bridge_id, leg.channel_id)
         _note_bridged(flow, checkpoint, leg.endpoint)
+    elif session.channel_id in await _bridge_members(flow, checkpoint.bridge_id):
+        # The two were put through and talked while no controller watched; the other
+        # side has hung up since. The call was still transferred.
+        _note_bridged(flow, checkpoint, leg.endpoint)
     try:
         await session.wait_for_leg_end(leg, 4 * 3600.0)
     finally:
@@ -44,6 +48,13 @@ async def resume_bridge(flow: RunningCall, checkpoint: CallCheckpoint) -> None:
         with contextlib.suppress(AriError):
             await session.ari.destroy_bridge(checkpoint.bridge_id)
         session.bridge_id = None
+
+
+async def _bridge_members(flow: RunningCall, bridge_id: str) -> set[str]:
+    try:
+        return set((await flow.session.ari.get_bridge(bridge_id)).channels)
+    except AriNotFound:
+        return set()
 
 
 async def _complete_bridge(flow: RunningCall, bridge_id: str, leg_channel_id: str) -> None:

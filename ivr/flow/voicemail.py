@@ -9,6 +9,7 @@ from base.journal import JournalUnavailable
 from ivr.ari import AriClient, AriError, AriFailure
 from ivr.flow.call_log import CallLog
 from ivr.flow.context import FlowServices, RunningCall
+from ivr.flow.order_number import read_order_number
 from ivr.flow.session import CallerHungUp
 from voicemail import GENERAL_MAILBOX, KeptVoicemail
 
@@ -93,6 +94,7 @@ async def keep_recording(flow: RunningCall, *, name: str, duration_s: float, hun
     if hung_up:
         raise CallerHungUp(session.channel_id)
     await flow.say(flow.profile.catalog.voicemail_saved(services.reply_days))
+    await read_order_number(flow, name)
 
 
 async def _refuse(flow: RunningCall, name: str, why: str) -> None:

@@ -96,6 +96,29 @@ class PromptCatalog:
         """Read out a department's number, digit by digit."""
         return f"{name}的电话号码是{number}，再说一遍，{number}"
 
+    def department_menu(self, *, complaint: bool, supervision: bool, visit: bool) -> str:
+        """After the number: what else the caller can hear (便民服务), keys 2 to 4."""
+        offers = [
+            text
+            for text, offered in (
+                ("按2听投诉电话", complaint),
+                ("按3听监督电话", supervision),
+                ("按4听地址和办公时间", visit),
+            )
+            if offered
+        ]
+        return "，".join(offers)
+
+    def complaint_number(self, name: str, number: str) -> str:
+        return f"{name}的投诉电话是{number}，再说一遍，{number}"
+
+    def supervision_number(self, name: str, number: str) -> str:
+        return f"{name}的监督电话是{number}，再说一遍，{number}"
+
+    def address_and_hours(self, name: str, address: str, hours: str) -> str:
+        where = f"{name}的地址是{address}，" if address else ""
+        return f"{where}办公时间为{hours}"
+
     def choices(self, names: Sequence[str]) -> str:
         """Ask the caller to pick one of several close candidates by key (1 to 9)."""
         if not 1 <= len(names) <= _KEYPAD_CHOICES:
@@ -118,6 +141,10 @@ class PromptCatalog:
     def voicemail_saved(self, reply_days: int) -> str:
         """Confirm a message and promise a reply within the deadline in working days."""
         return f"您的留言已保存，我们将在{reply_days}个工作日内答复您，感谢您的来电"
+
+    def order_number_is(self, order_number: str) -> str:
+        """After a voicemail: the number of the work order it was filed on."""
+        return f"您的工单号是{order_number}，重听请按1"
 
     def order_progress(self, order_number: str, status: str, unit: str | None = None) -> str:
         """Tell a caller where their work order (工单) stands."""

@@ -61,3 +61,31 @@ async def test_liaison_reply_to_voicemail_replies_to_its_order(harness: DeskHarn
     view = await harness.desk.orders.get(order.id, visibility=None)
     assert view.order.status == "replied"
     assert view.order.reply == "已电话回复市民"
+
+
+async def test_the_order_number_of_a_voicemail_for_the_ivr_to_read(harness: DeskHarness) -> None:
+    service = orders_of(harness)
+    vm = await harness.add_voicemail(DEPT_A)
+    assert await service.order_number_of(vm) is None  # not filed yet
+    order = await service.order_for_voicemail(vm)
+    assert await service.order_number_of(vm) == order.number
+    joined = await harness.add_voicemail(DEPT_A)
+    await service.order_for_voicemail(joined)
+    assert await service.order_number_of(joined) == order.number
+
+
+async def test_a_voicemail_caller_with_a_mobile_gets_the_order_number_by_sms(
+    harness: DeskHarness,
+) -> None:
+    from sqlalchemy import select
+
+    from voicemail.notify import SmsOutboxMessage
+
+    service = orders_of(harness)
+    order = await service.order_for_voicemail(await harness.add_voicemail(DEPT_A))
+    await service.order_for_voicemail(await harness.add_voicemail(DEPT_A))  # joins: no 2nd SMS
+    async with harness.sessions() as session:
+        rows = list(await session.scalars(select(SmsOutboxMessage)))
+    assert [(r.to, r.purpose, r.order_number) for r in rows] == [
+        ("13900000009", "filed", order.number)
+    ]

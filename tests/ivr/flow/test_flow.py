@@ -7,6 +7,10 @@ import wave
 from array import array
 from pathlib import Path
 
+from sqlalchemy import select
+
+from agent_desk.orders.models import OrderVoicemail, WorkOrder
+from ivr.prompts import Hotline, PromptCatalog
 from tests.ivr.flow.conftest import Harness
 
 
@@ -167,7 +171,7 @@ async def test_caller_hanging_up_while_recording_keeps_the_voicemail(hotline: Ha
     # speaking (a tone) keeps the recording going until the caller hangs up
     speech = hotline.components.settings.data_dir / "speech.wav"
     write_tone(speech, seconds=30.0)
-    call = hotline.call(keys="425#", script=[{"at": 35.0, "say": str(speech)}], hangup_after=45)
+    call = hotline.call(keys="425#", script=[{"at": 40.0, "say": str(speech)}], hangup_after=55)
     record = await hotline.record_of(call)
     assert record["outcome"] == "voicemail"
     voicemail = await hotline.components.voicemail.get(record["voicemail"])
@@ -189,3 +193,55 @@ def write_tone(path: Path, *, seconds: float) -> None:
         wav.setsampwidth(2)
         wav.setframerate(8000)
         wav.writeframes(samples.tobytes())
+
+
+async def test_after_the_number_2_3_4_read_complaint_supervision_address(
+    hotline: Harness,
+) -> None:
+    # 425 -> 临江市公安局; 2 while the number is read, 4 while the menu is read again.
+    hotline.sim.set_endpoint("PJSIP/lj-001-a", "answer:2", hangup_after=5)
+    call = hotline.call(keys="425#", script=[{"at": 12.0, "dtmf": "2"}, {"at": 30.0, "dtmf": "4"}])
+    record = await hotline.record_of(call)
+    asked = [s["key"] for s in record["steps"] if s["step"] == "information"]
+    assert asked == ["2", "4"]
+    catalog = PromptCatalog(Hotline.SWITCHBOARD_114)
+    renderer = hotline.running.renderer
+    complaint = renderer.key_for(catalog.complaint_number("临江市公安局", "66200100"))
+    assert any(complaint in uri for uri in call.heard)
+    # Nothing more asked: silence after the menu goes on to the liaison as before.
+    assert record["outcome"] == "transferred"
+
+
+async def test_the_menu_offers_what_the_department_has(hotline: Harness) -> None:
+    catalog = PromptCatalog(Hotline.SWITCHBOARD_114)
+    assert catalog.department_menu(complaint=True, supervision=True, visit=True) == (
+        "按2听投诉电话，按3听监督电话，按4听地址和办公时间"
+    )
+    assert catalog.department_menu(complaint=False, supervision=True, visit=False) == (
+        "按3听监督电话"
+    )
+
+
+async def test_a_voicemail_caller_hears_the_order_number_after_the_message(
+    hotline: Harness,
+) -> None:
+    hotline.sim.set_endpoint("PJSIP/lj-001-a", "busy")
+    hotline.sim.set_endpoint("PJSIP/lj-001-b", "busy")
+    speech = hotline.components.settings.data_dir / "speech.wav"
+    write_tone(speech, seconds=4.0)
+    call = hotline.call(keys="425#", script=[{"at": 44.0, "say": str(speech)}], hangup_after=110)
+    record = await hotline.record_of(call)
+    assert record["outcome"] == "voicemail"
+    async with hotline.components.sessions() as session:
+        number = await session.scalar(
+            select(WorkOrder.number)
+            .join(OrderVoicemail, OrderVoicemail.order_id == WorkOrder.id)
+            .where(OrderVoicemail.voicemail_id == record["voicemail"])
+        )
+    assert number is not None
+    said = next(s for s in record["steps"] if s["step"] == "order_number")
+    assert said["order"] == number
+    reading = hotline.running.renderer.key_for(
+        PromptCatalog(Hotline.SWITCHBOARD_114).order_number_is(number)
+    )
+    assert any(reading in uri for uri in call.heard)

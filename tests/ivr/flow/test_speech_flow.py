@@ -8,6 +8,7 @@ recognises it with the directory grammar and transfers the call.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from hotline.migrate import upgrade_async
 from hotline.runtime import run_embedded
 from ivr.flow.speech_input import SpeechInput
 from ivr.prompts import Hotline, PromptCatalog
+from ivr.simulator import SimCall
 from ivr.speech import SpeechRecognizer
 from tests.conftest import SAMPLE_DIRECTORY
 from tests.ivr.flow.conftest import OPEN_HOURS, Harness
@@ -40,13 +42,15 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-async def korean_hotline(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Harness]:
+@contextlib.asynccontextmanager
+async def korean(
+    tmp_path: Path, prompt_cache: Path, rows: list[str], *, speed: float = SPEECH_SPEED
+) -> AsyncIterator[Harness]:
     csv_path = tmp_path / "seoul.csv"
-    csv_path.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
+    csv_path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     settings = Settings(data_dir=tmp_path, http_port=0, prompt_cache_dir=str(prompt_cache))
     await upgrade_async(settings.resolved_database_url)
-    clock = ScaledClock(start=OPEN_HOURS, speed=SPEECH_SPEED)
+    clock = ScaledClock(start=OPEN_HOURS, speed=speed)
     recognizer = await SpeechRecognizer.load(KOREAN_MODEL)
     async with build_components(settings, clock=clock, load_directory=False) as components:
         report = await import_csv(csv_path, components.directory_repository)
@@ -63,17 +67,31 @@ async def korean_hotline(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Ha
     await recognizer.close()
 
 
+@pytest.fixture
+async def korean_hotline(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Harness]:
+    async with korean(tmp_path, prompt_cache, ROWS) as harness:
+        yield harness
+
+
+async def _speak_after_greeting(
+    hotline: Harness, spoken: Path, *, stay_s: float | None = None
+) -> SimCall:
+    """The caller speaks as the greeting ends (the controller listens after the prompt),
+    and hangs up `stay_s` after that (None: after 90 s)."""
+    greeting = await hotline.running.renderer.render(
+        PromptCatalog(Hotline.SWITCHBOARD_114).greeting
+    )
+    speak_at = greeting.duration_s + 0.5
+    hangup_after = 90.0 if stay_s is None else speak_at + stay_s
+    return hotline.call(script=[{"at": speak_at, "say": str(spoken)}], hangup_after=hangup_after)
+
+
 async def test_spoken_department_name_is_recognised_and_transferred(
     korean_hotline: Harness, tmp_path: Path
 ) -> None:
     spoken = speak("주민센터", tmp_path / "community.wav")
     korean_hotline.sim.set_endpoint("PJSIP/kr-community", "answer:1", hangup_after=3)
-    # The caller speaks as the greeting ends (the controller listens after the prompt).
-    greeting = await korean_hotline.running.renderer.render(
-        PromptCatalog(Hotline.SWITCHBOARD_114).greeting
-    )
-    speak_at = greeting.duration_s + 0.5
-    call = korean_hotline.call(script=[{"at": speak_at, "say": str(spoken)}], hangup_after=90)
+    call = await _speak_after_greeting(korean_hotline, spoken)
     record = await korean_hotline.record_of(call)
     speech_step = next(s for s in record["steps"] if s["step"] == "speech")
     assert speech_step["text"].replace(" ", "") == "주민센터"
@@ -89,3 +107,24 @@ async def test_silence_after_the_greeting_falls_back_to_the_keypad_path(
     record = await korean_hotline.record_of(korean_hotline.call(keys="", hangup_after=40))
     assert not any(s["step"] == "speech" for s in record["steps"])
     assert any(s.get("why") == "silence" for s in record["steps"])
+
+
+async def test_a_name_every_city_has_picks_the_home_city_as_the_keypad_does(
+    tmp_path: Path, prompt_cache: Path
+) -> None:
+    # 보건소 exists in the home city (临江市) and in 白沙市: said on this line it is the
+    # home city's, with no city menu.
+    health = "보건소,Health Centre,,government,0510000001,,,담당"
+    rows = [
+        *ROWS[1:],
+        f"临江市,linjiang.health,{health},PJSIP/kr-health,,24h,,",
+        f"白沙市,baisha.health,{health},PJSIP/kr-baisha,,24h,,",
+    ]
+    # Slower still, and the caller leaves once routed: only the lookup is under test.
+    async with korean(tmp_path, prompt_cache, rows, speed=2.0) as hotline:
+        spoken = speak("보건소", tmp_path / "health.wav")
+        call = await _speak_after_greeting(hotline, spoken, stay_s=8.0)
+        record = await hotline.record_of(call)
+    lookup = next(s for s in record["steps"] if s["step"] == "lookup" and "to" in s)
+    assert lookup["why"] == "home city first"
+    assert record["department"] == "linjiang.health"
