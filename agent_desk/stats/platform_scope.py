@@ -3,6 +3,8 @@
 `?platform=linjiang` counts the city and every county under it (a city's figures include
 its counties); a county's id counts the county alone. A supervisor bound to a platform
 reads their own subtree and nothing outside it; without `?platform` they get all of it.
+The other figures (dashboard, report, seats, supervision, wallboard) are not yet split by
+platform: they are the whole hotline's, so only users bound to no platform read them.
 """
 
 from __future__ import annotations
@@ -24,3 +26,13 @@ def stats_platforms(
     if principal.platforms is not None and requested not in principal.platforms:
         raise Forbidden(f"platform {requested} is outside {principal.platform}")
     return tree.subtree(requested)
+
+
+def whole_hotline(principal: Principal) -> Principal:
+    """`principal`, if they may read figures of the whole hotline (bound to no platform)."""
+    if principal.platforms is not None:
+        raise Forbidden(
+            f"{principal.platform}: these figures are the whole hotline's; "
+            "read /api/stats/kpis?platform=… for your platform"
+        )
+    return principal

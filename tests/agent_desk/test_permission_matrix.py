@@ -371,3 +371,9 @@ async def test_platform_bound_supervisors_read_only_their_statistics(
     for (user, platform), want in allowed.items():
         status, _ = await _json(harness, user, f"/api/stats/kpis?platform={platform}")
         assert status == want, (user, platform, status)
+    # the figures not yet split by platform are the whole hotline's: unbound users only
+    for path in ("/api/stats/seats", "/api/stats/supervision", "/api/stats/live",
+                 "/api/stats/report?period=2026-11"):  # fmt: skip
+        for user, want in (("sup_qh", 403), ("sup_lj", 403), ("sup1", 200)):
+            status, _ = await _json(harness, user, path)
+            assert status == want, (user, path, status)
