@@ -52,7 +52,8 @@ def _email(raw: str | None) -> str:
 async def list_orders(request: web.Request) -> web.Response:
     principal = await authorize(request, Action.ORDERS_READ)
     desk = request.app[DESK]
-    raw_status = query_text(request, "status")
+    # not trimmed: a status of only blanks (U+0085 …) is a wrong status, not an absent one
+    raw_status = request.query.get("status", "")[:40]
     try:
         status = OrderStatus(raw_status) if raw_status else None
     except ValueError:
