@@ -34,6 +34,7 @@ test-stress: system-packages venv
 ## The desk's browser tests, keeping their screenshots in docs/screenshots/.
 screenshots: system-packages venv
 	HOTLINE_SCREENSHOTS=1 $(BIN)/pytest -q -m browser tests/agent_desk/test_browser_day.py tests/agent_desk/test_browser.py tests/agent_desk/test_browser_intake.py
+	HOTLINE_SCREENSHOTS=1 $(BIN)/pytest -q tests/agent_desk/stats/test_report_pdf.py
 
 lint: venv
 	$(BIN)/ruff check .

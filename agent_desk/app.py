@@ -13,6 +13,7 @@ from agent_desk.desk import DESK, Desk
 from agent_desk.desk_tools import DESK_TOOLS, build_tools
 from agent_desk.http import (
     api_auth,
+    api_calendar,
     api_callback_list,
     api_calls,
     api_departments,
@@ -40,6 +41,7 @@ from agent_desk.platform_filing import department_platform
 from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.stats.http import stats_routes
 from agent_desk.voicemails import VoicemailInbox
+from base.calendar_store import CalendarStore
 from base.clock import Clock
 from base.config import Settings
 from base.input_limits import input_limits_middleware
@@ -97,6 +99,8 @@ def build_desk(
         https=settings.public_url.startswith("https://"),
         occupants=SeatOccupants(sessions),
         platforms=platforms,
+        calendar=calendar,
+        calendar_store=CalendarStore(sessions=sessions, calendar=calendar, clock=clock),
         intake=public_intake_for(sessions=sessions, orders=orders, clock=clock, settings=settings),
     )
 
@@ -139,6 +143,7 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *openapi.routes(),
             *api_auth.routes(),
             *api_users_admin.routes(),
+            *api_calendar.routes(),
             *api_inbox.routes(),  # before api_orders: /api/orders/page is not an order id
             *api_orders.routes(),
             *api_voicemails.routes(),

@@ -16,7 +16,9 @@ from agent_desk.orders import OrderService
 from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.seats import SeatDesk
 from agent_desk.voicemails import VoicemailInbox
+from base.calendar_store import CalendarStore
 from base.clock import Clock
+from base.workdays import WorkingCalendar
 from directory import DirectoryService
 from ivr.ports import CallControl
 from routing.platforms import PlatformTree
@@ -37,6 +39,8 @@ class Desk:
     call_control: CallControl | None
     https: bool  # served behind https: cookies get the Secure flag
     occupants: SeatOccupants  # who sits at which seat
+    calendar: WorkingCalendar  # holidays: deadlines, and the wallboard's warning
+    calendar_store: CalendarStore  # the admins' holidays page edits it
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     seats: SeatDesk | None = None  # set by the composition root once routing runs
     intake: PublicIntake | None = None  # the citizen's form, follow page and SMS webhook

@@ -13,18 +13,23 @@ import io
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import DateTime, String, Text, or_, select
+from sqlalchemy import DateTime, String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_desk import audit
+from agent_desk.kb_search import EntryText, Query, best
 from agent_desk.timeutil import china
 from base.clock import Clock
 from base.database import Base
 from base.errors import HotlineError, InvalidInput, NotFound
 
 KB_COLUMNS = ("department_code", "question", "answer", "keywords")
+# A few dozen entries for the sample directory's departments (demo data, `hotline kb
+# import --sample`): ID cards, social security, tax, housing fund, utilities …
+SAMPLE_KB = Path(__file__).with_name("data") / "sample_kb.csv"
 
 
 class FaqEntry(Base):
@@ -90,6 +95,8 @@ class KnowledgeBase:
     def __init__(self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessions = sessions
         self._clock = clock
+        # entry id -> (question, keywords, answer) it was prepared from, and the result
+        self._texts: dict[int, tuple[tuple[str, str, str], EntryText]] = {}
 
     async def search(
         self,
@@ -99,24 +106,27 @@ class KnowledgeBase:
         within: frozenset[str] | None = None,
         limit: int = 20,
     ) -> list[FaqEntry]:
-        """Entries whose question, answer or keywords contain every word of `text`
-        literally (`%` and `_` are plain characters), among the departments `within`
-        (None: all of them)."""
-        query = select(FaqEntry).order_by(FaqEntry.department_code, FaqEntry.id).limit(limit)
-        for word in text.split()[:8]:
-            query = query.where(
-                or_(
-                    FaqEntry.question.contains(word, autoescape=True),
-                    FaqEntry.answer.contains(word, autoescape=True),
-                    FaqEntry.keywords.contains(word, autoescape=True),
-                )
-            )
+        """The entries that best match `text` (`agent_desk.kb_search`: Chinese n-grams,
+        pinyin, words), best first, among the departments `within` (None: all of them);
+        an empty `text` lists them by department."""
+        query = select(FaqEntry).order_by(FaqEntry.department_code, FaqEntry.id)
         if department_code:
             query = query.where(FaqEntry.department_code == department_code)
         if within is not None:
             query = query.where(FaqEntry.department_code.in_(sorted(within)))
         async with self._sessions() as session:
-            return list((await session.scalars(query)).all())
+            rows = list((await session.scalars(query)).all())
+        picked = best(Query.parse(text[:200]), [self._prepared(row) for row in rows], limit)
+        return [rows[i] for i in picked]
+
+    def _prepared(self, entry: FaqEntry) -> EntryText:
+        # Pinyin costs tens of microseconds a character: once per version of an entry.
+        version = (entry.question, entry.keywords, entry.answer)
+        cached = self._texts.get(entry.id)
+        if cached is None or cached[0] != version:
+            cached = (version, EntryText.of(*version))
+            self._texts[entry.id] = cached
+        return cached[1]
 
     async def import_csv(
         self, text: str, *, departments: Collection[str] | None = None

@@ -42,6 +42,8 @@ class Action(StrEnum):
     SEATS = "seats"  # seat presence and missed-call callbacks
     AUDIT_READ = "audit.read"
     USERS_MANAGE = "users.manage"
+    CALENDAR_READ = "calendar.read"  # the holiday calendar
+    CALENDAR_MANAGE = "calendar.manage"  # entering next year's holidays
     EVENTS = "events"
     SIGNED_IN = "signed-in"
     OWN_ACCOUNT = "own-account"  # who am I, sign out, change my password
@@ -57,6 +59,8 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.SEATS: frozenset({OPERATOR, SUPERVISOR, ADMIN}),
     Action.AUDIT_READ: frozenset({SUPERVISOR, ADMIN}),
     Action.USERS_MANAGE: frozenset({ADMIN}),
+    Action.CALENDAR_READ: frozenset({SUPERVISOR, ADMIN}),
+    Action.CALENDAR_MANAGE: frozenset({ADMIN}),
     Action.EVENTS: EVERYONE,
     Action.SIGNED_IN: EVERYONE,
     Action.OWN_ACCOUNT: EVERYONE,

@@ -28,7 +28,9 @@ _MEDIA = (
 _NAT = (("rtp_symmetric", "yes"), ("force_rport", "yes"), ("rewrite_contact", "yes"))
 
 
-def _phone(writer: ConfWriter, line: Line, context: str, password: str) -> None:
+def _phone(
+    writer: ConfWriter, line: Line, context: str, password: str, *, may_transfer: bool = True
+) -> None:
     name = line.resource
     writer.section(name, comment=line.note)
     writer.option("type", "endpoint")
@@ -36,6 +38,10 @@ def _phone(writer: ConfWriter, line: Line, context: str, password: str) -> None:
     writer.option("context", context)
     for key, value in _MEDIA + _NAT:
         writer.option(key, value)
+    if not may_transfer:
+        # One transfer only (二次转接 is forbidden): Asterisk refuses the phone's SIP
+        # REFER (blind and attended transfer), so a liaison cannot pass the caller on.
+        writer.option("allow_transfer", "no")
     writer.option("auth", f"{name}-auth")
     writer.option("aors", name)
     writer.section(f"{name}-auth")
@@ -89,7 +95,8 @@ def render_pjsip(plan: SitePlan, secrets: SecretSource) -> str:
     for line in plan.seats:
         _phone(writer, line, plan.context("seats"), secrets.password(line.resource))
     for line in plan.liaisons:
-        _phone(writer, line, plan.context("liaisons"), secrets.password(line.resource))
+        _phone(writer, line, plan.context("liaisons"), secrets.password(line.resource),
+               may_transfer=False)  # fmt: skip
     for trunk in plan.trunks:
         _trunk(writer, trunk, plan.context("from-trunks"))
     return writer.text()

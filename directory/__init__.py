@@ -7,6 +7,7 @@ import/export functions, and the record and schedule types exported here.
 from directory.csv_io import CsvFormatError, ImportReport, RowError, export_csv, import_csv
 from directory.forbidden_numbers import FORBIDDEN_PREFIXES, forbidden_reason
 from directory.hours import HoursFormatError, WeeklySchedule
+from directory.liaison_targets import TargetRefusal, target_refusal
 from directory.matcher import DirectoryIndex, LookupResult, Match, MatchTarget
 from directory.records import CSV_COLUMNS, DepartmentRecord, RecordError
 from directory.repository import DirectoryRepository, UpsertCounts
@@ -28,9 +29,11 @@ __all__ = [
     "MatchTarget",
     "RecordError",
     "RowError",
+    "TargetRefusal",
     "UpsertCounts",
     "WeeklySchedule",
     "export_csv",
     "forbidden_reason",
     "import_csv",
+    "target_refusal",
 ]

@@ -6,8 +6,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
-from directory.forbidden_numbers import endpoint_number, forbidden_reason
+from directory.forbidden_numbers import forbidden_reason
 from directory.hours import HoursFormatError, WeeklySchedule
+from directory.liaison_targets import target_refusal
 
 CSV_COLUMNS = (
     "city", "code", "name", "name_en", "aliases", "kind", "service_phone", "complaint_phone",
@@ -69,10 +70,13 @@ class DepartmentRecord:
         for endpoint in ("liaison_endpoint", "backup_endpoint"):
             if values[endpoint] and not _ENDPOINT.match(values[endpoint]):
                 raise RecordError(f"{endpoint} {values[endpoint]!r} is not TECH/resource")
-            dialled = endpoint_number(values[endpoint]) if values[endpoint] else None
-            reason = forbidden_reason(dialled) if dialled else None
-            if reason:
-                raise RecordError(f"{endpoint} {values[endpoint]!r} dials {reason}: not allowed")
+            refusal = target_refusal(values[endpoint], values) if values[endpoint] else None
+            if refusal:
+                raise RecordError(
+                    f"{endpoint} {values[endpoint]!r} dials {refusal.reason}: not allowed "
+                    f"as a liaison target (rule {refusal.rule}: callers go to a liaison's "
+                    "direct line, never a premium-rate line, fax, switchboard or duty line)"
+                )
         try:
             WeeklySchedule.parse(values["hours"])
         except HoursFormatError as exc:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from agent_desk.orders.survey_ratings import rate_orders_of_call
 from agent_desk.stats.rollup_upkeep import add_call_record
+from base.calendar_store import CalendarStore
 from base.clock import Clock, SystemClock
 from base.config import Settings
 from base.database import create_engine, create_session_factory
@@ -48,6 +49,7 @@ class Components:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     calendar: WorkingCalendar
+    calendar_store: CalendarStore
     directory_repository: DirectoryRepository
     directory: DirectoryService
     voicemail: VoicemailService
@@ -70,12 +72,14 @@ async def build_components(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.resolved_database_url)
     sessions = create_session_factory(engine)
+    clock = clock or SystemClock()
+    # The package's years until the table is read (`load_directory`, every server does).
     calendar = WorkingCalendar()
+    calendar_store = CalendarStore(sessions=sessions, calendar=calendar, clock=clock)
     repository = DirectoryRepository(sessions)
     directory = DirectoryService(
         repository=repository, calendar=calendar, home_city=settings.home_city
     )
-    clock = clock or SystemClock()
     journal = Journal(journal_path(settings), clock=clock)
     await journal.open()
     voicemail = VoicemailService(
@@ -102,6 +106,7 @@ async def build_components(
     )
     try:
         if load_directory:
+            await calendar_store.load()
             await directory.reload()
         yield Components(
             settings=settings,
@@ -109,6 +114,7 @@ async def build_components(
             engine=engine,
             sessions=sessions,
             calendar=calendar,
+            calendar_store=calendar_store,
             directory_repository=repository,
             directory=directory,
             voicemail=voicemail,

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -110,6 +111,10 @@ async def notifications(components: Components) -> AsyncIterator[Notifier]:
         record = directory.get(code) if code else None
         return record.name if record is not None else None
 
+    def digest_warnings(day: date) -> list[str]:
+        warning = components.calendar.missing_year_warning(day)
+        return [warning] if warning else []
+
     notifier = Notifier(
         recipients=DeskRecipients(sessions),
         mail=mail,
@@ -118,6 +123,7 @@ async def notifications(components: Components) -> AsyncIterator[Notifier]:
         sender=settings.mail_from,
         desk_url=f"{settings.base_url}/desk/inbox",
         department_names=department_name,
+        digest_warnings=digest_warnings,
     )
     notifier.start()
     digest = asyncio.create_task(notifier.run_daily_digest(sessions), name="overdue-digest")

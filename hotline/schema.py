@@ -12,6 +12,7 @@ import agent_desk.seat_users
 import agent_desk.stats.indexes
 import agent_desk.stats.rollups
 import agent_desk.supervision_items
+import base.calendar_store
 import directory.models
 import ivr.call_records
 import routing.models
@@ -36,4 +37,5 @@ REGISTERED = (
     agent_desk.supervision_items,
     agent_desk.stats.indexes,
     agent_desk.stats.rollups,
+    base.calendar_store,
 )

@@ -52,8 +52,10 @@ def _email(raw: str | None) -> str:
 async def list_orders(request: web.Request) -> web.Response:
     principal = await authorize(request, Action.ORDERS_READ)
     desk = request.app[DESK]
-    # not trimmed: a status of only blanks (U+0085 …) is a wrong status, not an absent one
-    raw_status = request.query.get("status", "")[:40]
+    given = request.query.get("status", "")
+    if given and not given.strip():  # "" is "any status"; a tab or "\x85" is a bad one
+        raise InvalidInput("status must not be blank")
+    raw_status = query_text(request, "status")
     try:
         status = OrderStatus(raw_status) if raw_status else None
     except ValueError:

@@ -156,6 +156,48 @@ USER_PATCH = {"type": "object", "additionalProperties": False, "properties": {
     "departments": {"type": "array", "items": STR}}}  # fmt: skip
 
 
+CALENDAR_DAY = {"type": "object", "required": ["kind"], "properties": {
+    "kind": {"type": "string", "enum": ["holiday", "workday"],
+             "description": "holiday: a day off; workday: a make-up workday (Sat/Sun)"},
+    "name": {"type": "string", "maxLength": 100}}}  # fmt: skip
+CALENDAR_IMPORT = {"type": "object", "required": ["csv"], "properties": {
+    "csv": {"type": "string", "description": "CSV with the header date,kind,name"}}}  # fmt: skip
+YEAR = _path("year", {"type": "integer", "minimum": 2000, "maximum": 2100})
+DAY = _path("day", {"type": "string", "format": "date"})
+
+
+def _calendar_paths() -> dict[str, Any]:
+    """The holiday calendar: supervisors read it, admins enter days."""
+    return {
+        "/api/calendar/years/{year}": {
+            "get": _op(
+                "a year's holidays and make-up workdays; known=false: Monday-Friday fallback",
+                "200",
+                OBJ,
+                params=[YEAR],
+            )
+        },
+        "/api/calendar/days/{day}": {
+            "put": _op(
+                "set one day as holiday or make-up workday (admin)",
+                "200",
+                OBJ,
+                body=CALENDAR_DAY,
+                params=[DAY],
+            ),
+            "delete": _op("remove one day's entry (admin)", "200", OBJ, params=[DAY, CSRF_PARAM]),
+        },
+        "/api/calendar/import": {
+            "post": _op(
+                "import days from CSV date,kind,name: good rows saved, bad rows listed (admin)",
+                "200",
+                OBJ,
+                body=CALENDAR_IMPORT,
+            )
+        },
+    }
+
+
 def _manage_paths() -> dict[str, Any]:
     """Directory entries, knowledge-base editing, accounts and call history."""
     return {
@@ -337,7 +379,7 @@ def document() -> dict[str, Any]:
                     _query("limit", {"type": "integer", "minimum": 1, "maximum": 100})])},
         "/api/calls/{call_id}/transfer": {"post": _op(
             "transfer the live call to a department's liaison", "200", OBJ,
-            errors=("401", "403", "503"),
+            errors=("401", "403", "404", "409", "503"),
             body={"type": "object", "required": ["department_code"],
                   "properties": {"department_code": STR}},
             params=[_path("call_id", STR)])},
@@ -347,6 +389,7 @@ def document() -> dict[str, Any]:
             params=[_query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}),
                     _query("action", STR)])},
         **_manage_paths(),
+        **_calendar_paths(),
         **_stats_paths(),
         **_seat_paths(),
         **workspace_paths(),

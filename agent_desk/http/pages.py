@@ -13,11 +13,13 @@ from aiohttp import web
 from agent_desk.auth import Principal, Role
 from agent_desk.desk import DESK
 from agent_desk.desk_tools import DESK_TOOLS
+from agent_desk.http.api_calendar import year_to_json
 from agent_desk.i18n import MESSAGES, language
 from agent_desk.manage_messages import MANAGE_MESSAGES
 from agent_desk.order_messages import ORDER_MESSAGES
 from agent_desk.orders.models import OrderType, Urgency
 from agent_desk.permissions import current_principal
+from agent_desk.timeutil import china
 
 JINJA = web.AppKey("agent_desk_jinja", jinja2.Environment)
 LANG_COOKIE = "desk_lang"
@@ -36,6 +38,7 @@ PAGE_ROLES = {
     "departments": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     "kb": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     "users": frozenset({Role.ADMIN}),
+    "calendar": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     "orders": frozenset(Role),
     "supervision": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     # Served by agent_desk.stats; listed here so the navigation bar shows them.
@@ -114,11 +117,20 @@ async def password_page(request: web.Request) -> web.Response:
     return _render(request, "password.html", principal, page="password")
 
 
-async def _page_data(request: web.Request, name: str) -> dict[str, Any]:
+async def _page_data(request: web.Request, name: str, principal: Principal) -> dict[str, Any]:
     """What a page renders on the server besides the common context."""
     if name in ("console", "supervisor"):
         targets = request.app[DESK].directory.targets()
         return {"departments": sorted(targets, key=lambda t: (t.city, t.name))}
+    if name == "calendar":
+        desk = request.app[DESK]
+        today = china(desk.clock.now()).date()
+        # In December the year to check is the next one.
+        default = today.year + 1 if today.month == 12 else today.year
+        raw = request.query.get("year", "")
+        year = int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 else default
+        return {"calendar": year_to_json(desk.calendar, year, today),
+                "can_edit": principal.role is Role.ADMIN}  # fmt: skip
     if name == "users":
         accounts = await request.app[DESK_TOOLS].users.accounts()
         names = {t.code: t.name for t in request.app[DESK].directory.targets()}
@@ -135,7 +147,7 @@ def _page(name: str) -> Any:
             raise web.HTTPFound(PASSWORD_PAGE)
         if principal.role not in PAGE_ROLES[name]:
             raise web.HTTPFound(HOME[principal.role])
-        extra = await _page_data(request, name)
+        extra = await _page_data(request, name, principal)
         return _render(request, f"{name}.html", principal, page=name, **extra)
 
     return handler
@@ -153,5 +165,6 @@ def routes() -> list[web.RouteDef | web.StaticDef]:
         web.get("/desk/departments", _page("departments")),
         web.get("/desk/kb", _page("kb")),
         web.get("/desk/users", _page("users")),
+        web.get("/desk/calendar", _page("calendar")),
         web.static("/desk/static", PACKAGE_DIR / "static"),
     ]

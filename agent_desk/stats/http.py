@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from agent_desk.stats.platform_scope import stats_platforms, whole_hotline
 from agent_desk.stats.reports import Report, build_report, public_summary, report_csv
 from agent_desk.stats.supervision import SupervisionService
 from agent_desk.stats.targets import DEFAULT_TARGETS, Targets
+from agent_desk.timeutil import china
 
 logger = logging.getLogger(__name__)
 LIVE_SOURCE = web.AppKey("stats_live_source", LiveCallSource)
@@ -82,6 +83,17 @@ def _department_names(request: web.Request, codes: Iterable[str]) -> dict[str, s
         if record is not None:
             names[code] = record.name
     return names
+
+
+def _unit_namer(request: web.Request) -> Callable[[str | None], str]:
+    """For the pages: a department's name by its code (a code the directory lost stays)."""
+    directory = request.app[DESK].directory
+
+    def name(code: str | None) -> str:
+        record = directory.get(code) if code else None
+        return record.name if record is not None else (code or "—")
+
+    return name
 
 
 def _report_names(request: web.Request, report: Report) -> dict[str, str]:
@@ -177,9 +189,11 @@ async def report_api(request: web.Request) -> web.Response:
 
 async def _wallboard_json(request: web.Request) -> dict[str, Any]:
     desk = request.app[DESK]
+    calendar_warning = desk.calendar.missing_year_warning(china(desk.clock.now()).date())
     return await wallboard(
-        request.app.get(LIVE_SOURCE), _stats(request), desk.clock, _targets(request)
-    )
+        request.app.get(LIVE_SOURCE), _stats(request), desk.clock, _targets(request),
+        warnings=[calendar_warning] if calendar_warning else [],
+    )  # fmt: skip
 
 
 async def live_api(request: web.Request) -> web.Response:
@@ -271,7 +285,7 @@ async def stats_page(request: web.Request) -> web.Response:
     return _render(request, "stats/stats.html", principal, page="stats", period=period,
                    dashboard=dashboard, supervision=supervision, charts=images,
                    previous=previous, before=before, seats=seats,
-                   targets=_targets(request))  # fmt: skip
+                   targets=_targets(request), unit=_unit_namer(request))  # fmt: skip
 
 
 async def reports_page(request: web.Request) -> web.Response:

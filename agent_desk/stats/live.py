@@ -7,7 +7,7 @@ Live call state comes through `LiveCallSource`, which the composition root passe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
@@ -116,9 +116,11 @@ async def wallboard(
     stats: StatsService,
     clock: Clock,
     targets: Targets = DEFAULT_TARGETS,
+    warnings: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The wallboard's JSON: live state (when a source is connected), the seat grid and
-    today's KPIs, with the ones missing their target named."""
+    today's KPIs, with the ones missing their target named, and `warnings` for the
+    supervisors (next year's holiday calendar missing, ...)."""
     now = clock.now()
     today = date_range(now.date(), now.date())
     total = (await stats.kpis(today)).total
@@ -146,4 +148,5 @@ async def wallboard(
         "today_text": {key: total.formatted()[key] for key in SUMMARY_KPIS},
         "missed_targets": targets.misses(today_values),
         "targets": targets.to_json(),
+        "warnings": list(warnings),
     }

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from base.config import ConfigError, load_settings
 from base.errors import HotlineError
 from hotline.cli import (
+    calendar,
     call,
     db,
     demo_data,
@@ -30,6 +31,7 @@ from hotline.cli.common import CommandError
 
 _MODULES = (
     db, directory, serve, ivr, call, records, journal, users, kb, dialplan, demo_data, stats,
+    calendar,
 )  # fmt: skip
 
 

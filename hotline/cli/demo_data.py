@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from tqdm import tqdm
 
+from agent_desk.kb import SAMPLE_KB, KnowledgeBase
 from agent_desk.stats.demo import (
     DemoBatch,
     DemoDepartment,
@@ -79,7 +80,13 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
                     bar.set_postfix(day=day.isoformat(), calls=len(batch.calls))
                     bar.update()
 
-                return await generate(components.sessions, plan, progress=advance)
+                written = await generate(components.sessions, plan, progress=advance)
+            # The sample knowledge base, for the departments the directory has.
+            kb = KnowledgeBase(sessions=components.sessions, clock=components.clock)
+            sample = await kb.import_csv(
+                SAMPLE_KB.read_text(encoding="utf-8"), departments={r.code for r in records}
+            )
+            return {**written, "knowledge-base entries": sample.created + sample.updated}
 
     written = asyncio.run(run())
     print(", ".join(f"{count} {name}" for name, count in written.items()))

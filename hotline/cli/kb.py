@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from agent_desk.kb import KnowledgeBase
+from agent_desk.kb import SAMPLE_KB, KnowledgeBase
 from base.config import Settings
 from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError
@@ -19,12 +19,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp = actions.add_parser(
         "import", help="import FAQ entries from CSV: department_code,question,answer[,keywords]"
     )
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, nargs="?", help="the CSV file (or --sample)")
+    imp.add_argument("--sample", action="store_true",
+                     help="import the sample knowledge base of the sample directory")  # fmt: skip
     imp.set_defaults(handler=_import)
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    path: Path = args.file
+    if args.sample == (args.file is not None):
+        raise CommandError("give either FILE or --sample")
+    path: Path = SAMPLE_KB if args.sample else args.file
     if not path.is_file():
         raise CommandError(f"{path}: no such file")
     try:

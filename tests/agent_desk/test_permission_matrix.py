@@ -83,6 +83,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/calls"): Rule(STAFF, query="?caller=13900000009"),
     ("post", "/api/calls/{call_id}/transfer"): Rule(STAFF, {"department_code": DEPT_A}),
     ("get", "/api/audit"): Rule(OVERSIGHT),
+    ("get", "/api/calendar/years/{year}"): Rule(OVERSIGHT),
+    ("put", "/api/calendar/days/{day}"): Rule(ADMIN, {"kind": "holiday", "name": "测试"}),
+    ("delete", "/api/calendar/days/{day}"): Rule(ADMIN),
+    ("post", "/api/calendar/import"): Rule(ADMIN, {"csv": "date,kind,name\n2027-01-01,holiday,"}),
     ("get", "/api/stats/kpis"): Rule(OVERSIGHT),
     ("get", "/api/stats/supervision"): Rule(OVERSIGHT),
     ("get", "/api/stats/seats"): Rule(OVERSIGHT),
@@ -161,7 +165,7 @@ async def _objects(h: DeskHarness, tmp_path: Path, department: str, marker: str)
 
 def _path(template: str, ids: dict[str, str], victim: int) -> str:
     values = {**ids, "user_id": str(victim), "seat_id": "lj-01", "call_id": "c1",
-              "item_id": "1"}  # fmt: skip
+              "item_id": "1", "year": "2027", "day": "2027-02-06"}  # fmt: skip
     if template.startswith("/api/callbacks/"):
         values["entry_id"] = ids["callback_id"]
     return template.format(**values)

@@ -131,3 +131,12 @@ async def test_a_liaison_cannot_put_a_premium_rate_number_in_the_directory(
                                   json={"service_phone": "16800001234"})  # fmt: skip
     assert response.status == 400
     assert "premium-rate" in (await response.json())["error"]["message"]
+
+
+async def test_the_desk_refuses_a_switchboard_as_liaison_target(harness: DeskHarness) -> None:
+    response = await harness.call("PUT", f"/api/departments/{DEPT_A}", as_user="li_a",
+                                  json={"backup_endpoint": "PJSIP/95598@trunk"})  # fmt: skip
+    assert response.status == 400
+    error = (await response.json())["error"]
+    assert "rule switchboard" in error["message"]
+    assert error["details"] == {"field": "backup_endpoint"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import random
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -212,3 +212,28 @@ def test_a_site_can_be_rendered_alone(rendering: Rendering, sample_sites: SitesC
     assert sorted(str(p) for p in alone.files) == [f"baisha/{n}" for n in sorted(CONF_FILES)]
     with pytest.raises(KeyError, match="nowhere"):
         render([], sample_sites, only_site="nowhere")
+
+
+def _endpoint_sections(text: str) -> dict[str, list[str]]:
+    """pjsip.conf's endpoint sections: name -> option lines."""
+    sections: dict[str, list[str]] = {}
+    for block in text.split("\n["):
+        name, _, body = block.partition("]\n")
+        lines = body.splitlines()
+        if "type=endpoint" in lines:
+            sections[name.lstrip("[")] = lines
+    return sections
+
+
+def test_liaison_phones_may_not_transfer_the_caller_onward(rendering: Rendering) -> None:
+    """One transfer only: Asterisk's pjsip `allow_transfer = no` refuses a liaison phone's
+    REFER; the seats (whose operators transfer through the desk) and trunks keep theirs."""
+    for site in ("baisha", "linjiang", "qingshan"):
+        sections = _endpoint_sections(rendering.files[PurePosixPath(f"{site}/pjsip.conf")])
+        liaisons = {n: o for n, o in sections.items() if f"context=hotline-{site}-liaisons" in o}
+        assert liaisons, site
+        for name, options in liaisons.items():
+            assert "allow_transfer=no" in options, f"{site}: {name}"
+        others = [o for o in sections.values() if f"context=hotline-{site}-liaisons" not in o]
+        assert others
+        assert all("allow_transfer=no" not in options for options in others)

@@ -73,13 +73,27 @@ def new_voicemail_sms(notice: VoicemailNotice) -> str:
 
 
 def overdue_digest_email(
-    overdue: Sequence[VoicemailNotice], to: Recipient, *, sender: str, today: date
+    overdue: Sequence[VoicemailNotice],
+    to: Recipient,
+    *,
+    sender: str,
+    today: date,
+    warnings: Sequence[str] = (),
 ) -> EmailMessage:
+    """The supervisors' daily digest: `warnings` first (a missing holiday calendar ...),
+    then the voicemails past their reply date."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = f"{to.name} <{to.email}>"
-    message["Subject"] = f"逾期未答复留言日报 {today.isoformat()}：{len(overdue)} 条"
-    lines = [f"{to.name}，您好：", "", f"截至 {today.isoformat()}，以下留言已过答复期限："]
+    subject = f"逾期未答复留言日报 {today.isoformat()}：{len(overdue)} 条"
+    message["Subject"] = f"{subject}（{len(warnings)} 项提醒）" if warnings else subject
+    lines = [f"{to.name}，您好：", ""]
+    if warnings:
+        lines += ["请注意：", *(f"！{warning}" for warning in warnings), ""]
+    if overdue:
+        lines.append(f"截至 {today.isoformat()}，以下留言已过答复期限：")
+    else:
+        lines.append(f"截至 {today.isoformat()}，没有逾期未答复的留言。")
     for notice in overdue:
         days = (today - notice.reply_due).days
         lines.append(

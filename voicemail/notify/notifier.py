@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 # The department's display name for a code (None: the general mailbox); None if unknown.
 DepartmentNames = Callable[[str | None], str | None]
+# What the supervisors must be told on a day besides overdue voicemails (the digest's
+# head): e.g. next year's holiday calendar not entered yet.
+DigestWarnings = Callable[[date], Sequence[str]]
 GENERAL_MAILBOX_NAME = "热线总信箱"
 
 
@@ -73,6 +76,7 @@ class Notifier:
         sender: str = "12345 热线 <hotline@localhost>",
         desk_url: str = "",
         department_names: DepartmentNames | None = None,
+        digest_warnings: DigestWarnings | None = None,
         max_attempts: int = 6,
         backoff_initial_s: float = 30.0,
         backoff_max_s: float = 3600.0,
@@ -84,6 +88,7 @@ class Notifier:
         self._sender = sender
         self._desk_url = desk_url
         self._names = department_names
+        self._digest_warnings = digest_warnings
         self._max_attempts = max_attempts
         self._backoff_initial = backoff_initial_s
         self._backoff_max = backoff_max_s
@@ -138,7 +143,8 @@ class Notifier:
     async def send_overdue_digest(
         self, sessions: async_sessionmaker[AsyncSession], *, today: date | None = None
     ) -> int:
-        """Queue the digest of voicemails past their reply date and unhandled; their count."""
+        """Queue the digest of voicemails past their reply date and unhandled, headed by the
+        day's warnings; their count. Nothing to say (no overdue, no warning): no e-mail."""
         day = today or self._clock.now().date()
         async with sessions() as session:
             rows = await session.scalars(
@@ -151,11 +157,14 @@ class Notifier:
                 .order_by(Voicemail.department_code, Voicemail.reply_due, Voicemail.id)
             )
             overdue = [notice_for(vm, self._name(vm.department_code)) for vm in rows]
-        if not overdue:
+        warnings = list(self._digest_warnings(day)) if self._digest_warnings else []
+        if not overdue and not warnings:
             return 0
         for person in await self._recipients.supervisors():
             if person.email:
-                message = overdue_digest_email(overdue, person, sender=self._sender, today=day)
+                message = overdue_digest_email(
+                    overdue, person, sender=self._sender, today=day, warnings=warnings
+                )
                 self._enqueue(f"digest e-mail to {person.email}", partial(self._mail.send, message))
         return len(overdue)
 

@@ -29,6 +29,14 @@ function drawWallboard(board) {
     body.append(row);
   }
   document.getElementById("updated-at").textContent = board.at.slice(11, 19);
+  const warnings = document.getElementById("wallboard-warnings");
+  if (warnings) {
+    warnings.replaceChildren(...(board.warnings || []).map((text) => {
+      const p = document.createElement("p");
+      p.className = "warning"; p.setAttribute("role", "alert"); p.textContent = text;
+      return p;
+    }));
+  }
 }
 
 // The seat grid: state and time in state tick between pushes, from the server's figures.

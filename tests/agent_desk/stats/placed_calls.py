@@ -9,9 +9,6 @@ that each call meets exactly the seats its scenario needs.
 from __future__ import annotations
 
 import asyncio
-import math
-import wave
-from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,7 @@ from ivr.simulator import SimCall
 from routing import SeatState
 from tests.ivr.flow.conftest import Harness
 from tests.ivr.flow.routing_harness import routing_of
+from tests.ivr.flow.tones import write_tone
 
 SEATS = ("lj-01", "lj-02", "qs-01")
 # Talk times the seats keep (they hang up after these), by scenario.
@@ -53,20 +51,6 @@ async def only_signed_in(hotline: Harness, *seats: str) -> None:
     for seat in seats:
         await routing.presence.sign_in(seat)
         await hotline.clock.sleep(1.0)
-
-
-def write_tone(path: Path, *, seconds: float) -> Path:
-    """An 8 kHz 16-bit mono WAV of a 440 Hz tone: what the recorder hears as talking."""
-    samples = array(
-        "h",
-        (int(8000 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(int(8000 * seconds))),
-    )
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(8000)
-        wav.writeframes(samples.tobytes())
-    return path
 
 
 async def _bridged(hotline: Harness, call: SimCall) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from tests.agent_desk.stats.conftest import DEPT_A, StatsHarness
 
@@ -108,3 +109,13 @@ async def test_pages_render_for_a_supervisor(stats_harness: StatsHarness) -> Non
     assert page.count('src="data:image/svg+xml;base64,') == 4
     operator = await stats_harness.get("/desk/stats", as_user="op1")
     assert operator.url.path == "/desk/console"
+
+
+async def test_the_stats_page_names_departments_not_codes(stats_harness: StatsHarness) -> None:
+    page = await (await stats_harness.get("/desk/stats?period=2026-09")).text()
+    ranking = page[page.index('id="ranking"') : page.index("</table>", page.index('id="ranking"'))]
+    cells = re.findall(r"<tr><td>\d+</td><td>([^<]*)</td>", ranking)
+    assert cells, "the ranking has rows"
+    # a code the directory knows is shown by its name; one it lost stays a code
+    assert "临江市公安局" in cells
+    assert "linjiang.gongan" not in ranking

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import math
-import wave
-from array import array
-from pathlib import Path
-
 from sqlalchemy import select
 
 from agent_desk.orders.models import OrderVoicemail, WorkOrder
 from ivr.prompts import Hotline, PromptCatalog
 from tests.ivr.flow.conftest import Harness
+from tests.ivr.flow.tones import write_tone
 
 
 async def test_keys_then_1_read_the_number_and_end(hotline: Harness) -> None:
@@ -180,19 +176,6 @@ async def test_caller_hanging_up_while_recording_keeps_the_voicemail(hotline: Ha
     assert voicemail.duration_s > 0
     assert record["steps"][-1]["step"] == "hangup"
     assert_nothing_left(hotline)
-
-
-def write_tone(path: Path, *, seconds: float) -> None:
-    """An 8 kHz 16-bit mono WAV of a 440 Hz tone: audio the recorder hears as talking."""
-    samples = array(
-        "h",
-        (int(8000 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(int(8000 * seconds))),
-    )
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(8000)
-        wav.writeframes(samples.tobytes())
 
 
 async def test_after_the_number_2_3_4_read_complaint_supervision_address(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from base.clock import CHINA_TZ, ScaledClock
+from base.workdays import WorkingCalendar
 from tests.voicemail.notify.conftest import Inbox
 from voicemail.models import Voicemail
 from voicemail.notify import (
@@ -204,3 +205,35 @@ async def test_daily_digest_runs_at_the_configured_time(
         await service.close()
     assert len(inbox.messages) == 1
     assert clock.now() >= datetime(2026, 3, 12, 9, 0, tzinfo=CHINA_TZ)
+
+
+async def test_digest_warns_supervisors_from_december_first_when_next_year_is_missing(
+    inbox: Inbox, sessions: async_sessionmaker[AsyncSession], clock: ScaledClock
+) -> None:
+    calendar = WorkingCalendar()  # the package's years: 2027 is not among them
+
+    def calendar_warnings(day: date) -> list[str]:
+        warning = calendar.missing_year_warning(day)
+        return [warning] if warning else []
+
+    service = Notifier(
+        recipients=InMemoryRecipients(LIAISONS, SUPERVISORS),
+        mail=SmtpMailSender(SmtpSettings(host=inbox.host, port=inbox.port, timeout_s=5)),
+        sms=OutboxSmsGateway(sessions, clock),
+        clock=clock,
+        digest_warnings=calendar_warnings,
+    )
+    service.start()
+    try:
+        await service.send_overdue_digest(sessions, today=date(2026, 11, 30))
+        await asyncio.wait_for(service.idle(), WAIT)
+        assert inbox.messages == []  # nothing overdue, nothing to warn about yet
+        await service.send_overdue_digest(sessions, today=date(2026, 12, 1))
+        await asyncio.wait_for(service.idle(), WAIT)
+        [digest] = inbox.messages
+        assert "1 项提醒" in digest["Subject"]
+        body = digest.get_content()
+        assert "2027 年节假日安排尚未录入" in body
+        assert "没有逾期未答复的留言" in body
+    finally:
+        await service.close()
