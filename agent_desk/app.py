@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.auth import AuthPolicy, AuthService, Passwords
@@ -20,6 +20,7 @@ from agent_desk.http import (
     api_desk,
     api_inbox,
     api_intake_sms,
+    api_integrations,
     api_kb_edit,
     api_my_seat,
     api_orders,
@@ -28,11 +29,15 @@ from agent_desk.http import (
     api_voicemails,
     openapi,
     pages,
+    pages_integrations,
     pages_orders,
     pages_supervision,
     public_intake,
 )
 from agent_desk.intake import CitizenIntake, ProofOfWork, PublicIntake, RateLimit
+from agent_desk.integrations import ApiClients, RetryPolicy, WebhookDispatcher, delivery_context
+from agent_desk.integrations.audit_calls import api_call_audit
+from agent_desk.integrations.webhooks import Webhooks
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
@@ -71,6 +76,7 @@ def build_desk(
     notifier = notifier or Notifier()
     platforms = platforms or PlatformTree()
     policy = DeadlinePolicy(table=deadline_table or DeadlineTable(), calendar=calendar)
+    webhooks = Webhooks(sessions=sessions, clock=clock, deadlines=policy)
     citizen = (
         CitizenOutbox(follow_url=f"{settings.base_url}/follow")
         if settings.citizen_messages
@@ -78,7 +84,8 @@ def build_desk(
     )
     hops = PlatformHops(platforms, department_platform(directory, platforms))
     orders = OrderService(sessions=sessions, clock=clock, deadlines=policy, notifier=notifier,
-                          listener=citizen, hops=hops)  # fmt: skip
+                          listener=citizen, on_moved=webhooks.order_moved,
+                          hops=hops)  # fmt: skip
     return Desk(
         sessions=sessions,
         clock=clock,
@@ -99,6 +106,8 @@ def build_desk(
         https=settings.public_url.startswith("https://"),
         occupants=SeatOccupants(sessions),
         platforms=platforms,
+        api_clients=ApiClients(sessions=sessions, clock=clock),
+        webhooks=webhooks,
         calendar=calendar,
         calendar_store=CalendarStore(sessions=sessions, calendar=calendar, clock=clock),
         intake=public_intake_for(sessions=sessions, orders=orders, clock=clock, settings=settings),
@@ -158,11 +167,27 @@ def install_desk(app: web.Application, desk: Desk, *, passwords: Passwords | Non
             *api_seats.routes(),
             *api_my_seat.routes(),
             *api_callback_list.routes(),
+            *api_integrations.routes(),
+            *pages_integrations.routes(),
             *api_intake_sms.routes(),
             *public_intake.routes(),
         ]
     )
+    app.middlewares.append(api_call_audit)  # inside error_middleware: sees the raised errors
     app.on_shutdown.append(_release_event_streams)
+
+
+def install_webhook_delivery(
+    app: web.Application, desk: Desk, *, policy: RetryPolicy | None = None
+) -> None:
+    """Deliver the webhook outbox while `app` runs (the composition root's choice: every
+    HTTP server may, the leases keep them from sending one row at once)."""
+
+    def build(http: ClientSession) -> WebhookDispatcher:
+        return WebhookDispatcher(sessions=desk.sessions, clock=desk.clock,
+                                 webhooks=desk.webhooks, http=http, policy=policy)  # fmt: skip
+
+    app.cleanup_ctx.append(delivery_context(build, desk.notifier))
 
 
 def build_desk_app(
@@ -175,8 +200,12 @@ def build_desk_app(
     call_control: CallControl | None = None,
     passwords: Passwords | None = None,
     platforms: PlatformTree | None = None,
+    webhook_policy: RetryPolicy | None = None,
+    deliver_webhooks: bool = False,
 ) -> web.Application:
-    """A standalone desk application (with the directory API the console uses): tests, demos."""
+    """A standalone desk application (with the directory API the console uses): tests, demos.
+
+    `deliver_webhooks` runs the outbox's dispatcher with the application."""
     app = web.Application(middlewares=[error_middleware, input_limits_middleware])
     app[directory_http.DIRECTORY_SERVICE] = directory
     app[directory_http.DIRECTORY_CLOCK] = clock
@@ -187,4 +216,6 @@ def build_desk_app(
         platforms=platforms,
     )  # fmt: skip
     install_desk(app, desk, passwords=passwords)
+    if deliver_webhooks:
+        install_webhook_delivery(app, desk, policy=webhook_policy)
     return app

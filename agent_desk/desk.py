@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.auth import AuthService
 from agent_desk.intake import PublicIntake
+from agent_desk.integrations.clients import ApiClients
+from agent_desk.integrations.webhooks import Webhooks
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import OrderService
@@ -39,6 +41,8 @@ class Desk:
     call_control: CallControl | None
     https: bool  # served behind https: cookies get the Secure flag
     occupants: SeatOccupants  # who sits at which seat
+    api_clients: ApiClients  # departments' systems (bearer tokens)
+    webhooks: Webhooks  # departments' webhook endpoints and the outbox
     calendar: WorkingCalendar  # holidays: deadlines, and the wallboard's warning
     calendar_store: CalendarStore  # the admins' holidays page edits it
     closing: asyncio.Event = field(default_factory=asyncio.Event)

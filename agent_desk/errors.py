@@ -38,6 +38,20 @@ class Forbidden(HotlineError):
     code = "forbidden"
 
 
+class ApiTokenInvalid(HotlineError):
+    """A bearer token that is unknown, revoked, or past its rotation overlap."""
+
+    status = 401
+    code = "api-token-invalid"
+
+
+class ApiScopeInsufficient(HotlineError):
+    """A change asked with a token of the read scope."""
+
+    status = 403
+    code = "api-scope-insufficient"
+
+
 class CsrfRejected(HotlineError):
     status = 403
     code = "csrf-token-invalid"

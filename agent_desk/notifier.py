@@ -13,6 +13,7 @@ from dataclasses import dataclass
 logger = logging.getLogger(__name__)
 QUEUE_SIZE = 100
 SESSIONS_ENDED = "sessions-ended"  # id: the user whose sessions ended
+OUTBOX = "outbox"  # the webhook outbox has rows to send now (never sent to a browser)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,10 @@ class Notifier:
     def sessions_ended(self, user_id: int) -> None:
         """Wake the streams of `user_id` so they check their session and close."""
         self.publish(DeskEvent(kind=SESSIONS_ENDED, id=user_id, department_code=None, summary=""))
+
+    def publish_outbox(self) -> None:
+        """Wake the webhook dispatcher (a replay was asked for)."""
+        self.publish(DeskEvent(kind=OUTBOX, id=0, department_code=None, summary=""))
 
     def publish(self, event: DeskEvent) -> None:
         for queue in self._queues:

@@ -15,7 +15,16 @@ from aiohttp import web
 
 from agent_desk.auth import Principal, Role
 from agent_desk.desk import DESK
-from agent_desk.errors import CsrfRejected, Forbidden, NotSignedIn, PasswordChangeRequired
+from agent_desk.errors import (
+    ApiScopeInsufficient,
+    ApiTokenInvalid,
+    CsrfRejected,
+    Forbidden,
+    NotSignedIn,
+    PasswordChangeRequired,
+)
+from agent_desk.http.common import client_ip
+from agent_desk.integrations.clients import WRITE, client_principal
 from agent_desk.orders import Scope, Transition, Visibility
 from directory import MatchTarget
 from routing.platforms import PlatformTree
@@ -30,6 +39,9 @@ EVERYONE = frozenset(Role)
 
 # Looked up once per request; the list is empty when nobody is signed in.
 _PRINCIPAL = web.RequestKey[list[Principal]]("agent_desk_principal")
+# The API client a bearer request resolved to, for the audit of the call.
+API_CALLER = web.RequestKey[str]("agent_desk_api_caller")
+BEARER = "bearer "
 
 
 class Action(StrEnum):
@@ -42,6 +54,7 @@ class Action(StrEnum):
     SEATS = "seats"  # seat presence and missed-call callbacks
     AUDIT_READ = "audit.read"
     USERS_MANAGE = "users.manage"
+    INTEGRATIONS_MANAGE = "integrations.manage"  # API clients, webhooks, deliveries
     CALENDAR_READ = "calendar.read"  # the holiday calendar
     CALENDAR_MANAGE = "calendar.manage"  # entering next year's holidays
     EVENTS = "events"
@@ -59,6 +72,7 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.SEATS: frozenset({OPERATOR, SUPERVISOR, ADMIN}),
     Action.AUDIT_READ: frozenset({SUPERVISOR, ADMIN}),
     Action.USERS_MANAGE: frozenset({ADMIN}),
+    Action.INTEGRATIONS_MANAGE: frozenset({ADMIN}),
     Action.CALENDAR_READ: frozenset({SUPERVISOR, ADMIN}),
     Action.CALENDAR_MANAGE: frozenset({ADMIN}),
     Action.EVENTS: EVERYONE,
@@ -99,11 +113,59 @@ async def current_principal(request: web.Request) -> Principal | None:
     return principal
 
 
+# What a department's system may do with its token: read its orders and (write scope)
+# move them; everything else answers 403 however the token is scoped. Both the action
+# and the route must be listed, so a new handler is never opened to tokens by accident.
+MACHINE_ACTIONS = frozenset({Action.ORDERS_READ})
+MACHINE_ROUTES = frozenset({
+    ("GET", "/api/orders"), ("GET", "/api/orders/page"), ("GET", "/api/orders/late"),
+    ("GET", "/api/orders/referrals"), ("GET", "/api/orders/{order_id}"),
+    ("POST", "/api/orders/{order_id}/transitions"),
+})  # fmt: skip
+
+
+def _machine_route(request: web.Request) -> bool:
+    resource = request.match_info.route.resource
+    template = resource.canonical if resource is not None else ""
+    method = "GET" if request.method == "HEAD" else request.method
+    return (method, template) in MACHINE_ROUTES
+
+
+def bearer_token(request: web.Request) -> str | None:
+    """The token of an `Authorization: Bearer …` header, or None without one."""
+    header = request.headers.get("Authorization", "")
+    return header[len(BEARER) :].strip() if header.lower().startswith(BEARER) else None
+
+
+async def _authorize_client(request: web.Request, token: str, action: Action) -> Principal:
+    """A bearer request: no cookie is read (so no CSRF token is needed: a browser cannot
+    send this header cross-site without CORS, which the desk never grants), and a bad
+    token is a 401, never a fall-back to a session cookie sent alongside."""
+    if request.get(_PRINCIPAL):
+        principal = request[_PRINCIPAL][0]
+    else:
+        client = await request.app[DESK].api_clients.resolve(token, ip=client_ip(request))
+        if client is None:
+            raise ApiTokenInvalid("the API token is unknown, revoked or expired")
+        principal = client_principal(client)
+        request[_PRINCIPAL] = [principal]
+        request[API_CALLER] = principal.name
+    if action not in MACHINE_ACTIONS or not _machine_route(request):
+        raise Forbidden(f"an API client may not do {action.value} here")
+    if request.method not in SAFE_METHODS and WRITE not in principal.scopes:
+        raise ApiScopeInsufficient("this API client's token has the read scope only")
+    return principal
+
+
 async def authorize(request: web.Request, action: Action) -> Principal:
     """The principal allowed to do `action`, or 401 / 403; changes also need the CSRF token.
 
     A session signed in with a one-time password may only see and change its own account.
+    A bearer token (a department's system) is checked by `_authorize_client` instead.
     """
+    token = bearer_token(request)
+    if token is not None:
+        return await _authorize_client(request, token, action)
     principal = await current_principal(request)
     if principal is None:
         raise NotSignedIn("sign in first")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from agent_desk import Desk, build_desk, install_desk
+from agent_desk.app import install_webhook_delivery
 from base.input_limits import input_limits_middleware
 from base.web import error_middleware
 from directory import http as directory_http
@@ -77,5 +78,6 @@ def build_http_app(components: Components, desk: Desk | None = None) -> web.Appl
     )
     desk = desk or desk_for(components)
     install_desk(app, desk)
+    install_webhook_delivery(app, desk)
     install_intake(app, components, desk)
     return app

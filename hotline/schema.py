@@ -5,6 +5,7 @@ from __future__ import annotations
 import agent_desk.audit
 import agent_desk.auth.models
 import agent_desk.departments
+import agent_desk.integrations.models
 import agent_desk.kb
 import agent_desk.orders.models
 import agent_desk.seat_occupants
@@ -29,6 +30,7 @@ REGISTERED = (
     routing.models,
     agent_desk.audit,
     agent_desk.departments,
+    agent_desk.integrations.models,
     agent_desk.auth.models,
     agent_desk.kb,
     agent_desk.orders.models,

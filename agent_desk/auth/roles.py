@@ -26,6 +26,10 @@ class Principal:
     must_change_password: bool = False  # a one-time password: only changing it is allowed
     platform: str | None = None  # the platform they work for; None: every platform
     platforms: frozenset[str] | None = None  # it and the platforms below it (what they see)
+    # Set for a department's system calling with a bearer token (agent_desk.integrations):
+    # its client id and scopes ("read", "write"); no session, no CSRF token.
+    api_client_id: int | None = None
+    scopes: frozenset[str] = frozenset()
 
     def to_json(self) -> dict[str, object]:
         return {

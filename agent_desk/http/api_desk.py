@@ -16,7 +16,7 @@ from agent_desk.errors import CallControlAbsent
 from agent_desk.http.access import department_scope
 from agent_desk.http.common import json_body, no_nul, query_text, text_field
 from agent_desk.kb import entry_to_json
-from agent_desk.notifier import SESSIONS_ENDED, DeskEvent
+from agent_desk.notifier import OUTBOX, SESSIONS_ENDED, DeskEvent
 from agent_desk.permissions import Action, authorize, sees_department
 from agent_desk.timeutil import china
 from base.errors import InvalidInput
@@ -101,7 +101,9 @@ async def events(request: web.Request) -> web.StreamResponse:
                 continue
             if not await desk.auth.still_valid(principal):
                 break
-            if event.kind != SESSIONS_ENDED and sees_department(principal, event.department_code):
+            if event.kind not in (SESSIONS_ENDED, OUTBOX) and sees_department(
+                principal, event.department_code
+            ):
                 data = json.dumps(event.to_json(), ensure_ascii=False)
                 await response.write(f"event: {event.kind}\ndata: {data}\n\n".encode())
     except ConnectionResetError:

@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from agent_desk.http.openapi_intake import intake_paths
+from agent_desk.http.openapi_integrations import BEARER_NOTE, integration_paths
 from agent_desk.http.openapi_workspace import workspace_paths
 from agent_desk.orders.lifecycle import Transition
 from agent_desk.orders.models import Channel, OrderStatus, OrderType, Urgency
@@ -393,6 +394,7 @@ def document() -> dict[str, Any]:
         **_stats_paths(),
         **_seat_paths(),
         **workspace_paths(),
+        **integration_paths(),
         **intake_paths(),
     }  # fmt: skip
     for item in paths.values():
@@ -403,7 +405,7 @@ def document() -> dict[str, Any]:
     )
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Hotline agent desk API", "version": "1.0.0"},
+        "info": {"title": "Hotline agent desk API", "version": "1.0.0", "description": BEARER_NOTE},
         "paths": paths,
         "components": {
             "schemas": {

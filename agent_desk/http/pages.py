@@ -38,6 +38,7 @@ PAGE_ROLES = {
     "departments": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     "kb": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),
     "users": frozenset({Role.ADMIN}),
+    "integrations": frozenset({Role.ADMIN}),  # served by pages_integrations
     "calendar": frozenset({Role.SUPERVISOR, Role.ADMIN}),
     "orders": frozenset(Role),
     "supervision": frozenset({Role.LIAISON, Role.SUPERVISOR, Role.ADMIN}),

@@ -8,6 +8,7 @@ place (agent_desk.permissions); this service only applies it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -35,6 +36,9 @@ from agent_desk.orders.scope import Visibility, scope_where
 from agent_desk.orders.survey_ratings import rating_of_call
 from agent_desk.timeutil import china
 from base.clock import Clock
+
+# Told of every move inside its transaction (the webhook outbox writes its rows there).
+OrderMoved = Callable[[AsyncSession, WorkOrder, OrderEvent], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,7 @@ class OrderService:
         deadlines: DeadlinePolicy,
         notifier: Notifier,
         hops: PlatformHops | None = None,
+        on_moved: OrderMoved | None = None,
         listener: OrderListener | None = None,
     ) -> None:
         self._sessions = sessions
@@ -97,6 +102,7 @@ class OrderService:
         self._clock = clock
         self._deadlines = deadlines
         self._notifier = notifier
+        self._on_moved = on_moved
         self._listener = listener
 
     @property
@@ -190,6 +196,8 @@ class OrderService:
             raise TransitionInvalid("no platforms are configured")
         event = apply(order, step)
         session.add(event)
+        if self._on_moved is not None:
+            await self._on_moved(session, order, event)
         audit.record(
             session,
             at=step.at,

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from base.config import ConfigError, load_settings
 from base.errors import HotlineError
 from hotline.cli import (
+    api_clients,
     calendar,
     call,
     db,
@@ -30,8 +31,8 @@ from hotline.cli import (
 from hotline.cli.common import CommandError
 
 _MODULES = (
-    db, directory, serve, ivr, call, records, journal, users, kb, dialplan, demo_data, stats,
-    calendar,
+    db, directory, serve, ivr, call, records, journal, users, api_clients, kb, dialplan,
+    demo_data, stats, calendar,
 )  # fmt: skip
 
 

@@ -98,6 +98,18 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/callbacks"): Rule(STAFF),
     # 202: the seat-state call just before (document order) sat the user at lj-01.
     ("post", "/api/callbacks/{entry_id}/call"): Rule(STAFF),
+    ("get", "/api/api-clients"): Rule(ADMIN),
+    ("post", "/api/api-clients"): Rule(ADMIN, {"name": "unit-system", "department_code": DEPT_A,
+                                               "scope": "write"}),
+    ("post", "/api/api-clients/{client_id}/rotate"): Rule(ADMIN, {"overlap_minutes": 0}),
+    ("post", "/api/api-clients/{client_id}/revoke"): Rule(ADMIN),
+    ("get", "/api/webhooks"): Rule(ADMIN),
+    ("post", "/api/webhooks"): Rule(ADMIN, {"department_code": DEPT_A,
+                                            "url": "http://127.0.0.1:9/hook",
+                                            "events": ["order.changed"]}),
+    ("post", "/api/webhooks/{webhook_id}/deactivate"): Rule(ADMIN),
+    ("get", "/api/webhook-deliveries"): Rule(ADMIN),
+    ("post", "/api/webhook-deliveries/{delivery_id}/replay"): Rule(ADMIN),
     # The SMS gateway's push: a desk session is no credential, only the body's signature
     # (none here) is; tests/agent_desk/test_intake_sms.py signs it.
     ("post", "/api/intake/sms"): Rule(EVERYONE, [{"phone_number": "13800000000",
@@ -139,9 +151,16 @@ def test_every_documented_route_has_a_rule() -> None:
 
 
 async def _objects(h: DeskHarness, tmp_path: Path, department: str, marker: str) -> dict[str, str]:
-    """A fresh order, voicemail, KB entry and callback of `department`."""
+    """A fresh order, voicemail, KB entry and callback of `department`, an API client and
+    a webhook of it, and the webhook's delivery of the order's dispatch."""
     audio = tmp_path / f"vm-{marker}.wav"
     audio.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt ")
+    webhook, _ = await h.desk.webhooks.add_endpoint(
+        department_code=department, url="http://127.0.0.1:9/hook",
+        events=["order.dispatched"], actor="test")  # fmt: skip
+    client = await h.desk.api_clients.create(
+        f"{marker}-{webhook.id}", department_code=department, scope="read", actor="test"
+    )
     created = await h.call("POST", "/api/orders", as_user="op1",
                            json={"order_type": "help", "subject": marker, "description": marker,
                                  "department_code": department})  # fmt: skip
@@ -158,9 +177,14 @@ async def _objects(h: DeskHarness, tmp_path: Path, department: str, marker: str)
         call_id=f"c-{order_id}", reason="abandoned")  # fmt: skip
     assert callback is not None
     voicemail = await h.add_voicemail(department, audio=audio)
+    deliveries = await h.desk.webhooks.deliveries(limit=1)
+    assert deliveries
+    assert deliveries[0][0].order_id == order_id
     return {"order_id": str(order_id), "voicemail_id": str(voicemail),
             "entry_id": str(found[0].id), "code": department,
-            "callback_id": str(callback.id)}  # fmt: skip
+            "callback_id": str(callback.id), "client_id": str(client.client.id),
+            "webhook_id": str(webhook.id),
+            "delivery_id": str(deliveries[0][0].id)}  # fmt: skip
 
 
 def _path(template: str, ids: dict[str, str], victim: int) -> str:
@@ -262,6 +286,66 @@ async def test_every_unsafe_route_needs_the_csrf_token(
             assert (await response.json())["error"]["code"] == "csrf-token-invalid"
     assert len(await audit.recent(harness.sessions, limit=1000)) == before + 1  # the sign-in
     assert (await harness.client.get("/api/auth/me")).status == 200  # logout did not happen
+
+
+# The column of departments' systems: a token of DEPT_A on every documented route. A
+# route outside the allow-list refuses it: 403 through `authorize`, 401 where the route
+# reads only the session cookie (the statistics) — never the route's success.
+REFUSED = frozenset({401, 403})
+MACHINE_ALLOWED = frozenset({
+    ("get", "/api/orders"), ("get", "/api/orders/page"), ("get", "/api/orders/late"),
+    ("get", "/api/orders/referrals"), ("get", "/api/orders/{order_id}"),
+    ("post", "/api/orders/{order_id}/transitions"),
+})  # fmt: skip
+
+
+@pytest.mark.parametrize("scope", ["read", "write"])
+async def test_api_client_column(
+    harness: DeskHarness, tmp_path: Path, scope: str, database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the permission matrix does not depend on the database")
+    victim, _ = await harness.desk.auth.add_user("victim", Role.OPERATOR, password=PASSWORD)
+    issued = await harness.desk.api_clients.create(
+        "unit-column", department_code=DEPT_A, scope=scope, actor="test"
+    )
+    headers = {"Authorization": f"Bearer {issued.token}"}
+    failures: list[str] = []
+    for method, template, operation in operations():
+        if (method, template) in NOT_YET_IN_MATRIX and (method, template) not in MACHINE_ALLOWED:
+            continue
+        rule = RULES[(method, template)]
+        for variant, department in (("own", DEPT_A), ("other", DEPT_B)):
+            if variant == "other" and not rule.scoped:
+                continue
+            marker = "own-object" if variant == "own" else FOREIGN
+            ids = await _objects(harness, tmp_path, department, marker)
+            await _objects(harness, tmp_path, DEPT_B, FOREIGN)
+            path = _path(template, ids, victim.id) + rule.query
+            allowed = (method, template) in MACHINE_ALLOWED and (
+                scope == "write" or method == "get"
+            )
+            if rule.status is not None:
+                expected = rule.status
+            elif rule.public:
+                expected = success_status(method, template, operation)
+            elif not allowed:
+                expected = 403
+            elif variant == "other":
+                expected = 404
+            else:
+                expected = success_status(method, template, operation)
+            harness.client.session.cookie_jar.clear()
+            async with harness.client.request(method, path, json=rule.body,
+                                              headers=headers) as response:  # fmt: skip
+                text = "" if response.content_type == "text/event-stream" else await response.text()
+                status = response.status
+            if status != expected and not (expected == 403 and status in REFUSED):
+                failures.append(f"{scope} token {method.upper()} {path} ({variant}): "
+                                f"{status}, expected {expected}: {text[:200]}")  # fmt: skip
+            if FOREIGN in text and not rule.public:
+                failures.append(f"{scope} token {method.upper()} {path}: shows another department")
+    assert not failures, "\n".join(failures)
 
 
 # --- platforms: the same routes with users bound to a platform ------------------------------

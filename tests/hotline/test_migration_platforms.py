@@ -43,7 +43,7 @@ QUERIES = {
 
 
 async def test_existing_rows_move_to_the_default_platform(database_url: str) -> None:
-    await asyncio.to_thread(upgrade, database_url, "0018")
+    await asyncio.to_thread(upgrade, database_url, "0016")
     engine = create_engine(database_url)
     try:
         async with engine.begin() as connection:
@@ -55,7 +55,7 @@ async def test_existing_rows_move_to_the_default_platform(database_url: str) -> 
                 table: [tuple(row) for row in await connection.execute(sa.text(query))]
                 for table, query in QUERIES.items()
             }
-        await asyncio.to_thread(downgrade, database_url, "0018")  # the columns go, rows stay
+        await asyncio.to_thread(downgrade, database_url, "0016")  # the columns go, rows stay
         async with engine.connect() as connection:
             left = await connection.scalar(sa.text("SELECT count(*) FROM call_records"))
     finally:

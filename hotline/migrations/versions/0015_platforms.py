@@ -11,7 +11,7 @@ deployment whose home city is another site updates the column afterwards (a migr
 does not read config; docs/platforms.md says how).
 
 Revision ID: 0015
-Revises: 0018
+Revises: 0016
 Create Date: 2026-12-02 13:30:00.000000
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0018"  # after main's 0017, 0019, 0018 (the brief said 0013)
+down_revision: str | None = "0016"  # after main's head 0016 at the merge (brief: 0013)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -48,7 +48,7 @@ async def test_dashboard_shows_its_charts(browser: Browser, stats_harness: Stats
         box = await image.bounding_box()
         assert box is not None
         assert box["height"] > 100
-    await expect(page.locator("#ranking tbody tr").first).to_contain_text("linjiang.gongan")
+    await expect(page.locator("#ranking tbody tr").first).to_contain_text("临江市公安局")
 
 
 async def test_wallboard_updates_from_the_stream(
