@@ -187,7 +187,13 @@ class OrderService:
         if step.referral is not None and referral_text(step.referral) is None:
             raise TransitionInvalid(f"unknown referral {step.referral!r}")
         if step.transition is Transition.MERGE and step.merged_into_id is not None:
-            target = await self._load(session, step.merged_into_id, visibility)
+            try:
+                target = await self._load(session, step.merged_into_id, visibility)
+            except OrderNotFound:
+                # Not a 404: the order in the path exists; the one named in the body does not.
+                raise OrderInputInvalid(
+                    f"merged_into_id {step.merged_into_id}: no such order"
+                ) from None
             if OrderStatus(target.status) is OrderStatus.MERGED:
                 raise TransitionInvalid("cannot merge into an order that is itself merged")
         if self._hops is not None:
