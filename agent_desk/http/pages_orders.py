@@ -17,7 +17,13 @@ from sqlalchemy import select
 from agent_desk.auth import Principal
 from agent_desk.desk import DESK, Desk
 from agent_desk.errors import OrderNotFound
-from agent_desk.http.order_filters import CHANNELS, ListRequest, read_list_request
+from agent_desk.http.order_filters import (
+    CHANNELS,
+    ListRequest,
+    find_orders,
+    listed_orders,
+    read_list_request,
+)
 from agent_desk.http.pages import HOME, PAGE_ROLES, render
 from agent_desk.orders import (
     DeadlineLevel,
@@ -28,7 +34,7 @@ from agent_desk.orders import (
     WorkOrder,
     allowed_transitions,
 )
-from agent_desk.orders.listing import OrderFilter, OrderSort, order_page
+from agent_desk.orders.listing import OrderFilter, OrderSort
 from agent_desk.orders.models import OrderVoicemail
 from agent_desk.orders.referrals import REFERRALS
 from agent_desk.permissions import (
@@ -71,12 +77,7 @@ async def orders_page(request: web.Request) -> web.Response:
     principal = await _principal(request, "orders")
     desk = request.app[DESK]
     listing = read_list_request(request, desk.directory)
-    async with desk.sessions() as session:
-        found = await order_page(
-            session, filters=listing.filters, visibility=order_visibility(principal),
-            today=china(desk.clock.now()).date(), policy=desk.orders.deadlines,
-            sort=listing.sort, page=listing.page, per_page=listing.per_page,
-        )  # fmt: skip
+    found = await listed_orders(desk, principal, listing)
     names = department_names(desk)
     choosable = choosable_departments(principal, desk.directory.targets(), desk.platforms)
     return render(
@@ -110,12 +111,7 @@ async def _duplicates(
     # The line's last 11 digits: "+86 139…" and "139…" are one caller.
     line = "".join(ch for ch in order.caller_number if ch.isascii() and ch.isdigit())[-11:]
     filters = OrderFilter(text=text or line or order.caller_email or order.caller_number)
-    async with desk.sessions() as session:
-        found = await order_page(
-            session, filters=filters, visibility=order_visibility(principal),
-            today=china(desk.clock.now()).date(), policy=desk.orders.deadlines,
-            sort=OrderSort.NEWEST, per_page=11,
-        )  # fmt: skip
+    found = await find_orders(desk, principal, filters=filters, sort=OrderSort.NEWEST, per_page=11)
     return [o for o in found.orders if o.id != order.id and o.status != OrderStatus.MERGED.value][
         :10
     ]
