@@ -43,6 +43,8 @@ from agent_desk.integrations.webhooks import Webhooks
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
 from agent_desk.orders import DeadlinePolicy, DeadlineTable, OrderService
+from agent_desk.orders.hops import PlatformHops
+from agent_desk.platform_filing import department_platform
 from agent_desk.quality import QualityDesk
 from agent_desk.seat_occupants import SeatOccupants
 from agent_desk.stats.http import stats_routes
@@ -56,6 +58,7 @@ from base.workdays import WorkingCalendar
 from directory import DirectoryService
 from directory import http as directory_http
 from ivr.ports import CallControl
+from routing.platforms import PlatformTree
 
 
 def build_desk(
@@ -70,9 +73,11 @@ def build_desk(
     passwords: Passwords | None = None,
     auth_policy: AuthPolicy | None = None,
     notifier: Notifier | None = None,
+    platforms: PlatformTree | None = None,
 ) -> Desk:
     """The desk's services, sharing one notifier."""
     notifier = notifier or Notifier()
+    platforms = platforms or PlatformTree()
     policy = DeadlinePolicy(table=deadline_table or DeadlineTable(), calendar=calendar)
     webhooks = Webhooks(sessions=sessions, clock=clock, deadlines=policy)
     citizen = (
@@ -80,8 +85,10 @@ def build_desk(
         if settings.citizen_messages
         else None
     )
+    hops = PlatformHops(platforms, department_platform(directory, platforms))
     orders = OrderService(sessions=sessions, clock=clock, deadlines=policy, notifier=notifier,
-                          listener=citizen, on_moved=webhooks.order_moved)  # fmt: skip
+                          listener=citizen, on_moved=webhooks.order_moved,
+                          hops=hops)  # fmt: skip
     return Desk(
         sessions=sessions,
         clock=clock,
@@ -92,6 +99,7 @@ def build_desk(
             passwords=passwords or Passwords(),
             policy=auth_policy,
             on_sessions_ended=notifier.sessions_ended,
+            platforms=platforms,
         ),
         orders=orders,
         voicemails=VoicemailInbox(sessions=sessions, clock=clock, orders=orders, notifier=notifier),
@@ -101,6 +109,7 @@ def build_desk(
         https=settings.public_url.startswith("https://"),
         occupants=SeatOccupants(sessions),
         quality=QualityDesk(sessions=sessions, clock=clock),
+        platforms=platforms,
         api_clients=ApiClients(sessions=sessions, clock=clock),
         webhooks=webhooks,
         calendar=calendar,
@@ -196,6 +205,7 @@ def build_desk_app(
     settings: Settings,
     call_control: CallControl | None = None,
     passwords: Passwords | None = None,
+    platforms: PlatformTree | None = None,
     webhook_policy: RetryPolicy | None = None,
     deliver_webhooks: bool = False,
 ) -> web.Application:
@@ -209,6 +219,7 @@ def build_desk_app(
     desk = build_desk(
         sessions=sessions, directory=directory, clock=clock, calendar=calendar,
         settings=settings, call_control=call_control, passwords=passwords,
+        platforms=platforms,
     )  # fmt: skip
     install_desk(app, desk, passwords=passwords)
     if deliver_webhooks:

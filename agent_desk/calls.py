@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent_desk.orders.scope import Scope, Visibility, scope_where
 from agent_desk.timeutil import china
 from ivr.call_records import CallRecord
 
@@ -20,6 +21,7 @@ def call_to_json(call: CallRecord) -> dict[str, object]:
         "outcome": call.outcome,
         "reason": call.reason,
         "department_code": call.department_code,
+        "platform": call.platform,
         "voicemail_id": call.voicemail_id,
         "talk_s": call.talk_s,
         "steps": list(call.steps or []),
@@ -32,11 +34,17 @@ class CallHistory:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def recent(self, caller_number: str, *, limit: int = 10) -> list[CallRecord]:
+    async def recent(
+        self, caller_number: str, *, limit: int = 10, visibility: Visibility = None
+    ) -> list[CallRecord]:
+        """The caller's calls the viewer's platforms hold (a call has no department scope:
+        it is the hotline's, not a unit's)."""
+        platforms = Scope(platforms=visibility.platforms) if visibility is not None else None
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(CallRecord)
                 .where(CallRecord.caller_number == caller_number)
+                .where(scope_where(platforms, None, CallRecord.platform))
                 .order_by(CallRecord.started_at.desc(), CallRecord.id.desc())
                 .limit(limit)
             )

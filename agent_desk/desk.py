@@ -24,6 +24,7 @@ from base.clock import Clock
 from base.workdays import WorkingCalendar
 from directory import DirectoryService
 from ivr.ports import CallControl
+from routing.platforms import PlatformTree
 
 
 @dataclass(slots=True)
@@ -49,6 +50,8 @@ class Desk:
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     seats: SeatDesk | None = None  # set by the composition root once routing runs
     intake: PublicIntake | None = None  # the citizen's form, follow page and SMS webhook
+    # The platform tree (routing.platforms); empty: one platform, nothing scoped by it.
+    platforms: PlatformTree = field(default_factory=PlatformTree)
 
 
 DESK = web.AppKey("agent_desk", Desk)

@@ -8,6 +8,7 @@ is answered as if it did not exist (404), so ids cannot be probed.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
 from enum import StrEnum
 
 from aiohttp import web
@@ -24,7 +25,9 @@ from agent_desk.errors import (
 )
 from agent_desk.http.common import client_ip
 from agent_desk.integrations.clients import WRITE, client_principal
-from agent_desk.orders import Transition, Visibility
+from agent_desk.orders import Scope, Transition, Visibility
+from directory import MatchTarget
+from routing.platforms import PlatformTree
 
 SESSION_COOKIE = "hotline_desk"
 CSRF_HEADER = "X-CSRF-Token"
@@ -96,6 +99,8 @@ TRANSITION_ROLES: dict[Transition, frozenset[Role]] = {
     Transition.REDO: _OVERSIGHT,
     Transition.SUPERVISE: _OVERSIGHT,
     Transition.ARCHIVE: _OVERSIGHT,
+    Transition.HAND_DOWN: _INTAKE,
+    Transition.HAND_UP: _INTAKE,
 }
 
 
@@ -187,13 +192,40 @@ def require_transition(principal: Principal, transition: Transition) -> None:
 
 
 def order_visibility(principal: Principal) -> Visibility:
-    return principal.departments if principal.role is Role.LIAISON else None
+    """A liaison's departments, and the platforms of a user bound to one (their own and
+    those below it: a county's staff see the county, a city's see the city and counties)."""
+    departments = principal.departments if principal.role is Role.LIAISON else None
+    if departments is None and principal.platforms is None:
+        return None
+    return Scope(departments=departments, platforms=principal.platforms)
 
 
 def voicemail_visibility(principal: Principal) -> Visibility:
-    return principal.departments if principal.role is Role.LIAISON else None
+    return order_visibility(principal)
 
 
 def sees_department(principal: Principal, department_code: str | None) -> bool:
-    visibility = order_visibility(principal)
-    return visibility is None or (department_code is not None and department_code in visibility)
+    """Whether the principal's departments (a liaison's) include `department_code`."""
+    if principal.role is not Role.LIAISON:
+        return True
+    return department_code is not None and department_code in principal.departments
+
+
+def sees_platform(principal: Principal, platform: str | None) -> bool:
+    return principal.platforms is None or platform in principal.platforms
+
+
+def choosable_departments(
+    principal: Principal, targets: Iterable[MatchTarget], platforms: PlatformTree
+) -> list[MatchTarget]:
+    """The departments a principal may pick (filters, dispatch): a liaison's own, and those
+    of the platforms they see (a department's platform is the one named as its city)."""
+    chosen: list[MatchTarget] = []
+    for target in targets:
+        city = platforms.by_city(target.city)
+        if not sees_department(principal, target.code):
+            continue
+        if city is not None and not sees_platform(principal, city.id):
+            continue
+        chosen.append(target)
+    return sorted(chosen, key=lambda t: (t.city, t.name))

@@ -2,7 +2,9 @@
 
 The recordings are kept by the controller (ivr.quality_store); here they are listed by
 call, or by order through the order's call id, played (each playback audited) and given
-one inspection each: a score 0-100 and notes, with who saved it and when.
+one inspection each: a score 0-100 and notes, with who saved it and when. A supervisor
+bound to a platform sees the recordings of calls filed under it and those below it
+(`platforms`, the principal's); any other is answered as if it did not exist (404).
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk import audit
 from agent_desk.errors import OrderInputInvalid, QualityAudioMissing, QualityRecordingNotFound
 from agent_desk.timeutil import china
 from base.clock import Clock
+from ivr.call_records import CallRecord
 from ivr.quality_models import QualityRecording
 
 MAX_NOTES = 2000
+Platforms = frozenset[str] | None  # the principal's: None sees every platform
 
 
 def quality_to_json(row: QualityRecording) -> dict[str, object]:
@@ -66,25 +70,26 @@ class QualityDesk:
         self._sessions = sessions
         self._clock = clock
 
-    async def of_call(self, call_id: str) -> list[QualityRecording]:
+    async def of_call(self, call_id: str, *, platforms: Platforms) -> list[QualityRecording]:
         if not call_id:
             return []
+        query = _visible(select(QualityRecording), platforms).where(
+            QualityRecording.call_id == call_id
+        )
         async with self._sessions() as session:
             rows = await session.scalars(
-                select(QualityRecording)
-                .where(QualityRecording.call_id == call_id)
-                .order_by(QualityRecording.started_at, QualityRecording.id)
+                query.order_by(QualityRecording.started_at, QualityRecording.id)
             )
             return list(rows)
 
-    async def get(self, recording_id: int) -> QualityRecording:
+    async def get(self, recording_id: int, *, platforms: Platforms) -> QualityRecording:
         async with self._sessions() as session:
-            return await _load(session, recording_id)
+            return await _load(session, recording_id, platforms)
 
-    async def audio(self, recording_id: int, *, actor: str) -> Path:
+    async def audio(self, recording_id: int, *, actor: str, platforms: Platforms) -> Path:
         """The file to stream; the playback is written to the audit log."""
         async with self._sessions() as session:
-            row = await _load(session, recording_id)
+            row = await _load(session, recording_id, platforms)
             path = Path(row.audio_path)
             if not await asyncio.to_thread(path.is_file):
                 raise QualityAudioMissing(f"quality recording {recording_id} has no audio file")
@@ -93,10 +98,12 @@ class QualityDesk:
             await session.commit()
         return path
 
-    async def score(self, recording_id: int, form: Inspection, *, actor: str) -> QualityRecording:
+    async def score(
+        self, recording_id: int, form: Inspection, *, actor: str, platforms: Platforms
+    ) -> QualityRecording:
         now = china(self._clock.now())
         async with self._sessions() as session:
-            row = await _load(session, recording_id)
+            row = await _load(session, recording_id, platforms)
             row.score, row.notes, row.scored_by, row.scored_at = (
                 form.score, form.notes, actor, now
             )  # fmt: skip
@@ -107,8 +114,18 @@ class QualityDesk:
             return row
 
 
-async def _load(session: AsyncSession, recording_id: int) -> QualityRecording:
-    row = await session.get(QualityRecording, recording_id)
+def _visible(query: Select[QualityRecording], platforms: Platforms) -> Select[QualityRecording]:
+    """Narrowed to calls filed under `platforms` (None: every platform)."""
+    if platforms is None:
+        return query
+    return query.join(CallRecord, CallRecord.call_id == QualityRecording.call_id).where(
+        CallRecord.platform.in_(sorted(platforms))
+    )
+
+
+async def _load(session: AsyncSession, recording_id: int, platforms: Platforms) -> QualityRecording:
+    query = _visible(select(QualityRecording), platforms)
+    row = await session.scalar(query.where(QualityRecording.id == recording_id))
     if row is None:
         raise QualityRecordingNotFound(f"no quality recording with id {recording_id}")
     return row

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent_desk.calls import CallHistory, call_to_json
-from agent_desk.orders import OrderService
+from agent_desk.orders import OrderService, Visibility
 from agent_desk.orders.views import order_to_json
 from ivr.checkpoints import CALL_PREFIX
 from routing import LiveStore
@@ -79,14 +79,17 @@ async def screen_pop(
     names: Mapping[str, str],
     orders: OrderService,
     calls: CallHistory,
+    visibility: Visibility = None,
 ) -> dict[str, Any]:
     """The pop as JSON: the call, its path in words, and the caller's history."""
     earlier_orders: list[dict[str, object]] = []
     earlier_calls: list[dict[str, object]] = []
     if facts.caller_number:
-        found = await orders.search(visibility=None, caller_number=facts.caller_number, limit=5)
+        found = await orders.search(
+            visibility=visibility, caller_number=facts.caller_number, limit=5
+        )
         earlier_orders = [order_to_json(o, orders.deadline_of(o)) for o in found]
-        recent = await calls.recent(facts.caller_number, limit=6)
+        recent = await calls.recent(facts.caller_number, limit=6, visibility=visibility)
         earlier_calls = [call_to_json(c) for c in recent if c.call_id != facts.call_id][:5]
     department = facts.department_code
     return {

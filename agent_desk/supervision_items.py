@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from agent_desk import audit
 from agent_desk.errors import OrderInputInvalid, TransitionInvalid
 from agent_desk.orders import OrderService, Step, Transition, Visibility, WorkOrder
+from agent_desk.orders.scope import scope_admits, scope_where
 from agent_desk.timeutil import china
 from base.clock import Clock
 from base.database import Base
@@ -162,9 +163,15 @@ class SupervisionDesk:
         self, *, visibility: Visibility, state: ItemState | None = None,
         department_code: str | None = None, page: int = 1, per_page: int = 20,
     ) -> ItemPage:  # fmt: skip
-        where: list[ColumnElement[bool]] = []
-        if visibility is not None:
-            where.append(SupervisionItem.department_code.in_(sorted(visibility)))
+        where: list[ColumnElement[bool]] = [
+            scope_where(visibility, SupervisionItem.department_code, None)
+        ]
+        if visibility is not None and visibility.platforms is not None:
+            # an item stands where its order stands now
+            orders_in = select(WorkOrder.id).where(
+                scope_where(visibility, None, WorkOrder.platform)
+            )
+            where.append(SupervisionItem.order_id.in_(orders_in))
         if state is not None:
             where.append(SupervisionItem.state == state.value)
         if department_code:
@@ -186,6 +193,12 @@ class SupervisionDesk:
     @staticmethod
     async def _load(session: AsyncSession, item_id: int, visibility: Visibility) -> SupervisionItem:
         item = await session.get(SupervisionItem, item_id)
-        if item is None or (visibility is not None and item.department_code not in visibility):
+        order = await session.get(WorkOrder, item.order_id) if item is not None else None
+        if (
+            item is None
+            or order is None
+            or not scope_admits(visibility, department_code=item.department_code,
+                                platform=order.platform)
+        ):  # fmt: skip
             raise ItemNotFound(f"no supervision item {item_id}")
         return item

@@ -141,6 +141,7 @@ class VoicemailOrders:
             call_id=voicemail.call_id,
             channel="voicemail",
             due_date=voicemail.reply_due,
+            platform=voicemail.platform,
         )
 
     @staticmethod

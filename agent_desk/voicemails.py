@@ -16,6 +16,7 @@ from agent_desk.errors import AudioMissing, OrderInputInvalid, VoicemailNotFound
 from agent_desk.notifier import DeskEvent, Notifier
 from agent_desk.orders import OrderService, OrderStatus, Step, Transition, Visibility
 from agent_desk.orders.models import OrderVoicemail, WorkOrder
+from agent_desk.orders.scope import scope_where
 from agent_desk.timeutil import china
 from base.clock import Clock
 from voicemail.models import Voicemail
@@ -66,8 +67,7 @@ class VoicemailInbox:
             .order_by(Voicemail.recorded_at.desc(), Voicemail.id.desc())
             .limit(limit)
         )
-        if visibility is not None:
-            query = query.where(Voicemail.department_code.in_(sorted(visibility)))
+        query = query.where(scope_where(visibility, Voicemail.department_code, Voicemail.platform))
         if unhandled_only:
             query = query.where(Voicemail.handled_at.is_(None))
         async with self._sessions() as session:
@@ -135,8 +135,7 @@ class VoicemailInbox:
     @staticmethod
     async def _load(session: AsyncSession, voicemail_id: int, visibility: Visibility) -> Voicemail:
         query = select(Voicemail).where(Voicemail.id == voicemail_id)
-        if visibility is not None:
-            query = query.where(Voicemail.department_code.in_(sorted(visibility)))
+        query = query.where(scope_where(visibility, Voicemail.department_code, Voicemail.platform))
         voicemail: Voicemail | None = await session.scalar(query)
         if voicemail is None:
             raise VoicemailNotFound(f"no voicemail with id {voicemail_id}")

@@ -11,6 +11,7 @@ from base.web import error_middleware
 from directory import http as directory_http
 from hotline.bootstrap import Components
 from hotline.intake_wiring import install_intake
+from hotline.routing_wiring import platforms_for
 from ivr.quality_store import purge_task
 
 COMPONENTS = web.AppKey("components", Components)
@@ -57,6 +58,7 @@ def desk_for(components: Components) -> Desk:
         clock=components.clock,
         calendar=components.calendar,
         settings=components.settings,
+        platforms=platforms_for(components.settings),
     )
 
 

@@ -33,6 +33,7 @@ from routing import (
     InMemoryStore,
     LiveStore,
     OperatorQueue,
+    PlatformTree,
     Presence,
     RedisStore,
     ResilientStore,
@@ -40,6 +41,7 @@ from routing import (
     Site,
     SitesConfig,
     load_sites,
+    platform_tree,
 )
 
 logger = logging.getLogger(__name__)
@@ -73,6 +75,11 @@ def home_site_id(settings: Settings) -> str:
     except KeyError:
         logger.warning("home city %r is not in the sites file", settings.home_city)
         return settings.home_city
+
+
+def platforms_for(settings: Settings) -> PlatformTree:
+    """The platform tree of the sites file, filing what has no origin under the home city."""
+    return platform_tree(load_sites(sites_file(settings)), default=home_site_id(settings))
 
 
 def build_store(settings: Settings, clock: Clock) -> LiveStore:

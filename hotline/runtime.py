@@ -33,6 +33,7 @@ from hotline.routing_wiring import (
     home_site_id,
     operator_routing,
     own_store,
+    platforms_for,
     routing_services,
 )
 from hotline.speech_wiring import build_speech
@@ -188,6 +189,7 @@ async def run_controller(
             orders=orders or OrderProgressReader(orders=desk.orders),
             operator=handoff,
             site=home_site_id(settings),
+            platforms=platforms_for(settings),
             dial_timeout_s=settings.dial_timeout_s,
             reply_days=settings.voicemail_reply_days,
             on_latency=on_latency,

@@ -49,6 +49,9 @@ class CallRecord(Base):
     hotline_number: Mapped[str] = mapped_column(String(32), index=True)
     caller_number: Mapped[str] = mapped_column(String(64), default="", index=True)
     site: Mapped[str] = mapped_column(String(64), default="")
+    # The platform (routing.platforms) of the number dialled: a county's own number files
+    # the call under the county, any other number under the controller's site.
+    platform: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

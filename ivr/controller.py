@@ -157,6 +157,7 @@ class Controller:
             caller_number=caller,
             started_at=now,
             site=services.site,
+            platform=services.platforms.for_number(number, within=services.site),
             answered_at=now if answered else None,
         )
         flow: CallFlow | MailboxFlow

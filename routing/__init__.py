@@ -8,6 +8,7 @@ interface: in-process by default, Redis when several controllers share seats and
 from routing.callbacks import CallbackList, CallbackNotFound
 from routing.models import CallbackRequest
 from routing.overflow import NeighbourLoad, OverflowPolicy, SiteLoad
+from routing.platforms import Platform, PlatformTree, platform_tree
 from routing.presence import Presence, SeatStateConflict
 from routing.queue import Connected, NotQueued, Offer, OperatorQueue, QueuedCall
 from routing.sites import (
@@ -44,6 +45,8 @@ __all__ = [
     "Offer",
     "OperatorQueue",
     "OverflowPolicy",
+    "Platform",
+    "PlatformTree",
     "Presence",
     "QueueEntry",
     "QueuedCall",
@@ -59,4 +62,5 @@ __all__ = [
     "SitesFileError",
     "load_sites",
     "parse_sites",
+    "platform_tree",
 ]

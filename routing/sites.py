@@ -19,6 +19,11 @@ A TOML file with one `[sites.<id>]` table per city::
     max_queue_length = 8                # ... or once more callers than this wait
     max_overflow_share = 0.3            # ... but never send away more than this share
 
+    [sites.qinghe]                      # a county platform under the city (docs/platforms.md)
+    name = "临江市清河县"
+    parent = "linjiang"                 # optional: the site whose platform supervises it
+    hotline_numbers = ["83312345"]      # its own; never one of its ancestors' numbers
+
 Every problem is reported as `LoadError` naming the file, the key and what is wrong.
 """
 
@@ -78,6 +83,7 @@ class Site:
     wrapup_s: float
     seats: tuple[Seat, ...]
     neighbours: tuple[Neighbour, ...]
+    parent: str | None = None  # a county's city (routing.platforms builds the tree)
 
     def seat(self, seat_id: str) -> Seat | None:
         return next((seat for seat in self.seats if seat.id == seat_id), None)
@@ -198,8 +204,12 @@ def _site(reader: _Reader, site_id: str, raw: Mapping[str, Any]) -> Site:
         _neighbour(reader, neighbour, f"{key}.neighbours[{index}]")
         for index, neighbour in enumerate(reader.tables(raw, "neighbours", f"{key}.neighbours"))
     )
+    parent = raw.get("parent")
+    if parent is not None and (not isinstance(parent, str) or not parent.strip()):
+        raise reader.fail(f"{key}.parent", "must be a site id")
     return Site(
         id=site_id,
+        parent=parent.strip() if isinstance(parent, str) else None,
         name=reader.text(raw, "name", f"{key}.name"),
         hotline_numbers=reader.strings(raw, "hotline_numbers", f"{key}.hotline_numbers"),
         wrapup_s=reader.number(raw, "wrapup_s", f"{key}.wrapup_s", default=30.0),
@@ -235,6 +245,30 @@ def _check_references(reader: _Reader, sites: tuple[Site, ...]) -> None:
                 raise reader.fail(key, "a site cannot overflow to itself")
 
 
+def _check_parents(reader: _Reader, sites: tuple[Site, ...]) -> None:
+    """A parent exists, the tree has no cycle, and a number is not also an ancestor's
+    (the dialled number is what files a call under a county)."""
+    by_id = {site.id: site for site in sites}
+    for site in sites:
+        key = f"sites.{site.id}.parent"
+        seen = {site.id}
+        parent = site.parent
+        while parent is not None:
+            ancestor = by_id.get(parent)
+            if ancestor is None:
+                raise reader.fail(key, f"unknown site {parent!r}")
+            if ancestor.id in seen:
+                raise reader.fail(key, f"the parents of {site.id!r} form a cycle")
+            shared = sorted(set(site.hotline_numbers) & set(ancestor.hotline_numbers))
+            if shared:
+                raise reader.fail(
+                    f"sites.{site.id}.hotline_numbers",
+                    f"{', '.join(shared)} already belongs to {ancestor.id!r}",
+                )
+            seen.add(ancestor.id)
+            parent = ancestor.parent
+
+
 def parse_sites(text: str, *, path: Path | str = "<sites>") -> SitesConfig:
     """Parse the TOML text of a sites file; `path` only names it in errors."""
     reader = _Reader(path)
@@ -247,6 +281,7 @@ def parse_sites(text: str, *, path: Path | str = "<sites>") -> SitesConfig:
         raise reader.fail("sites", "no site defined")
     sites = tuple(_site(reader, site_id, site) for site_id, site in sites_raw.items())
     _check_references(reader, sites)
+    _check_parents(reader, sites)
     return SitesConfig(sites=sites)
 
 

@@ -32,6 +32,8 @@ class Voicemail(Base):
     department_code: Mapped[str | None] = mapped_column(String(128), index=True)
     caller_number: Mapped[str] = mapped_column(String(64), default="")
     hotline_number: Mapped[str] = mapped_column(String(32), default="")
+    # The platform of the call that left it (routing.platforms).
+    platform: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     call_id: Mapped[str] = mapped_column(String(64), default="", index=True)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     duration_s: Mapped[float] = mapped_column(Float, default=0.0)

@@ -51,6 +51,7 @@ class VoicemailInfo:
     empty: bool
     reply_due: date
     handled_at: datetime | None
+    platform: str = ""
 
     @classmethod
     def of(cls, row: Voicemail) -> VoicemailInfo:
@@ -68,6 +69,7 @@ class VoicemailInfo:
             empty=row.empty,
             reply_due=row.reply_due,
             handled_at=row.handled_at,
+            platform=row.platform,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -77,6 +79,7 @@ class VoicemailInfo:
             "department": self.department_code,
             "caller": self.caller_number,
             "hotline_number": self.hotline_number,
+            "platform": self.platform,
             "call_id": self.call_id,
             "recorded_at": self.recorded_at.isoformat(),
             "duration_s": self.duration_s,
@@ -158,6 +161,7 @@ class VoicemailService:
         recording_name: str,
         audio: bytes,
         duration_s: float,
+        platform: str = "",
     ) -> KeptVoicemail:
         """Write the audio and journal the message; once this returns, nothing is lost.
 
@@ -177,6 +181,7 @@ class VoicemailService:
             "department_code": department_code,
             "caller_number": caller_number,
             "hotline_number": hotline_number,
+            "platform": platform,
             "call_id": call_id,
             "recorded_at": now.isoformat(),
             "duration_s": duration_s,
@@ -237,6 +242,7 @@ class VoicemailService:
             department_code=data["department_code"],
             caller_number=data["caller_number"],
             hotline_number=data["hotline_number"],
+            platform=str(data.get("platform") or ""),  # facts journaled before platforms: ""
             call_id=data["call_id"],
             recorded_at=datetime.fromisoformat(data["recorded_at"]),
             duration_s=float(data["duration_s"]),

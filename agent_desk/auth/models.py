@@ -32,6 +32,9 @@ class User(Base):
     # Set while the password is a one-time one (generated, or reset by an admin): until
     # the user picks their own, the session may do nothing but change it.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The platform they work for (routing.platforms): they see it and everything below it.
+    # None: every platform (admins, and accounts from before platforms existed).
+    platform: Mapped[str | None] = mapped_column(String(64))
 
 
 class UserDepartment(Base):

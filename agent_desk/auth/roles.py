@@ -24,6 +24,8 @@ class Principal:
     session_id: str = ""
     csrf_token: str = ""
     must_change_password: bool = False  # a one-time password: only changing it is allowed
+    platform: str | None = None  # the platform they work for; None: every platform
+    platforms: frozenset[str] | None = None  # it and the platforms below it (what they see)
     # Set for a department's system calling with a bearer token (agent_desk.integrations):
     # its client id and scopes ("read", "write"); no session, no CSRF token.
     api_client_id: int | None = None
@@ -36,4 +38,5 @@ class Principal:
             "role": self.role.value,
             "departments": sorted(self.departments),
             "must_change_password": self.must_change_password,
+            "platform": self.platform,
         }

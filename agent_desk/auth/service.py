@@ -28,6 +28,7 @@ from agent_desk.errors import (
 )
 from agent_desk.timeutil import china
 from base.clock import Clock
+from routing.platforms import PlatformTree
 
 logger = logging.getLogger(__name__)
 ADMIN_NAME = "admin"
@@ -62,8 +63,10 @@ class AuthService:
         passwords: Passwords,
         policy: AuthPolicy | None = None,
         on_sessions_ended: Callable[[int], None] | None = None,
+        platforms: PlatformTree | None = None,
     ) -> None:
         self._sessions = sessions
+        self._platforms = platforms or PlatformTree()
         self._clock = clock
         self._passwords = passwords
         self._policy = policy or AuthPolicy()
@@ -75,8 +78,9 @@ class AuthService:
         self._on_sessions_ended(user_id)
 
     async def add_user(
-        self, name: str, role: Role, *, departments: Iterable[str] = (), password: str | None = None
-    ) -> tuple[User, str]:
+        self, name: str, role: Role, *, departments: Iterable[str] = (),
+        password: str | None = None, platform: str | None = None,
+    ) -> tuple[User, str]:  # fmt: skip
         """Create a user; returns it and its password (generated when none is given).
 
         A given password must pass the policy; a generated one is a one-time password the
@@ -88,6 +92,8 @@ class AuthService:
         codes = sorted(set(departments))
         if role is Role.LIAISON and not codes:
             raise OrderInputInvalid("a liaison needs at least one department")
+        if platform is not None and self._platforms.get(platform) is None:
+            raise OrderInputInvalid(f"unknown platform {platform!r}")
         if password is not None:
             check_password(password, user_name=name)
         secret = password or one_time_password()
@@ -102,6 +108,7 @@ class AuthService:
                 active=True,
                 created_at=china(self._clock.now()),
                 must_change_password=password is None,
+                platform=platform,
             )
             session.add(user)
             await session.flush()
@@ -264,9 +271,8 @@ class AuthService:
             users = (await session.scalars(select(User).order_by(User.name))).all()
             return [await self._principal(session, u, None) for u in users]
 
-    @staticmethod
     async def _principal(
-        session: AsyncSession, user: User, web_session: WebSession | None
+        self, session: AsyncSession, user: User, web_session: WebSession | None
     ) -> Principal:
         codes = await session.scalars(
             select(UserDepartment.department_code).where(UserDepartment.user_id == user.id)
@@ -279,4 +285,6 @@ class AuthService:
             session_id=web_session.id if web_session else "",
             csrf_token=web_session.csrf_token if web_session else "",
             must_change_password=user.must_change_password,
+            platform=user.platform,
+            platforms=self._platforms.subtree(user.platform) if user.platform else None,
         )

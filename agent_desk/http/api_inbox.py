@@ -9,11 +9,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from agent_desk.desk import DESK
-from agent_desk.http.order_filters import read_list_request
-from agent_desk.orders.listing import OrderFilter, OrderSort, order_page, unheard_voicemails
+from agent_desk.http.order_filters import find_orders, listed_orders, read_list_request
+from agent_desk.orders.listing import OrderFilter, OrderSort, unheard_voicemails
 from agent_desk.orders.views import order_to_json
-from agent_desk.permissions import Action, authorize, order_visibility, voicemail_visibility
-from agent_desk.timeutil import china
+from agent_desk.permissions import Action, authorize, voicemail_visibility
 from agent_desk.voicemails import voicemail_to_json
 from base.web import query_int
 
@@ -22,13 +21,12 @@ async def inbox(request: web.Request) -> web.Response:
     principal = await authorize(request, Action.ORDERS_READ)
     desk = request.app[DESK]
     names = {t.code: t.name for t in desk.directory.targets()}
+    orders = await find_orders(
+        desk, principal, filters=OrderFilter(open_only=True), sort=OrderSort.DUE,
+        page=query_int(request, "page", 1, low=1, high=100_000),
+        per_page=query_int(request, "per_page", 20, low=1, high=100),
+    )  # fmt: skip
     async with desk.sessions() as session:
-        orders = await order_page(
-            session, filters=OrderFilter(open_only=True), visibility=order_visibility(principal),
-            today=china(desk.clock.now()).date(), policy=desk.orders.deadlines,
-            sort=OrderSort.DUE, page=query_int(request, "page", 1, low=1, high=100_000),
-            per_page=query_int(request, "per_page", 20, low=1, high=100),
-        )  # fmt: skip
         voicemails = await unheard_voicemails(
             session, visibility=voicemail_visibility(principal),
             page=query_int(request, "vm_page", 1, low=1, high=100_000),
@@ -58,12 +56,7 @@ async def orders_json(request: web.Request) -> web.Response:
     principal = await authorize(request, Action.ORDERS_READ)
     desk = request.app[DESK]
     listing = read_list_request(request, desk.directory)
-    async with desk.sessions() as session:
-        found = await order_page(
-            session, filters=listing.filters, visibility=order_visibility(principal),
-            today=china(desk.clock.now()).date(), policy=desk.orders.deadlines,
-            sort=listing.sort, page=listing.page, per_page=listing.per_page,
-        )  # fmt: skip
+    found = await listed_orders(desk, principal, listing)
     names = {t.code: t.name for t in desk.directory.targets()}
     rows = []
     for order in found.orders:

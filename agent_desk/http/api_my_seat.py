@@ -24,7 +24,7 @@ from agent_desk.http.common import json_body, text_field
 from agent_desk.http.pages import LANG_COOKIE
 from agent_desk.i18n import MESSAGES, language
 from agent_desk.order_messages import ORDER_MESSAGES
-from agent_desk.permissions import Action, authorize
+from agent_desk.permissions import Action, authorize, order_visibility
 from agent_desk.screen_pop import call_facts, screen_pop
 from agent_desk.seat_users import SeatUsers
 from agent_desk.seats import SeatDesk, seat_json
@@ -177,8 +177,8 @@ async def seat_events(request: web.Request) -> web.StreamResponse:
             ringing = record is not None and record.state in CALL_STATES
             if ringing and record is not None and record.call_id and record.call_id != popped:
                 facts = await call_facts(seats.store, record.call_id)
-                pop = await screen_pop(facts, t=t, names=names, orders=desk.orders,
-                                       calls=history)  # fmt: skip
+                pop = await screen_pop(facts, t=t, names=names, orders=desk.orders, calls=history,
+                                       visibility=order_visibility(principal))  # fmt: skip
                 await _send(response, "pop", {"seat": record.seat_id, **pop})
                 popped = record.call_id
             idle_s += POLL_S

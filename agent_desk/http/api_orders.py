@@ -18,6 +18,7 @@ from agent_desk.permissions import (
     order_visibility,
     require_transition,
 )
+from agent_desk.platform_filing import order_platform
 from agent_desk.timeutil import china
 from base.errors import InvalidInput
 from base.web import query_int
@@ -97,7 +98,11 @@ async def create_order(request: web.Request) -> web.Response:
         call_id=text_field(body, "call_id", max_length=64) or "",
         channel=_channel(text_field(body, "channel", max_length=16)),
         caller_email=_email(text_field(body, "caller_email", max_length=254)),
-    )
+        platform=order_platform(
+            desk.platforms, principal,
+            hotline_number=text_field(body, "hotline_number", max_length=32) or "",
+        ),
+    )  # fmt: skip
     department = text_field(body, "department_code", max_length=128)
     if department and desk.directory.get(department) is None:
         raise InvalidInput(f"no department with code {department!r}")
@@ -105,7 +110,7 @@ async def create_order(request: web.Request) -> web.Response:
     if department:
         step = Step(Transition.DISPATCH, actor=principal.name, at=china(desk.clock.now()),
                     department_code=department, reason="受理后派单")  # fmt: skip
-        order = await desk.orders.move(order.id, step, visibility=None)
+        order = await desk.orders.move(order.id, step, visibility=order_visibility(principal))
     return web.json_response(order_to_json(order, desk.orders.deadline_of(order)), status=201)
 
 
@@ -144,6 +149,7 @@ async def move_order(request: web.Request) -> web.Response:
         satisfaction=int_field(body, "satisfaction", low=1, high=5),
         referral=text_field(body, "referral", max_length=64),
         merged_into_id=merged_into,
+        platform=text_field(body, "platform", max_length=64),
     )
     if step.department_code and desk.directory.get(step.department_code) is None:
         raise InvalidInput(f"no department with code {step.department_code!r}")

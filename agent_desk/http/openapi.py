@@ -125,6 +125,11 @@ MOVE = {
         "satisfaction": {"type": "integer", "minimum": 1, "maximum": 5},
         "referral": STR,
         "merged_into_id": {"type": "integer", "minimum": 1},
+        "platform": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "hand_down: the platform below the order's to send it to",
+        },
     },
 }
 ID = _path("order_id")
@@ -249,7 +254,9 @@ def _stats_paths() -> dict[str, Any]:
             params=[{**_query("from", day), "allowEmptyValue": True},
                     {**_query("to", day), "allowEmptyValue": True}, period,
                     _query("group", {"type": "string", "enum": [
-                        "department", "city", "hotline_number", "hour", "day"]})])},
+                        "department", "city", "hotline_number", "hour", "day", "platform"]}),
+                    {**_query("platform", {"type": "string", "maxLength": 64}),
+                     "allowEmptyValue": True}])},
         "/api/stats/seats": {"get": _op(
             "per-seat figures for a period: calls, talk, wait, transfers, orders, satisfaction",
             "200", OBJ, errors=("400", "401", "403"), params=[period])},

@@ -8,9 +8,13 @@ from typing import TypeVar
 
 from aiohttp import web
 
+from agent_desk.auth import Principal
+from agent_desk.desk import Desk
 from agent_desk.http.common import query_text
 from agent_desk.orders import Channel, DeadlineLevel, OrderStatus, OrderType, Urgency
-from agent_desk.orders.listing import OrderFilter, OrderSort
+from agent_desk.orders.listing import OrderFilter, OrderPage, OrderSort, order_page
+from agent_desk.permissions import order_visibility
+from agent_desk.timeutil import china
 from base.errors import InvalidInput
 from base.web import query_int
 from directory import DirectoryService
@@ -82,3 +86,29 @@ def read_list_request(
         per_page=query_int(request, "per_page", per_page, low=1, high=100),
         params=params,
     )
+
+
+async def find_orders(
+    desk: Desk,
+    principal: Principal,
+    *,
+    filters: OrderFilter,
+    sort: OrderSort,
+    page: int = 1,
+    per_page: int = 25,
+) -> OrderPage:
+    """One page of the orders `principal` may see under `filters` (lists, inbox, 并单)."""
+    async with desk.sessions() as session:
+        return await order_page(
+            session, filters=filters, visibility=order_visibility(principal),
+            today=china(desk.clock.now()).date(), policy=desk.orders.deadlines,
+            sort=sort, page=page, per_page=per_page,
+        )  # fmt: skip
+
+
+async def listed_orders(desk: Desk, principal: Principal, listing: ListRequest) -> OrderPage:
+    """The page an order list request (`read_list_request`) asks for."""
+    return await find_orders(
+        desk, principal, filters=listing.filters, sort=listing.sort, page=listing.page,
+        per_page=listing.per_page,
+    )  # fmt: skip

@@ -81,6 +81,7 @@ def _render(
         "lang": lang,
         "other_lang": "en" if lang == "zh" else "zh",
         "user": principal,
+        "platform_name": request.app[DESK].platforms.name_of,
         "csrf_token": principal.csrf_token if principal else "",
         "messages_json": json.dumps(catalogue, ensure_ascii=False),
         "order_types": [t.value for t in OrderType],

@@ -11,7 +11,7 @@ from agent_desk.http.access import CALL_READERS
 from agent_desk.http.pages import HOME, render
 from agent_desk.http.pages_orders import department_names, quality_context
 from agent_desk.orders.models import WorkOrder
-from agent_desk.permissions import current_principal
+from agent_desk.permissions import current_principal, sees_platform
 from agent_desk.timeutil import china
 from base.errors import NotFound
 from ivr.call_records import CallRecord
@@ -31,7 +31,8 @@ async def call_page(request: web.Request) -> web.Response:
     call_id = request.match_info["call_id"][:64]
     async with desk.sessions() as session:
         call = await session.scalar(select(CallRecord).where(CallRecord.call_id == call_id))
-        if call is None:
+        # A user bound to a platform sees the calls filed under it (and those below).
+        if call is None or not sees_platform(principal, call.platform):
             raise CallNotFound("no such call")
         orders = list(
             await session.scalars(

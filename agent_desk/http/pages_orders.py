@@ -17,7 +17,13 @@ from sqlalchemy import select
 from agent_desk.auth import Principal
 from agent_desk.desk import DESK, Desk
 from agent_desk.errors import OrderNotFound
-from agent_desk.http.order_filters import CHANNELS, ListRequest, read_list_request
+from agent_desk.http.order_filters import (
+    CHANNELS,
+    ListRequest,
+    find_orders,
+    listed_orders,
+    read_list_request,
+)
 from agent_desk.http.pages import HOME, PAGE_ROLES, render
 from agent_desk.orders import (
     DeadlineLevel,
@@ -28,18 +34,20 @@ from agent_desk.orders import (
     WorkOrder,
     allowed_transitions,
 )
-from agent_desk.orders.listing import OrderFilter, OrderSort, order_page
+from agent_desk.orders.listing import OrderFilter, OrderSort
 from agent_desk.orders.models import OrderVoicemail
 from agent_desk.orders.referrals import REFERRALS
 from agent_desk.permissions import (
     ACTION_ROLES,
     Action,
+    choosable_departments,
     current_principal,
     may_transition,
     order_visibility,
 )
 from agent_desk.supervision_items import SupervisionDesk
 from agent_desk.timeutil import china
+from directory import MatchTarget
 from voicemail.models import Voicemail
 
 
@@ -71,18 +79,9 @@ async def orders_page(request: web.Request) -> web.Response:
     principal = await _principal(request, "orders")
     desk = request.app[DESK]
     listing = read_list_request(request, desk.directory)
-    async with desk.sessions() as session:
-        found = await order_page(
-            session, filters=listing.filters, visibility=order_visibility(principal),
-            today=china(desk.clock.now()).date(), policy=desk.orders.deadlines,
-            sort=listing.sort, page=listing.page, per_page=listing.per_page,
-        )  # fmt: skip
+    found = await listed_orders(desk, principal, listing)
     names = department_names(desk)
-    visibility = order_visibility(principal)
-    choosable = sorted(
-        (t for t in desk.directory.targets() if visibility is None or t.code in visibility),
-        key=lambda t: (t.city, t.name),
-    )
+    choosable = choosable_departments(principal, desk.directory.targets(), desk.platforms)
     return render(
         request, "orders.html", principal, page="orders", listing=listing, found=found,
         rows=[(o, desk.orders.deadline_of(o)) for o in found.orders], names=names,
@@ -114,12 +113,7 @@ async def _duplicates(
     # The line's last 11 digits: "+86 139…" and "139…" are one caller.
     line = "".join(ch for ch in order.caller_number if ch.isascii() and ch.isdigit())[-11:]
     filters = OrderFilter(text=text or line or order.caller_email or order.caller_number)
-    async with desk.sessions() as session:
-        found = await order_page(
-            session, filters=filters, visibility=order_visibility(principal),
-            today=china(desk.clock.now()).date(), policy=desk.orders.deadlines,
-            sort=OrderSort.NEWEST, per_page=11,
-        )  # fmt: skip
+    found = await find_orders(desk, principal, filters=filters, sort=OrderSort.NEWEST, per_page=11)
     return [o for o in found.orders if o.id != order.id and o.status != OrderStatus.MERGED.value][
         :10
     ]
@@ -134,10 +128,16 @@ async def order_detail_page(request: web.Request) -> web.Response:
         raise OrderNotFound(f"no order {number[:20]}")
     view = await desk.orders.get(found.id, visibility=order_visibility(principal))
     order = view.order
+    tree = desk.platforms
+    here = tree.get(order.platform)
+    below = [
+        p for p in tree.platforms if p.id != order.platform and tree.is_below(p.id, order.platform)
+    ]
+    possible = {Transition.HAND_DOWN: bool(below), Transition.HAND_UP: bool(here and here.parent)}
     moves = [
         t.value
         for t in allowed_transitions(OrderStatus(order.status))
-        if may_transition(principal, t)
+        if may_transition(principal, t) and possible.get(t, True)
     ]
     duplicates: list[WorkOrder] = []
     dup_query = request.query.get("dup", "").strip()[:100] or None
@@ -152,7 +152,7 @@ async def order_detail_page(request: web.Request) -> web.Response:
         "voicemails": await _voicemails_of(desk, order.id), "moves": moves,
         "names": department_names(desk), "duplicates": duplicates, "dup_query": dup_query or "",
         "merged_into": merged_into, "referrals": REFERRALS,
-        "departments": sorted(desk.directory.targets(), key=lambda t: (t.city, t.name)),
+        "departments": _dispatchable(desk, order), "below": below,
         "china": china,
         "supervisions": await SupervisionDesk(
             sessions=desk.sessions, clock=desk.clock, orders=desk.orders
@@ -167,7 +167,19 @@ async def quality_context(desk: Desk, principal: Principal, call_id: str) -> dic
     """The 质检 section's data: only supervisors and admins see (and score) recordings."""
     if principal.role not in ACTION_ROLES[Action.QUALITY]:
         return {"show_quality": False, "quality": []}
-    return {"show_quality": True, "quality": await desk.quality.of_call(call_id)}
+    found = await desk.quality.of_call(call_id, platforms=principal.platforms)
+    return {"show_quality": True, "quality": found}
+
+
+def _dispatchable(desk: Desk, order: WorkOrder) -> list[MatchTarget]:
+    """Departments of the order's platform and those below it (others: hand it up first)."""
+    tree = desk.platforms
+    chosen = []
+    for target in desk.directory.targets():
+        owner = tree.by_city(target.city)
+        if owner is None or not order.platform or tree.is_below(owner.id, order.platform):
+            chosen.append(target)
+    return sorted(chosen, key=lambda t: (t.city, t.name))
 
 
 def routes() -> list[web.RouteDef]:

@@ -16,7 +16,7 @@ from agent_desk.desk import DESK, Desk
 from agent_desk.http.access import require_role
 from agent_desk.http.common import int_field, json_body, path_id, query_text, text_field
 from agent_desk.http.pages import HOME, PAGE_ROLES, render
-from agent_desk.permissions import current_principal, order_visibility
+from agent_desk.permissions import choosable_departments, current_principal, order_visibility
 from agent_desk.supervision_items import ItemState, SupervisionDesk, SupervisionItem
 from agent_desk.timeutil import china
 from base.errors import InvalidInput
@@ -63,11 +63,7 @@ async def list_page(request: web.Request) -> web.Response:
         page=query_int(request, "page", 1, low=1, high=100_000),
     )  # fmt: skip
     params = {k: v for k, v in (("state", raw_state), ("department", department)) if v}
-    visibility = order_visibility(principal)
-    departments = sorted(
-        (t for t in desk.directory.targets() if visibility is None or t.code in visibility),
-        key=lambda t: (t.city, t.name),
-    )
+    departments = choosable_departments(principal, desk.directory.targets(), desk.platforms)
     return render(
         request, "supervision.html", principal, page="supervision", found=found,
         params=params, states=[s.value for s in ItemState], departments=departments,

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from agent_desk import audit
 from agent_desk.auth import Principal, Role
 from agent_desk.integrations.models import ApiClient
-from agent_desk.orders import Visibility
+from agent_desk.orders import Scope, Visibility
 from agent_desk.timeutil import china
 from base.clock import Clock
 from base.errors import HotlineError, InvalidInput, NotFound
@@ -62,18 +62,17 @@ def client_scopes(client: ApiClient) -> frozenset[str]:
 def client_visibility(client: ApiClient) -> Visibility:
     """The orders a client sees: its department's. The hook for platform-scoped clients:
     once orders carry a platform, a client with a platform sees that platform's here."""
-    return frozenset({client.department_code})
+    return Scope(departments=frozenset({client.department_code}))
 
 
 def client_principal(client: ApiClient) -> Principal:
     """A client acts as its unit's liaison (the same life-cycle rules and visibility),
     under its own name, with its scopes; it has no session and no CSRF token."""
-    visibility = client_visibility(client)
     return Principal(
         user_id=0,
         name=f"{ACTOR_PREFIX}{client.name}",
         role=Role.LIAISON,
-        departments=visibility or frozenset(),
+        departments=frozenset({client.department_code}),
         api_client_id=client.id,
         scopes=client_scopes(client),
     )

@@ -3,13 +3,8 @@
 from agent_desk.orders.deadlines import DeadlineLevel, DeadlinePolicy, DeadlineState, DeadlineTable
 from agent_desk.orders.lifecycle import MOVES, Step, Transition, allowed_transitions, apply
 from agent_desk.orders.models import Channel, OrderEvent, OrderStatus, OrderType, Urgency, WorkOrder
-from agent_desk.orders.services import (
-    OrderDraft,
-    OrderListener,
-    OrderService,
-    OrderView,
-    Visibility,
-)
+from agent_desk.orders.scope import Scope, Visibility
+from agent_desk.orders.services import OrderDraft, OrderListener, OrderService, OrderView
 
 __all__ = [
     "MOVES",
@@ -25,6 +20,7 @@ __all__ = [
     "OrderStatus",
     "OrderType",
     "OrderView",
+    "Scope",
     "Step",
     "Transition",
     "Urgency",

@@ -2,7 +2,9 @@
 
 accepted → answered directly | dispatched → in progress → replied → callback review →
 closed → archived; side paths: not accepted, returned by the unit (退单) and reassigned
-(改派), sent back for redo (发回重办), merged into a duplicate (并单), supervised (督办).
+(改派), sent back for redo (发回重办), merged into a duplicate (并单), supervised (督办);
+between platforms: handed down to a county (下派) and handed back up to the city (退回上级),
+both leaving the order accepted at its new platform (agent_desk.orders.hops checks the tree).
 Each move is checked here and written as an `OrderEvent`: who, when, why.
 """
 
@@ -34,6 +36,8 @@ class Transition(StrEnum):
     ARCHIVE = "archive"  # 归档
     MERGE = "merge"  # 并单
     SUPERVISE = "supervise"  # 督办
+    HAND_DOWN = "hand_down"  # 下派: to a county platform below the order's
+    HAND_UP = "hand_up"  # 退回上级: back to the platform above the order's
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,8 @@ MOVES: dict[Transition, Move] = {
         frozenset({S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RETURNED}), S.MERGED
     ),
     Transition.SUPERVISE: Move(frozenset(OPEN_STATUSES), None),
+    Transition.HAND_DOWN: Move(frozenset({S.ACCEPTED, S.RETURNED}), S.ACCEPTED),
+    Transition.HAND_UP: Move(frozenset({S.ACCEPTED, S.RETURNED}), S.ACCEPTED),
 }
 
 
@@ -76,6 +82,7 @@ class Step:
     satisfaction: int | None = None
     referral: str | None = None
     merged_into_id: int | None = None
+    platform: str | None = None  # hand_down / hand_up: where the order goes
 
 
 def allowed_transitions(status: OrderStatus) -> list[Transition]:
@@ -96,7 +103,10 @@ def _check_payload(step: Step) -> None:
         _require(bool(step.department_code), step, "a department")
     if t in (Transition.ANSWER, Transition.REPLY):
         _require(bool(step.reply and step.reply.strip()), step, "a reply text")
-    if t in (Transition.RETURN, Transition.REDO, Transition.SUPERVISE, Transition.NOT_ACCEPT):
+    if t in (Transition.HAND_DOWN, Transition.HAND_UP):
+        _require(bool(step.platform), step, "a platform")
+    if t in (Transition.RETURN, Transition.REDO, Transition.SUPERVISE, Transition.NOT_ACCEPT,
+             Transition.HAND_UP):  # fmt: skip
         _require(bool(step.reason.strip()), step, "a reason")
     if t is Transition.NOT_ACCEPT:
         _require(bool(step.referral), step, "a referral for the caller")
@@ -143,6 +153,7 @@ def apply(order: WorkOrder, step: Step) -> OrderEvent:
         to_status=target.value,
         reason=step.reason or step.reply or "",
         department_code=order.department_code,
+        platform=order.platform,
     )
 
 
@@ -169,3 +180,7 @@ def _effects(order: WorkOrder, step: Step) -> None:
         order.closed_at = step.at
     elif t is Transition.SUPERVISE:
         order.supervised = True
+    elif t in (Transition.HAND_DOWN, Transition.HAND_UP):
+        # the platform it reaches decides the unit: a department of the one it left is void
+        order.platform = step.platform or order.platform
+        order.department_code = None

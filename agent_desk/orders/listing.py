@@ -24,7 +24,8 @@ from agent_desk.orders.models import (
     Urgency,
     WorkOrder,
 )
-from agent_desk.orders.services import Visibility, visible
+from agent_desk.orders.scope import Visibility, scope_where
+from agent_desk.orders.services import visible
 from voicemail.models import Voicemail
 
 MAX_PER_PAGE = 100
@@ -167,8 +168,7 @@ async def unheard_voicemails(
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     where: list[ColumnElement[bool]] = [Voicemail.handled_at.is_(None)]
-    if visibility is not None:
-        where.append(Voicemail.department_code.in_(sorted(visibility)))
+    where.append(scope_where(visibility, Voicemail.department_code, Voicemail.platform))
     counted = select(func.count()).select_from(Voicemail).where(*where)
     total = int(await session.scalar(counted) or 0)
     query = (

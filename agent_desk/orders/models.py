@@ -118,6 +118,9 @@ class WorkOrder(Base):
     call_id: Mapped[str] = mapped_column(String(64), default="", index=True)
     channel: Mapped[str] = mapped_column(String(16), default="phone")
     department_code: Mapped[str | None] = mapped_column(String(128), index=True)
+    # The platform (routing.platforms) that holds the order now: set when it is accepted,
+    # moved by 下派 (hand_down) to a county and by 退回上级 (hand_up) back to the city.
+    platform: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     due_date: Mapped[date] = mapped_column(Date, index=True)
     reply: Mapped[str | None] = mapped_column(Text)
@@ -147,6 +150,7 @@ class OrderEvent(Base):
     to_status: Mapped[str] = mapped_column(String(24))
     reason: Mapped[str] = mapped_column(Text, default="")
     department_code: Mapped[str | None] = mapped_column(String(128))
+    platform: Mapped[str | None] = mapped_column(String(64))  # where the order stood after it
 
 
 class OrderVoicemail(Base):

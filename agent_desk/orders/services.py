@@ -1,7 +1,8 @@
 """Work-order logic: accept, move through the life cycle, find, list what is late.
 
 `Visibility` is how callers of this service narrow what a user sees: None for all
-orders, or the set of departments a liaison is bound to. The HTTP layer decides it in one
+orders, or a `Scope` of the departments a liaison is bound to and the platforms a user
+sees (agent_desk.orders.scope). The HTTP layer decides it in one
 place (agent_desk.permissions); this service only applies it.
 """
 
@@ -12,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk import audit
 from agent_desk.errors import OrderInputInvalid, OrderNotFound, TransitionInvalid
 from agent_desk.notifier import DeskEvent, Notifier
 from agent_desk.orders.deadlines import DeadlineLevel, DeadlinePolicy, DeadlineState
+from agent_desk.orders.hops import PlatformHops
 from agent_desk.orders.lifecycle import Step, Transition, apply
 from agent_desk.orders.models import (
     PENDING_STATUSES,
@@ -30,11 +32,11 @@ from agent_desk.orders.models import (
 )
 from agent_desk.orders.numbering import next_number
 from agent_desk.orders.referrals import referral_text
+from agent_desk.orders.scope import Visibility, scope_where
 from agent_desk.orders.survey_ratings import rating_of_call
 from agent_desk.timeutil import china
 from base.clock import Clock
 
-Visibility = frozenset[str] | None
 # Told of every move inside its transaction (the webhook outbox writes its rows there).
 OrderMoved = Callable[[AsyncSession, WorkOrder, OrderEvent], Awaitable[None]]
 
@@ -54,6 +56,7 @@ class OrderDraft:
     channel: str = "phone"
     caller_email: str = ""
     due_date: date | None = None  # None: from the deadline table
+    platform: str = ""  # routing.platforms: where it came in (agent_desk.platform_filing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +80,7 @@ REPLY_TRANSITIONS = frozenset({Transition.REPLY, Transition.ANSWER})
 
 
 def visible(visibility: Visibility) -> ColumnElement[bool]:
-    if visibility is None:
-        return true()
-    return WorkOrder.department_code.in_(sorted(visibility))
+    return scope_where(visibility, WorkOrder.department_code, WorkOrder.platform)
 
 
 class OrderService:
@@ -92,10 +93,12 @@ class OrderService:
         clock: Clock,
         deadlines: DeadlinePolicy,
         notifier: Notifier,
+        hops: PlatformHops | None = None,
         on_moved: OrderMoved | None = None,
         listener: OrderListener | None = None,
     ) -> None:
         self._sessions = sessions
+        self._hops = hops  # None: no platform tree, hand_down / hand_up find nothing to go to
         self._clock = clock
         self._deadlines = deadlines
         self._notifier = notifier
@@ -140,6 +143,8 @@ class OrderService:
             hotline_number=draft.hotline_number,
             call_id=draft.call_id,
             channel=draft.channel,
+            # a draft with no platform (the citizen's web form, SMS): the home city's
+            platform=draft.platform or (self._hops.default if self._hops else ""),
             accepted_at=now,
             due_date=due,
             created_by=actor,
@@ -152,7 +157,8 @@ class OrderService:
         await session.flush()
         session.add(
             OrderEvent(order_id=order.id, at=now, actor=actor, transition="accept",
-                       from_status=None, to_status=order.status, reason=subject)
+                       from_status=None, to_status=order.status, reason=subject,
+                       platform=order.platform)
         )  # fmt: skip
         audit.record(session, at=now, actor=actor, action="order.accept",
                      target=order.number, detail=subject)  # fmt: skip
@@ -181,9 +187,19 @@ class OrderService:
         if step.referral is not None and referral_text(step.referral) is None:
             raise TransitionInvalid(f"unknown referral {step.referral!r}")
         if step.transition is Transition.MERGE and step.merged_into_id is not None:
-            target = await self._load(session, step.merged_into_id, visibility)
+            try:
+                target = await self._load(session, step.merged_into_id, visibility)
+            except OrderNotFound:
+                # Not a 404: the order in the path exists; the one named in the body does not.
+                raise OrderInputInvalid(
+                    f"merged_into_id {step.merged_into_id}: no such order"
+                ) from None
             if OrderStatus(target.status) is OrderStatus.MERGED:
                 raise TransitionInvalid("cannot merge into an order that is itself merged")
+        if self._hops is not None:
+            step = self._hops.check(order, step)
+        elif step.transition in (Transition.HAND_DOWN, Transition.HAND_UP):
+            raise TransitionInvalid("no platforms are configured")
         event = apply(order, step)
         session.add(event)
         if self._on_moved is not None:
@@ -219,7 +235,8 @@ class OrderService:
             order = await self._load(session, order_id, visibility)
             event = OrderEvent(order_id=order.id, at=now, actor=actor, transition="note",
                                from_status=order.status, to_status=order.status, reason=text,
-                               department_code=order.department_code)  # fmt: skip
+                               department_code=order.department_code,
+                               platform=order.platform)  # fmt: skip
             session.add(event)
             audit.record(session, at=now, actor=actor, action="order.note",
                          target=order.number, detail=text)  # fmt: skip

@@ -37,6 +37,7 @@ def order_to_json(order: WorkOrder, deadline: DeadlineState | None) -> dict[str,
         "call_id": order.call_id,
         "channel": order.channel,
         "department_code": order.department_code,
+        "platform": order.platform,
         "accepted_at": china(order.accepted_at).isoformat(),
         "due_date": order.due_date.isoformat(),
         "deadline": deadline.to_json() if deadline else None,
@@ -61,4 +62,5 @@ def event_to_json(event: OrderEvent) -> dict[str, object]:
         "to_status": event.to_status,
         "reason": event.reason,
         "department_code": event.department_code,
+        "platform": event.platform,
     }

@@ -20,6 +20,7 @@ class Dimension(StrEnum):
 
     DEPARTMENT = "department"
     SITE = "site"  # the city (its site id)
+    PLATFORM = "platform"  # the platform a call, voicemail or order belongs to (a county too)
     HOTLINE = "hotline"  # the number dialled: 12345, 114, 96128
     HOUR = "hour"  # hour of day, China time, 0–23
     DAY = "day"  # calendar day, China time, YYYY-MM-DD

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
@@ -43,6 +43,7 @@ class DemoDepartment:
     code: str
     liaison_endpoint: str
     backup_endpoint: str = ""
+    platform: str = ""  # routing.platforms: the one its directory city names ("": unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,10 @@ class DemoPlan:
     order_events: bool = True  # the event trail; benchmarks may leave it out
     order_share: float = 0.55  # operator-answered calls that become a work order
     web_order_share: float = 0.02  # orders from the web / SMS channels, per call
+    # County sites (routing.platforms) and their own numbers: a county takes a tenth of a
+    # city's calls, on its own number, for its own departments.
+    counties: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    county_share: float = 0.1
 
 
 @dataclass(slots=True)
@@ -104,6 +109,8 @@ class DemoGenerator:
         weekend = day.weekday() >= 5
         for site in self.plan.sites:
             mean = self.plan.calls_per_day * (0.35 if weekend else 1.0)
+            if site in self.plan.counties:
+                mean *= self.plan.county_share
             count = max(0, int(self.rng.gauss(mean, mean * 0.08)))
             hours = self.rng.choices(range(24), weights=HOURLY_WEIGHTS, k=count)
             missed: dict[str, Row] = {}
@@ -119,13 +126,16 @@ class DemoGenerator:
         rng, ids = self.rng, self.ids
         ids.call += 1
         caller = f"139{rng.randrange(10**8):08d}"
-        dept = rng.choice(self.plan.departments)
+        county_numbers = self.plan.counties.get(site)
+        own = [d for d in self.plan.departments if d.platform == site] if county_numbers else []
+        dept = rng.choice(own or self.plan.departments)
         # The same call log the controller fills, through the same methods, so the rows
         # are what the recorder would have written for such a call.
         log = CallLog(
             call_id=f"demo-{ids.run}-{ids.call}", channel_id=f"ch-{ids.run}-{ids.call}",
-            hotline_number=rng.choice(self.plan.hotline_numbers), caller_number=caller,
-            started_at=started, site=site, answered_at=started + timedelta(seconds=1),
+            hotline_number=rng.choice(county_numbers or self.plan.hotline_numbers),
+            caller_number=caller, started_at=started, site=site, platform=site,
+            answered_at=started + timedelta(seconds=1),
         )  # fmt: skip
         length = rng.uniform(20, 90)
         draw = rng.random()
@@ -144,7 +154,7 @@ class DemoGenerator:
         log.ended_at = started + timedelta(seconds=length)
         batch.calls.append(record_values(log, ended_at=log.ended_at))
         if rng.random() < self.plan.web_order_share:
-            self._order(batch, log, dept.code, channel=rng.choice(("web", "sms")))
+            self._order(batch, log, dept, channel=rng.choice(("web", "sms")))
 
     def _transfer(self, batch: DemoBatch, log: CallLog, dept: DemoDepartment) -> float:
         rng = self.rng
@@ -161,7 +171,7 @@ class DemoGenerator:
             status = "BUSY" if rng.random() < 0.3 else "NOANSWER"
             log.dials.append({"endpoint": endpoint, "dialstatus": status})
         log.reason = "busy" if log.dials[-1]["dialstatus"] == "BUSY" else "noanswer"
-        self._voicemail(batch, log, dept.code)
+        self._voicemail(batch, log, dept)
         return 40.0
 
     def _operator(
@@ -201,11 +211,11 @@ class DemoGenerator:
             log.outcome, log.department_code = "transferred", dept.code
             log.transfer_attempted = log.transfer_bridged = True
         if rng.random() < self.plan.order_share:
-            self._order(batch, log, dept.code)
+            self._order(batch, log, dept)
         return wait + log.talk_s
 
-    def _voicemail(self, batch: DemoBatch, log: CallLog, code: str) -> None:
-        rng, ids = self.rng, self.ids
+    def _voicemail(self, batch: DemoBatch, log: CallLog, dept: DemoDepartment) -> None:
+        rng, ids, code = self.rng, self.ids, dept.code
         ids.voicemail += 1
         recorded = log.started_at + timedelta(seconds=30)
         empty = rng.random() < 0.08  # the caller hung up at the beep, or said nothing
@@ -216,6 +226,7 @@ class DemoGenerator:
             handled = recorded + timedelta(days=rng.uniform(8, 12) if late else rng.uniform(0.1, 6))
         batch.voicemails.append({
             "id": ids.voicemail, "mailbox": code, "department_code": code,
+            "platform": dept.platform or log.platform,
             "caller_number": log.caller_number, "hotline_number": log.hotline_number,
             "call_id": log.call_id, "recorded_at": recorded,
             "duration_s": 0.0 if empty else rng.uniform(5, 60), "reason": log.reason,
@@ -226,10 +237,13 @@ class DemoGenerator:
         log.voicemail_kept(f"demo/{log.call_id}", empty=empty)
         log.voicemail_id = ids.voicemail
         if not empty and rng.random() < 0.5:
-            self._order(batch, log, code)
+            self._order(batch, log, dept)
 
-    def _order(self, batch: DemoBatch, log: CallLog, code: str, channel: str = "phone") -> None:
-        rng, ids = self.rng, self.ids
+    def _order(
+        self, batch: DemoBatch, log: CallLog, dept: DemoDepartment, channel: str = "phone"
+    ) -> None:
+        rng, ids, code = self.rng, self.ids, dept.code
+        platform = dept.platform or log.platform
         ids.order += 1
         accepted = log.started_at + timedelta(minutes=3)
         due = accepted.date() + timedelta(days=rng.choice((3, 5, 7, 14)))
@@ -262,7 +276,8 @@ class DemoGenerator:
             "description": "", "caller_number": log.caller_number, "caller_name": "",
             "hotline_number": log.hotline_number,
             "call_id": log.call_id if channel == "phone" else "",
-            "channel": channel, "department_code": code, "accepted_at": accepted,
+            "channel": channel, "department_code": code, "platform": platform,
+            "accepted_at": accepted,
             "due_date": due, "reply": "已办理" if replied else None, "replied_at": replied,
             "satisfaction": rating, "not_accepted_reason": None, "referral": None,
             "merged_into_id": None, "supervised": False, "redo_count": redo,
@@ -274,7 +289,7 @@ class DemoGenerator:
                 batch.events.append({
                     "id": ids.event, "order_id": ids.order, "at": at, "actor": "demo",
                     "transition": transition, "from_status": before, "to_status": after,
-                    "reason": "", "department_code": code,
+                    "reason": "", "department_code": code, "platform": platform,
                 })  # fmt: skip
 
 

@@ -38,6 +38,7 @@ from agent_desk.stats.periods import (
     parse_period,
     previous_period,
 )
+from agent_desk.stats.platform_scope import stats_platforms, whole_hotline
 from agent_desk.stats.reports import Report, build_report, public_summary, report_csv
 from agent_desk.stats.supervision import SupervisionService
 from agent_desk.stats.targets import DEFAULT_TARGETS, Targets
@@ -134,15 +135,18 @@ def _dimensions(raw: str) -> tuple[Dimension, ...]:
 
 
 async def kpis_api(request: web.Request) -> web.Response:
-    await _supervisor(request)
+    principal = await _supervisor(request)
+    platforms = stats_platforms(
+        request.app[DESK].platforms, principal, request.query.get("platform", "").strip()
+    )
     table = await _stats(request).kpis(
-        _period(request), _dimensions(request.query.get("group", ""))
+        _period(request), _dimensions(request.query.get("group", "")), platforms=platforms
     )
     return web.json_response(table.to_json())
 
 
 async def seats_api(request: web.Request) -> web.Response:
-    await _supervisor(request)
+    whole_hotline(await _supervisor(request))
     period = _period(request)
     seats = await _stats(request).seats(period)
     return web.json_response(
@@ -151,14 +155,14 @@ async def seats_api(request: web.Request) -> web.Response:
 
 
 async def supervision_api(request: web.Request) -> web.Response:
-    await _supervisor(request)
+    whole_hotline(await _supervisor(request))
     desk = request.app[DESK]
     service = SupervisionService(sessions=desk.sessions, clock=desk.clock)
     return web.json_response((await service.overview(_period(request))).to_json())
 
 
 async def report_api(request: web.Request) -> web.Response:
-    await _supervisor(request)
+    whole_hotline(await _supervisor(request))
     fmt = request.query.get("format", "json")
     if fmt not in REPORT_FORMATS:
         raise PeriodInvalid(f"format must be one of {', '.join(REPORT_FORMATS)}")
@@ -193,13 +197,13 @@ async def _wallboard_json(request: web.Request) -> dict[str, Any]:
 
 
 async def live_api(request: web.Request) -> web.Response:
-    await _supervisor(request)
+    whole_hotline(await _supervisor(request))
     return web.json_response(await _wallboard_json(request))
 
 
 async def live_stream(request: web.Request) -> web.StreamResponse:
     """Server-sent events: the wallboard's JSON every few seconds until the browser leaves."""
-    principal = await _supervisor(request)
+    principal = whole_hotline(await _supervisor(request))
     desk = request.app[DESK]
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
@@ -233,6 +237,14 @@ def _render(
     return response
 
 
+async def _whole_hotline_page(request: web.Request) -> Principal:
+    """A page of the whole hotline's figures: a platform-bound supervisor goes to the desk."""
+    principal = await _page_principal(request)
+    if principal.platforms is not None:
+        raise web.HTTPFound("/desk")
+    return principal
+
+
 async def _page_principal(request: web.Request) -> Principal:
     principal = await current_principal(request)
     if principal is None:
@@ -245,7 +257,7 @@ async def _page_principal(request: web.Request) -> Principal:
 
 
 async def stats_page(request: web.Request) -> web.Response:
-    principal = await _page_principal(request)
+    principal = await _whole_hotline_page(request)
     desk = request.app[DESK]
     period = _period(request)
     stats = _stats(request)
@@ -277,7 +289,7 @@ async def stats_page(request: web.Request) -> web.Response:
 
 
 async def reports_page(request: web.Request) -> web.Response:
-    principal = await _page_principal(request)
+    principal = await _whole_hotline_page(request)
     today = request.app[DESK].clock.now().date()
     last_month = today.replace(day=1) - timedelta(days=1)
     quarter = (today.month - 1) // 3 + 1
@@ -295,7 +307,7 @@ async def reports_page(request: web.Request) -> web.Response:
 
 async def public_page(request: web.Request) -> web.Response:
     """The quarterly public summary (季度公示) as a page, or `&format=pdf` as a PDF."""
-    principal = await _page_principal(request)
+    principal = await _whole_hotline_page(request)
     desk = request.app[DESK]
     period = _period(request)
     summary = public_summary(await build_report(desk.sessions, desk.clock, period))
@@ -310,7 +322,7 @@ async def public_page(request: web.Request) -> web.Response:
 
 
 async def wallboard_page(request: web.Request) -> web.Response:
-    principal = await _page_principal(request)
+    principal = await _whole_hotline_page(request)
     return _render(request, "stats/wallboard.html", principal, page="wallboard",
                    board=await _wallboard_json(request))  # fmt: skip
 

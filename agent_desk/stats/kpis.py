@@ -173,10 +173,11 @@ class StatsService:
         period: Period,
         dims: Sequence[Dimension],
         rollups: bool,
+        platforms: Collection[str] | None = None,
     ) -> dict[GroupKey, Counters]:
         return await grouped_counters(
             session, dims, period.start, period.end, today=self.today(),
-            thresholds=self.thresholds, call_rollups=rollups,
+            thresholds=self.thresholds, call_rollups=rollups, platforms=platforms,
         )  # fmt: skip
 
     async def _grouped_alone(
@@ -214,12 +215,21 @@ class StatsService:
         async with self._sessions() as session:
             return await seat_figures(session, period.start, period.end)
 
-    async def kpis(self, period: Period, group: Sequence[Dimension] = ()) -> KpiTable:
-        """KPIs of `period` grouped by `group` (empty: only the total)."""
+    async def kpis(
+        self,
+        period: Period,
+        group: Sequence[Dimension] = (),
+        *,
+        platforms: Collection[str] | None = None,
+    ) -> KpiTable:
+        """KPIs of `period` grouped by `group` (empty: only the total), of what belongs to
+        `platforms` (None: everything)."""
         async with self._sessions() as session:
             rollups = await self._use_rollups(session, period)
-            total = (await self._grouped(session, period, (), rollups)).get((), {})
-            grouped = await self._grouped(session, period, group, rollups) if group else {}
+            total = (await self._grouped(session, period, (), rollups, platforms)).get((), {})
+            grouped = (
+                await self._grouped(session, period, group, rollups, platforms) if group else {}
+            )
         return _table(period, group, grouped, total)
 
     async def dashboard(self, period: Period) -> Dashboard:

@@ -199,23 +199,28 @@ CALLS = Source(
         Dimension.DEPARTMENT: CallRecord.department_code,
         Dimension.SITE: CallRecord.site,
         Dimension.HOTLINE: CallRecord.hotline_number,
+        Dimension.PLATFORM: CallRecord.platform,
     },
 )
 VOICEMAILS = Source(
     "voicemails",
     Voicemail.recorded_at,
-    {Dimension.DEPARTMENT: Voicemail.department_code, Dimension.HOTLINE: Voicemail.hotline_number},
-)
+    {Dimension.DEPARTMENT: Voicemail.department_code, Dimension.HOTLINE: Voicemail.hotline_number,
+     Dimension.PLATFORM: Voicemail.platform},
+)  # fmt: skip
 ORDERS = Source(
     "orders",
     WorkOrder.accepted_at,
-    {Dimension.DEPARTMENT: WorkOrder.department_code, Dimension.HOTLINE: WorkOrder.hotline_number},
-)
+    {Dimension.DEPARTMENT: WorkOrder.department_code, Dimension.HOTLINE: WorkOrder.hotline_number,
+     Dimension.PLATFORM: WorkOrder.platform},
+)  # fmt: skip
+# A callback is queued at the site of the platform the call came through (a county's own).
 CALLBACKS = Source(
     "callbacks",
     CallbackRequest.first_at,
-    {Dimension.SITE: CallbackRequest.site, Dimension.HOTLINE: CallbackRequest.hotline_number},
-)
+    {Dimension.SITE: CallbackRequest.site, Dimension.HOTLINE: CallbackRequest.hotline_number,
+     Dimension.PLATFORM: CallbackRequest.site},
+)  # fmt: skip
 
 
 def _statement(
@@ -225,6 +230,7 @@ def _statement(
     start: datetime,
     end: datetime,
     dialect: str,
+    platforms: Collection[str] | None = None,
 ) -> Select[Any] | None:
     dim_columns = [source.dimension(dim, dialect) for dim in dims]
     if any(column is None for column in dim_columns):
@@ -233,6 +239,8 @@ def _statement(
     where = [source.time >= china_wall(start), source.time < china_wall(end)]
     if source is VOICEMAILS:
         where.append(Voicemail.empty.is_(False))
+    if platforms is not None:
+        where.append(source.columns[Dimension.PLATFORM].in_(sorted(platforms)))
     statement = select(*groups, *(expr.label(name) for name, expr in counters.items()))
     statement = statement.where(*where)
     return statement.group_by(*groups) if groups else statement
@@ -261,13 +269,18 @@ async def grouped_counters(
     sources: Collection[str] | None = None,
     call_counter_names: Collection[str] | None = None,
     call_rollups: bool = False,
+    platforms: Collection[str] | None = None,
 ) -> dict[GroupKey, Counters]:
     """Every counter of every source (or of the named `sources`: calls, voicemails, orders,
     callbacks), grouped by `dims`, for times in [start, end). `call_counter_names` narrows
     the call counters (fewer aggregates per row for views that need only some).
     `call_rollups`: read the call counters from the hourly rollups (the caller has checked
-    them with `rollup_upkeep.rollups_complete`)."""
+    them with `rollup_upkeep.rollups_complete`). `platforms`: only what belongs to these
+    (a city's figures rolled up: the city and its counties); the rollups carry no platform,
+    so a platform filter or grouping reads the raw records."""
     dialect = session.get_bind().dialect.name
+    if platforms is not None or Dimension.PLATFORM in dims:
+        call_rollups = False
     calls = call_counters(thresholds)
     if call_counter_names is not None:
         calls = {name: expr for name, expr in calls.items() if name in call_counter_names}
@@ -285,7 +298,7 @@ async def grouped_counters(
         if source is CALLS and call_rollups:
             statement: Select[Any] | None = rollup_statement(counters, dims, start, end)
         else:
-            statement = _statement(source, counters, dims, start, end, dialect)
+            statement = _statement(source, counters, dims, start, end, dialect, platforms)
         if statement is None:
             continue
         applicable.extend(counters)

@@ -22,6 +22,7 @@ from base.config import Settings
 from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError
 from hotline.migrate import upgrade_async
+from hotline.routing_wiring import platforms_for
 from routing import DEFAULT_SITES_FILE, SitesFileError, load_sites
 
 
@@ -60,15 +61,18 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
         await upgrade_async(settings.resolved_database_url)
         async with build_components(settings) as components:
             records = await components.directory_repository.all_records()
+            tree = platforms_for(settings)
             departments = [
-                DemoDepartment(r.code, r.liaison_endpoint, r.backup_endpoint)
+                DemoDepartment(r.code, r.liaison_endpoint, r.backup_endpoint,
+                               platform=found.id if (found := tree.by_city(r.city)) else "")
                 for r in records
                 if r.liaison_endpoint
-            ] or sample_departments()
+            ] or sample_departments()  # fmt: skip
+            counties = {p.id: p.hotline_numbers for p in tree.platforms if p.is_county}
             plan = DemoPlan(
                 last_day=components.clock.now().date() - timedelta(days=1), days=args.days,
                 calls_per_day=args.calls_per_day, departments=departments, sites=sites,
-                seed=args.seed, order_events=not args.no_events,
+                seed=args.seed, order_events=not args.no_events, counties=counties,
             )  # fmt: skip
             with tqdm(total=args.days, unit="day", desc="demo history") as bar:
 

@@ -13,6 +13,7 @@ from agent_desk.user_admin import KEEP, ContactInvalid, Keep, UserAdmin, UserNot
 from base.config import Settings
 from hotline.bootstrap import Components, build_components
 from hotline.cli.common import CommandError
+from hotline.routing_wiring import platforms_for
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +25,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--department", action="append", default=[], metavar="CODE",
                      help="a department a liaison answers for (repeatable)")  # fmt: skip
     add.add_argument("--password", help="the password (default: a generated one-time password)")
+    add.add_argument("--platform", metavar="SITE",
+                     help="the platform (a site id, e.g. qinghe) the user works for: they see "
+                          "it and the platforms below it (default: every platform)")  # fmt: skip
     add.add_argument("--email", help="where voicemail notifications are e-mailed")
     add.add_argument("--phone", help="the mobile number notifications are texted to")
     add.set_defaults(handler=_add)
@@ -47,7 +51,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _service(components: Components) -> AuthService:
-    return AuthService(sessions=components.sessions, clock=components.clock, passwords=Passwords())
+    return AuthService(sessions=components.sessions, clock=components.clock, passwords=Passwords(),
+                       platforms=platforms_for(components.settings))  # fmt: skip
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
@@ -58,7 +63,11 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
                     raise CommandError(f"no department with code {code!r}")
             try:
                 user, password = await _service(components).add_user(
-                    args.name, Role(args.role), departments=args.department, password=args.password
+                    args.name,
+                    Role(args.role),
+                    departments=args.department,
+                    password=args.password,
+                    platform=args.platform,
                 )
                 if args.email is not None or args.phone is not None:
                     await _set_user_contact(components, user.id, args.email, args.phone)
@@ -90,7 +99,9 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> None:
         async with build_components(settings, load_directory=False) as components:
             for user in await _service(components).users():
-                print(f"{user.name}\t{user.role.value}\t{','.join(sorted(user.departments))}")
+                platform = f"\t{user.platform}" if user.platform else ""  # bound to one
+                print(f"{user.name}\t{user.role.value}\t{','.join(sorted(user.departments))}"
+                      f"{platform}")  # fmt: skip
 
     asyncio.run(run())
     return 0

@@ -34,6 +34,7 @@ class CallLog:
     caller_number: str
     started_at: datetime
     site: str = ""
+    platform: str = ""  # routing.platforms: the county owning the number dialled, else site
     answered_at: datetime | None = None
     ended_at: datetime | None = None
     outcome: str = "abandoned"
@@ -131,6 +132,7 @@ def record_json(row: CallRecord | CallLog) -> dict[str, Any]:
         "hotline_number": row.hotline_number,
         "caller": row.caller_number,
         "site": row.site,
+        "platform": row.platform,
         "started_at": row.started_at.isoformat(),
         "answered_at": row.answered_at.isoformat() if row.answered_at else None,
         "ended_at": row.ended_at.isoformat() if row.ended_at else None,
@@ -161,6 +163,7 @@ def record_values(log: CallLog, *, ended_at: datetime) -> dict[str, Any]:
         "hotline_number": log.hotline_number,
         "caller_number": log.caller_number,
         "site": log.site,
+        "platform": log.platform or log.site,
         "started_at": log.started_at,
         "answered_at": log.answered_at,
         "ended_at": log.ended_at or ended_at,

@@ -22,6 +22,7 @@ from ivr.ports import (
 )
 from ivr.prompts import PromptRenderer, PromptRenderError
 from ivr.quality_store import QualityRecordings
+from routing.platforms import PlatformTree
 from voicemail import VoicemailService
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,9 @@ class FlowServices:
     orders: OrderProgressSource
     operator: OperatorHandoff
     site: str
+    # The platform tree (routing.platforms): a call to a county's own number is filed
+    # under the county and queues for its seats. Empty: every call is the site's.
+    platforms: PlatformTree = field(default_factory=PlatformTree)
     dial_timeout_s: float = 20.0
     reply_days: int = 5
     voicemail_max_s: int = 120

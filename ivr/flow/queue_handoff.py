@@ -91,7 +91,7 @@ class QueueHandoff:
         self.hold_music = tuple(hold_music)
 
     async def hand_off(self, flow: RunningCall) -> str:
-        site = resolve_site(self.sites, flow.services.site)
+        site = queue_site(self.sites, flow)
         call = QueuedCall(
             call_id=flow.log.call_id,
             caller=flow.log.caller_number,
@@ -101,6 +101,18 @@ class QueueHandoff:
         await self.queue.enqueue(call)
         flow.step("queued", site=site.id)
         return await _QueuedCaller(self, flow).run()
+
+
+def queue_site(sites: SitesConfig, flow: RunningCall) -> Site:
+    """Where the caller queues: the county whose own number they dialled (its seats, then
+    its overflow neighbours), else the controller's site."""
+    platform = flow.log.platform
+    if platform and platform != flow.services.site:
+        try:
+            return sites.site(platform)
+        except KeyError:
+            pass
+    return resolve_site(sites, flow.services.site)
 
 
 class _QueuedCaller:
@@ -183,7 +195,7 @@ class _QueuedCaller:
     async def _announce_position(self) -> None:
         queue, flow = self.handoff.queue, self.flow
         position = await queue.position(self.call_id)
-        site = resolve_site(self.handoff.sites, flow.services.site).id
+        site = queue_site(self.handoff.sites, flow).id
         wait_s = await queue.expected_wait_s(site, self.call_id)
         texts = position_announcement(flow.profile.catalog, position - 1, wait_s)
         await self.hold.announce(await flow.services.voice.media(*texts))

@@ -114,6 +114,14 @@ async def say_kept_already(flow: RunningCall, name: str) -> None:
     await flow.say(flow.profile.catalog.voicemail_saved(flow.services.reply_days))
 
 
+def voicemail_platform(services: FlowServices, department_code: str | None, log: CallLog) -> str:
+    """A message for a department belongs to the department's platform (its directory city),
+    whichever number the caller dialled; one for the general mailbox to the call's."""
+    record = services.directory.get(department_code) if department_code else None
+    owner = services.platforms.by_city(record.city) if record is not None else None
+    return owner.id if owner is not None else (log.platform or log.site)
+
+
 async def store_recording(
     *,
     services: FlowServices,
@@ -139,6 +147,7 @@ async def store_recording(
         department_code=department_code,
         caller_number=log.caller_number,
         hotline_number=log.hotline_number,
+        platform=voicemail_platform(services, department_code, log),
         call_id=log.call_id,
         reason=log.reason or "operator_unavailable",
         recording_name=name,

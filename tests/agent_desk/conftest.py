@@ -26,7 +26,15 @@ from base.config import Settings
 from base.workdays import WorkingCalendar
 from directory import DirectoryRepository, DirectoryService, import_csv
 from ivr.quality_models import QualityRecording
-from routing import DEFAULT_SITES_FILE, CallbackList, InMemoryStore, Presence, load_sites
+from routing import (
+    DEFAULT_SITES_FILE,
+    CallbackList,
+    InMemoryStore,
+    PlatformTree,
+    Presence,
+    load_sites,
+    platform_tree,
+)
 from voicemail.models import Voicemail
 
 START = datetime(2026, 11, 24, 9, 30, tzinfo=CHINA_TZ)  # a Tuesday
@@ -136,11 +144,13 @@ class DeskHarness:
         return await self.client.request(method, path, json=json, headers=headers)
 
     async def add_voicemail(self, department: str, *, caller: str = "13900000009",
-                            audio: Path | None = None) -> int:  # fmt: skip
+                            audio: Path | None = None,
+                            platform: str = "linjiang") -> int:  # fmt: skip
         self.voicemails_added += 1
         async with self.sessions() as session:
             voicemail = Voicemail(
                 mailbox=department, department_code=department, caller_number=caller,
+                platform=platform,
                 hotline_number="12345", call_id=f"call-{caller}", recorded_at=self.clock.now(),
                 duration_s=4.0, reason="busy", audio_path=str(audio or ""), empty=False,
                 reply_due=date(2026, 12, 1), recording_name=f"vm-{self.voicemails_added}",
@@ -173,8 +183,14 @@ USERS = {
 
 
 @pytest.fixture
+def platforms() -> PlatformTree:
+    """The sample's platform tree (临江市 with 清河县 under it); a module may override it."""
+    return platform_tree(load_sites(DEFAULT_SITES_FILE), default="linjiang")
+
+
+@pytest.fixture
 async def harness(
-    sessions: async_sessionmaker[AsyncSession], clock: SteppedClock
+    sessions: async_sessionmaker[AsyncSession], clock: SteppedClock, platforms: PlatformTree
 ) -> AsyncIterator[DeskHarness]:
     repository = DirectoryRepository(sessions)
     await import_csv(SAMPLE_DIRECTORY, repository)
@@ -185,6 +201,7 @@ async def harness(
     app = build_desk_app(
         sessions=sessions, directory=directory, clock=clock, calendar=calendar,
         settings=Settings(), call_control=call_control, passwords=fast_passwords(),
+        platforms=platforms,
     )  # fmt: skip
     desk = app[DESK]
     sites = load_sites(DEFAULT_SITES_FILE)

@@ -159,3 +159,18 @@ async def test_openapi_document_lists_every_api_route(harness: DeskHarness) -> N
         "/api/directory/departments/{code}",
     }
     assert served == documented
+
+
+async def test_merging_into_a_missing_order_is_bad_input_not_404(harness: DeskHarness) -> None:
+    # The order in the path exists: a 404 would say it does not (schemathesis ST302).
+    order = await create(harness)
+    response = await harness.call(
+        "POST",
+        f"/api/orders/{order['id']}/transitions",
+        as_user="op1",
+        json={"transition": "merge", "merged_into_id": 67108864},
+    )
+    assert response.status == 400
+    error = (await response.json())["error"]
+    assert error["code"] == "order-input-invalid"
+    assert "67108864" in error["message"]

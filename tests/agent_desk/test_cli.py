@@ -53,6 +53,19 @@ def test_add_operator_with_generated_password(
     assert "op1\toperator" in capsys.readouterr().out
 
 
+def test_a_county_operator_is_bound_to_the_county(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hotline.cli.common import CommandError
+
+    assert run(settings, "users", "add", "op_qh", "--role", "operator", "--platform",
+               "qinghe") == 0  # fmt: skip
+    run(settings, "users", "list")
+    assert "op_qh\toperator\t\tqinghe" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="unknown platform"):
+        run(settings, "users", "add", "op_x", "--role", "operator", "--platform", "nowhere")
+
+
 def test_liaison_with_unknown_department_is_refused(settings: Settings) -> None:
     from hotline.cli.common import CommandError
 

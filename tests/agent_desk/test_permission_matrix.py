@@ -5,6 +5,10 @@ added there without a row in RULES fails `test_every_documented_route_has_a_rule
 call asserts the exact status — the documented success code for roles allowed, 401
 anonymous, 403 a role not allowed, 404 another department's object for a liaison — and
 that a liaison's answer carries nothing of the other department.
+
+With platforms (`test_platform_matrix`): users bound to a county, another county, the city
+and another city, each against an order and a voicemail of every platform — what is below
+their platform answers, anything else is 404 and absent from every list.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import pytest
 from agent_desk import audit
 from agent_desk.auth import Role
 from agent_desk.http.openapi import document
+from agent_desk.orders import OrderDraft, OrderType, Step, Transition, Urgency
+from routing import DEFAULT_SITES_FILE, Platform, PlatformTree, load_sites, platform_tree
 from tests.agent_desk.conftest import DEPT_A, DEPT_B, PASSWORD, USERS, DeskHarness
 
 STAFF = frozenset({"op1", "sup1", "admin1"})
@@ -94,6 +100,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/seats"): Rule(STAFF),
     ("post", "/api/seats/{seat_id}/state"): Rule(STAFF, {"state": "available"}),
     ("get", "/api/callbacks"): Rule(STAFF),
+    ("get", "/api/inbox"): Rule(EVERYONE),
+    ("get", "/api/orders/page"): Rule(EVERYONE),
+    ("get", "/api/my-seat"): Rule(STAFF),
+    ("get", "/api/my-seat/callbacks"): Rule(STAFF),
+    ("get", "/api/my-seat/events"): Rule(STAFF),
     # 202: the seat-state call just before (document order) sat the user at lj-01.
     ("post", "/api/callbacks/{entry_id}/call"): Rule(STAFF),
     ("get", "/api/api-clients"): Rule(ADMIN),
@@ -118,9 +129,7 @@ RULES: dict[tuple[str, str], Rule] = {
 # matrix was written: listed here so any *other* new route still fails the coverage test;
 # the CSRF test covers them already, the role x department rows are still to be written.
 NOT_YET_IN_MATRIX = frozenset({
-    ("get", "/api/inbox"), ("get", "/api/my-seat"), ("get", "/api/my-seat/callbacks"),
-    ("get", "/api/my-seat/events"), ("get", "/api/orders/page"), ("post", "/api/my-seat"),
-    ("post", "/api/my-seat/leave"), ("post", "/api/my-seat/state"),
+    ("post", "/api/my-seat"), ("post", "/api/my-seat/leave"), ("post", "/api/my-seat/state"),
     ("post", "/api/supervision"), ("post", "/api/supervision/{item_id}/answer"),
     ("post", "/api/supervision/{item_id}/close"), ("post", "/api/supervision/{item_id}/send-back"),
 })  # fmt: skip
@@ -346,3 +355,122 @@ async def test_api_client_column(
             if FOREIGN in text and not rule.public:
                 failures.append(f"{scope} token {method.upper()} {path}: shows another department")
     assert not failures, "\n".join(failures)
+
+
+# --- platforms: the same routes with users bound to a platform ------------------------------
+
+BAIHE = Platform(id="baihe", name="临江市白河县", parent="linjiang", hotline_numbers=("83412345",))
+
+
+@pytest.fixture
+def platforms() -> PlatformTree:
+    """The sample tree (临江市 over 清河县) with a second county, 白河县, under the city."""
+    sample = platform_tree(load_sites(DEFAULT_SITES_FILE), default="linjiang")
+    return PlatformTree((*sample.platforms, BAIHE), default="linjiang")
+
+
+QH_DEPT = "qinghe.gongan"
+PLATFORM_DEPARTMENT = {"linjiang": DEPT_A, "qinghe": QH_DEPT, "baihe": None,
+                       "qingshan": "qingshan.gongan"}  # fmt: skip
+PLATFORM_USERS = {
+    "op_qh": (Role.OPERATOR, (), "qinghe"),
+    "li_qh": (Role.LIAISON, (QH_DEPT,), "qinghe"),
+    "sup_qh": (Role.SUPERVISOR, (), "qinghe"),
+    "op_bh": (Role.OPERATOR, (), "baihe"),
+    "op_lj": (Role.OPERATOR, (), "linjiang"),
+    "sup_lj": (Role.SUPERVISOR, (), "linjiang"),
+    "sup_qs": (Role.SUPERVISOR, (), "qingshan"),
+    "sup1": (Role.SUPERVISOR, (), None),  # bound to no platform: sees every one
+}
+
+
+def _sees(user: str, platform: str, tree: PlatformTree) -> bool:
+    role, departments, own = PLATFORM_USERS[user]
+    if own is not None and platform not in tree.subtree(own):
+        return False
+    return role is not Role.LIAISON or PLATFORM_DEPARTMENT[platform] in departments
+
+
+async def _platform_objects(h: DeskHarness) -> dict[str, tuple[int, int]]:
+    """An order (dispatched to the platform's department, if it has one) and a voicemail of
+    every platform: platform → (order id, voicemail id)."""
+    made = {}
+    for platform, department in PLATFORM_DEPARTMENT.items():
+        draft = OrderDraft(order_type=OrderType.HELP, urgency=Urgency.NORMAL,
+                           subject=f"order-of-{platform}", platform=platform)  # fmt: skip
+        order = await h.desk.orders.create(draft, actor="op1")
+        if department is not None:
+            step = Step(Transition.DISPATCH, actor="op1", at=h.clock.now(),
+                        department_code=department)  # fmt: skip
+            await h.desk.orders.move(order.id, step, visibility=None)
+        voicemail = await h.add_voicemail(department or "general", platform=platform,
+                                          caller=f"1390000{order.id:04d}")  # fmt: skip
+        made[platform] = (order.id, voicemail)
+    return made
+
+
+async def _json(h: DeskHarness, user: str, path: str) -> tuple[int, Any]:
+    async with await h.call("GET", path, as_user=user) as response:
+        return response.status, await response.json()
+
+
+@pytest.mark.parametrize("user", sorted(PLATFORM_USERS))
+async def test_platform_matrix(
+    harness: DeskHarness, platforms: PlatformTree, user: str, database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the permission matrix does not depend on the database")
+    for name, (role, departments, platform) in PLATFORM_USERS.items():
+        if name not in USERS:
+            await harness.desk.auth.add_user(name, role, departments=departments,
+                                             password=PASSWORD, platform=platform)  # fmt: skip
+    made = await _platform_objects(harness)
+    expected = {p for p in made if _sees(user, p, platforms)}
+    failures: list[str] = []
+    for platform, (order_id, voicemail_id) in made.items():
+        want = 200 if platform in expected else 404
+        for path in (f"/api/orders/{order_id}", f"/api/voicemails/{voicemail_id}"):
+            status, _ = await _json(harness, user, path)
+            if status != want:
+                failures.append(f"{user} GET {path} ({platform}): {status}, expected {want}")
+        if platform not in expected:  # a move on what one cannot see: 404 before 403
+            async with await harness.call(
+                "POST", f"/api/orders/{order_id}/transitions", as_user=user,
+                json={"transition": "supervise", "reason": "probe"},
+            ) as response:  # fmt: skip
+                if response.status != 404:
+                    failures.append(f"{user} moved the order of {platform}: {response.status}")
+    _, orders = await _json(harness, user, "/api/orders")
+    listed = {o["subject"].removeprefix("order-of-") for o in orders["orders"]}
+    _, page = await _json(harness, user, "/api/orders/page")
+    paged = {o["subject"].removeprefix("order-of-") for o in page["orders"]}
+    _, voicemails = await _json(harness, user, "/api/voicemails")
+    by_id = {vm: p for p, (_, vm) in made.items()}
+    heard = {by_id[v["id"]] for v in voicemails["voicemails"]}
+    for what, seen in (("orders", listed), ("order page", paged), ("voicemails", heard)):
+        if seen != expected:
+            failures.append(f"{user} lists {what} of {sorted(seen)}, expected {sorted(expected)}")
+    assert not failures, "\n".join(failures)
+
+
+async def test_platform_bound_supervisors_read_only_their_statistics(
+    harness: DeskHarness, database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the permission matrix does not depend on the database")
+    for name in ("sup_qh", "sup_lj", "sup_qs"):
+        role, _, platform = PLATFORM_USERS[name]
+        await harness.desk.auth.add_user(name, role, password=PASSWORD, platform=platform)
+    allowed = {("sup_qh", "qinghe"): 200, ("sup_qh", "linjiang"): 403,
+               ("sup_lj", "linjiang"): 200, ("sup_lj", "qinghe"): 200,
+               ("sup_lj", "qingshan"): 403, ("sup_qs", "qinghe"): 403,
+               ("sup1", "qinghe"): 200, ("sup1", "nowhere"): 400}  # fmt: skip
+    for (user, platform), want in allowed.items():
+        status, _ = await _json(harness, user, f"/api/stats/kpis?platform={platform}")
+        assert status == want, (user, platform, status)
+    # the figures not yet split by platform are the whole hotline's: unbound users only
+    for path in ("/api/stats/seats", "/api/stats/supervision", "/api/stats/live",
+                 "/api/stats/report?period=2026-11"):  # fmt: skip
+        for user, want in (("sup_qh", 403), ("sup_lj", 403), ("sup1", 200)):
+            status, _ = await _json(harness, user, path)
+            assert status == want, (user, path, status)

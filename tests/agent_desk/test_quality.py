@@ -9,29 +9,33 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from agent_desk import audit
+from agent_desk.auth import Role
 from ivr.call_records import CallRecord
 from ivr.simulator.audio import silence, write_wav
-from tests.agent_desk.conftest import DeskHarness
+from tests.agent_desk.conftest import PASSWORD, DeskHarness
 from tests.agent_desk.test_browser import signed_in
 
 CALL = "call-q1"
 
 
-async def _recorded_call(h: DeskHarness, tmp_path: Path) -> tuple[int, str]:
+async def _recorded_call(
+    h: DeskHarness, tmp_path: Path, call_id: str = CALL, platform: str = "linjiang"
+) -> tuple[int, str]:
     """A transferred call with its kept recording and the order filed from it."""
-    audio = tmp_path / "q1.wav"
+    audio = tmp_path / f"{call_id}.wav"
     write_wav(audio, silence(3.0))
     async with h.sessions() as session:
-        session.add(CallRecord(call_id=CALL, channel_id="ch-q1", hotline_number="12345",
+        session.add(CallRecord(call_id=call_id, channel_id=f"ch-{call_id}", hotline_number="12345",
                                caller_number="13900000001", started_at=h.clock.now(),
-                               outcome="transferred", steps=[], talk_s=3))  # fmt: skip
+                               outcome="transferred", steps=[], talk_s=3,
+                               platform=platform))  # fmt: skip
         await session.commit()
     created = await h.call("POST", "/api/orders", as_user="op1", json={
-        "order_type": "complaint", "subject": "转接后投诉", "call_id": CALL,
+        "order_type": "complaint", "subject": "转接后投诉", "call_id": call_id,
         "caller_number": "13900000001"})  # fmt: skip
     assert created.status == 201, await created.text()
     number = (await created.json())["number"]
-    return await h.add_quality_recording(CALL, audio=audio), number
+    return await h.add_quality_recording(call_id, audio=audio), number
 
 
 async def test_a_supervisor_plays_and_scores_from_the_call_page(
@@ -93,6 +97,24 @@ async def test_an_operator_may_neither_play_nor_score(harness: DeskHarness, tmp_
     assert "/api/quality/recordings/" not in await page.text()
 
 
+async def test_a_county_supervisor_sees_only_the_countys_recordings(
+    harness: DeskHarness, tmp_path: Path
+) -> None:
+    city, _ = await _recorded_call(harness, tmp_path)
+    county, _ = await _recorded_call(harness, tmp_path, call_id="call-qh", platform="qinghe")
+    await harness.desk.auth.add_user("sup_qh", Role.SUPERVISOR, password=PASSWORD,
+                                     platform="qinghe")  # fmt: skip
+    hidden = await harness.call("GET", f"/api/quality/recordings/{city}/audio", as_user="sup_qh")
+    assert hidden.status == 404
+    scored = await harness.call("POST", f"/api/quality/recordings/{city}/score",
+                                as_user="sup_qh", json={"score": 10})  # fmt: skip
+    assert scored.status == 404
+    listed = await harness.call("GET", f"/api/quality/recordings?call_id={CALL}", as_user="sup_qh")
+    assert (await listed.json())["recordings"] == []
+    own = await harness.call("GET", f"/api/quality/recordings/{county}/audio", as_user="sup_qh")
+    assert own.status == 200
+
+
 async def test_a_score_outside_0_to_100_is_refused(harness: DeskHarness, tmp_path: Path) -> None:
     recording_id, _ = await _recorded_call(harness, tmp_path)
     path = f"/api/quality/recordings/{recording_id}/score"
@@ -131,5 +153,5 @@ async def test_in_the_browser_a_supervisor_plays_and_scores(
     line = page.locator(f'li[data-quality="{recording_id}"] .quality-score')
     await expect(line).to_have_attribute("data-score", "92")
     await expect(line).to_contain_text("sup1")
-    row = await harness.desk.quality.get(recording_id)
+    row = await harness.desk.quality.get(recording_id, platforms=None)
     assert (row.score, row.notes, row.scored_by) == (92, "耐心细致", "sup1")

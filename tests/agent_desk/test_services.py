@@ -12,7 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from agent_desk.audit import AuditEntry
 from agent_desk.errors import OrderNotFound, TransitionInvalid
 from agent_desk.notifier import Notifier
-from agent_desk.orders import OrderDraft, OrderService, OrderType, Step, Transition, Urgency
+from agent_desk.orders import (
+    OrderDraft,
+    OrderService,
+    OrderType,
+    Scope,
+    Step,
+    Transition,
+    Urgency,
+)
 from agent_desk.orders.models import OrderCounter
 from tests.agent_desk.conftest import SteppedClock
 
@@ -72,7 +80,9 @@ async def test_each_move_keeps_who_when_why_and_is_audited(
     )
     clock.advance(hours=1)
     await orders.move(
-        order.id, Step(Transition.START, actor="li1", at=clock.now()), visibility=frozenset({"a"})
+        order.id,
+        Step(Transition.START, actor="li1", at=clock.now()),
+        visibility=Scope(departments=frozenset({"a"})),
     )
     view = await orders.get(order.id, visibility=None)
     assert [(e.transition, e.actor, e.to_status) for e in view.events] == [
@@ -95,13 +105,17 @@ async def test_orders_of_other_departments_do_not_exist_for_a_liaison(
         visibility=None,
     )
     with pytest.raises(OrderNotFound):
-        await orders.get(order.id, visibility=frozenset({"b"}))
+        await orders.get(order.id, visibility=Scope(departments=frozenset({"b"})))
     with pytest.raises(OrderNotFound):
         await orders.move(
-            order.id, Step(Transition.START, actor="x", at=clock.now()), visibility=frozenset({"b"})
+            order.id,
+            Step(Transition.START, actor="x", at=clock.now()),
+            visibility=Scope(departments=frozenset({"b"})),
         )
-    assert await orders.search(visibility=frozenset({"b"})) == []
-    assert [o.id for o in await orders.search(visibility=frozenset({"a"}))] == [order.id]
+    assert await orders.search(visibility=Scope(departments=frozenset({"b"}))) == []
+    assert [o.id for o in await orders.search(visibility=Scope(departments=frozenset({"a"})))] == [
+        order.id
+    ]
 
 
 async def test_illegal_move_changes_nothing(orders: OrderService, clock: SteppedClock) -> None:

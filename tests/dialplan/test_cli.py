@@ -67,7 +67,7 @@ def test_renders_the_database_like_the_golden_files_and_saves_new_secrets(
 
     assert run(settings, "--out", str(out)) == 0
     assert (out / "linjiang" / "pjsip.conf").read_bytes() == first
-    assert "0 changed, 12 unchanged" in capsys.readouterr().out
+    assert "0 changed, 16 unchanged" in capsys.readouterr().out
 
 
 def test_environment_password_wins(
@@ -115,6 +115,7 @@ def test_render_refuses_trunk_hosts_that_do_not_resolve(
     out = tmp_path / "asterisk"
     monkeypatch.setenv("HOTLINE_SIP_HOST_BAISHA", "pbx-baisha.hotline.invalid")
     monkeypatch.setenv("HOTLINE_SIP_HOST_QINGSHAN", "10.20.0.5")
+    monkeypatch.setenv("HOTLINE_SIP_HOST_QINGHE", "10.20.0.9")  # the county's PBX
     with pytest.raises(CommandError, match="HOTLINE_SIP_HOST_BAISHA") as refused:
         run(settings, "--out", str(out), "--site", "linjiang", hosts_checked=True)
     assert "match=pbx-baisha.hotline.invalid" in str(refused.value)

@@ -49,7 +49,9 @@ def rendering(
 
 def test_every_site_gets_its_four_files(rendering: Rendering) -> None:
     assert sorted(str(path) for path in rendering.files) == sorted(
-        f"{site}/{name}" for site in ("baisha", "linjiang", "qingshan") for name in CONF_FILES
+        f"{site}/{name}"
+        for site in ("baisha", "linjiang", "qingshan", "qinghe")
+        for name in CONF_FILES
     )
     assert rendering.warnings == ()
 
@@ -67,7 +69,7 @@ def test_matches_golden_files_byte_for_byte(rendering: Rendering) -> None:
         assert text.encode("utf-8") == expected, f"{relative} differs from its golden file"
 
 
-@pytest.mark.parametrize("site", ["baisha", "linjiang", "qingshan"])
+@pytest.mark.parametrize("site", ["baisha", "linjiang", "qingshan", "qinghe"])
 @pytest.mark.parametrize("name", CONF_FILES)
 def test_golden_file_passes_asterisklint(site: str, name: str) -> None:
     result = asterisklint(GOLDEN / site / name)

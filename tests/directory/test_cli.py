@@ -30,7 +30,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert hotline(path, "db", "upgrade").returncode == 0
     imported = hotline(path, "directory", "import", str(SAMPLE_DIRECTORY))
     assert imported.returncode == 0, imported.stderr
-    assert "89 created" in imported.stdout
+    assert "92 created" in imported.stdout
     return path
 
 
@@ -79,7 +79,7 @@ def test_export_then_import_round_trips(data_dir: Path, tmp_path: Path) -> None:
     assert hotline(data_dir, "directory", "export", str(out)).returncode == 0
     again = hotline(data_dir, "directory", "import", str(out))
     assert again.returncode == 0
-    assert "89 unchanged" in again.stdout
+    assert "92 unchanged" in again.stdout
 
 
 def test_missing_file_is_a_one_line_error(data_dir: Path) -> None:

@@ -29,11 +29,11 @@ async def test_sample_imports_every_row_and_twice_changes_nothing(
     repository = DirectoryRepository(sessions)
     first = await import_csv(SAMPLE_DIRECTORY, repository)
     assert first.ok, first.errors
-    assert first.counts.created == 89
+    assert first.counts.created == 92
     second = await import_csv(SAMPLE_DIRECTORY, repository)
-    assert (second.counts.created, second.counts.updated, second.counts.unchanged) == (0, 0, 89)
-    assert await repository.count() == 89
-    assert sorted(await repository.city_names()) == ["临江市", "白沙市", "青山市"]
+    assert (second.counts.created, second.counts.updated, second.counts.unchanged) == (0, 0, 92)
+    assert await repository.count() == 92
+    assert sorted(await repository.city_names()) == ["临江市", "临江市清河县", "白沙市", "青山市"]
 
 
 async def test_bad_rows_are_reported_by_line_and_good_rows_kept(
@@ -80,10 +80,10 @@ async def test_export_round_trips(
     repository = DirectoryRepository(sessions)
     await import_csv(SAMPLE_DIRECTORY, repository)
     out = tmp_path / "out.csv"
-    assert await export_csv(out, repository) == 89
+    assert await export_csv(out, repository) == 92
     again = await import_csv(out, repository)
     assert again.ok
-    assert again.counts.unchanged == 89
+    assert again.counts.unchanged == 92
     assert out.read_text(encoding="utf-8").splitlines()[0] == HEADER
 
 

@@ -36,10 +36,15 @@ def test_sample_has_the_three_cities_with_their_seats_and_neighbours() -> None:
         ("临江市", 12),
         ("青山市", 6),
         ("白沙市", 4),
+        ("临江市清河县", 2),
     ]
-    for site in config.sites:
+    county = config.site("qinghe")
+    assert (county.parent, county.hotline_numbers) == ("linjiang", ("83312345",))
+    assert [n.site for n in county.neighbours] == ["linjiang"]
+    for site in (s for s in config.sites if s.parent is None):
         assert set(site.hotline_numbers) == {"12345", "114", "96128"}
-        assert {n.site for n in site.neighbours} == {s.id for s in config.sites} - {site.id}
+        cities = {s.id for s in config.sites if s.parent is None}
+        assert {n.site for n in site.neighbours} == cities - {site.id}
     assert config.seat_by_endpoint("PJSIP/seat-lj-01") == config.seat("lj-01")
     assert "linjiang-dialect" in config.seat("lj-01").skills
     assert config.site_of_seat("bs-04").name == "白沙市"
@@ -71,6 +76,13 @@ def test_defaults_apply_to_optional_keys() -> None:
         (('site = "b"', 'site = "c"'), "sites.a.neighbours[0].site", "unknown site 'c'"),
         (('site = "b"', 'site = "a"'), "sites.a.neighbours[0].site", "itself"),
         (('id = "b-1"', 'id = "a-1"'), "sites.b.seats[0].id", "already used"),
+        (('name = "青山市"', 'name = "青山市"\nparent = "z"'), "sites.b.parent", "unknown site"),
+        (('name = "青山市"', 'name = "青山市"\nparent = "b"'), "sites.b.parent", "cycle"),
+        (
+            ('name = "青山市"', 'name = "青山市"\nparent = "a"\nhotline_numbers = ["12345"]'),
+            "sites.b.hotline_numbers",
+            "already belongs to 'a'",
+        ),
         (
             ('endpoint = "PJSIP/seat-b-1"', 'endpoint = "PJSIP/seat-a-1"'),
             "sites.b.seats[0].endpoint",

@@ -1,7 +1,7 @@
 """quality recordings: bridged calls' audio kept for 质检, with retention and a score
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0015
 Create Date: 2026-12-02 15:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0016"  # re-chained after main's head (0016 api clients) at the merge
+down_revision: str | None = "0015"  # re-chained after main's head (0015 platforms) at the merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

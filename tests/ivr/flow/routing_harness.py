@@ -18,7 +18,7 @@ from hotline.runtime import run_embedded
 from tests.conftest import SAMPLE_DIRECTORY
 from tests.ivr.flow.conftest import OPEN_HOURS, SPEED, Harness
 
-NO_SEATS = {"linjiang": 0, "qingshan": 0, "baisha": 0}
+NO_SEATS = {"linjiang": 0, "qingshan": 0, "baisha": 0, "qinghe": 0}
 Start = Callable[..., AbstractAsyncContextManager[Harness]]
 
 
