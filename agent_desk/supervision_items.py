@@ -19,6 +19,7 @@ from agent_desk import audit
 from agent_desk.errors import OrderInputInvalid, TransitionInvalid
 from agent_desk.orders import OrderService, Step, Transition, Visibility, WorkOrder
 from agent_desk.orders.scope import scope_admits, scope_where
+from agent_desk.paging import Paging
 from agent_desk.timeutil import china
 from base.clock import Clock
 from base.database import Base
@@ -54,16 +55,9 @@ class ItemNotFound(NotFound):
     code = "supervision-not-found"
 
 
-@dataclass(frozen=True, slots=True)
-class ItemPage:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemPage(Paging):
     items: list[tuple[SupervisionItem, str, str]]  # item, order number, order subject
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _text(value: str, what: str) -> str:

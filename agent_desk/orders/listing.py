@@ -26,6 +26,7 @@ from agent_desk.orders.models import (
 )
 from agent_desk.orders.scope import Visibility, scope_where
 from agent_desk.orders.services import visible
+from agent_desk.paging import Paging
 from voicemail.models import Voicemail
 
 MAX_PER_PAGE = 100
@@ -52,17 +53,10 @@ class OrderFilter:
     supervised: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class OrderPage:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderPage(Paging):
     orders: list[WorkOrder]
-    total: int
-    page: int
-    per_page: int
     counts: dict[str, int]  # status value → orders under the same filters but the status
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _like(text: str) -> str:
@@ -149,16 +143,9 @@ async def order_page(
                      counts=counts)  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class VoicemailPage:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VoicemailPage(Paging):
     voicemails: list[Voicemail]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 async def unheard_voicemails(
