@@ -8,8 +8,14 @@ the caller is told nothing more, and gets it by SMS where they have a mobile.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
+from ivr.flow.call_objects import CallerHungUp
 from ivr.flow.context import RunningCall
 from ivr.ports import VoicemailOrderNumbers
+
+logger = logging.getLogger(__name__)
 
 WAIT_S = 3.0
 POLL_S = 0.25
@@ -18,16 +24,46 @@ MAX_READINGS = 3
 REPEAT_TIMEOUT_S = 4.0
 
 
+async def _lookup(source: VoicemailOrderNumbers, recording_name: str) -> str | None:
+    try:
+        return await source.order_number_for_recording(recording_name)
+    except Exception as exc:
+        logger.warning("order number of %s not read: %s", recording_name, exc)
+        return None
+
+
 async def _wait_for_number(
     flow: RunningCall, source: VoicemailOrderNumbers, recording_name: str
 ) -> str | None:
+    """The number, looked up every POLL_S for WAIT_S on the call's clock.
+
+    A database that is locked or down does not hold the call: a lookup still running when
+    the time is up is abandoned, and a caller who hangs up meanwhile ends the wait at once.
+    """
     clock = flow.services.clock
     deadline = clock.monotonic() + WAIT_S
-    while True:
-        number = await source.order_number_for_recording(recording_name)
-        if number is not None or clock.monotonic() >= deadline:
-            return number
-        await clock.sleep(POLL_S)
+    lookup = asyncio.ensure_future(_lookup(source, recording_name))
+    try:
+        while True:
+            if flow.session.hung_up:
+                raise CallerHungUp(flow.session.channel_id)
+            if lookup.done():
+                number = lookup.result()
+                if number is not None or clock.monotonic() >= deadline:
+                    return number
+                await clock.sleep(POLL_S)
+                lookup = asyncio.ensure_future(_lookup(source, recording_name))
+                continue
+            remaining = deadline - clock.monotonic()
+            if remaining <= 0:
+                return None
+            sleeper = asyncio.ensure_future(clock.sleep(min(POLL_S, remaining)))
+            try:
+                await asyncio.wait({lookup, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                sleeper.cancel()
+    finally:
+        lookup.cancel()
 
 
 async def read_order_number(flow: RunningCall, recording_name: str) -> None:

@@ -123,7 +123,7 @@ async def test_a_name_every_city_has_picks_the_home_city_as_the_keypad_does(
     # Slower still, and the caller leaves once routed: only the lookup is under test.
     async with korean(tmp_path, prompt_cache, rows, speed=2.0) as hotline:
         spoken = speak("보건소", tmp_path / "health.wav")
-        call = await _speak_after_greeting(hotline, spoken, stay_s=8.0)
+        call = await _speak_after_greeting(hotline, spoken, stay_s=30.0)
         record = await hotline.record_of(call)
     lookup = next(s for s in record["steps"] if s["step"] == "lookup" and "to" in s)
     assert lookup["why"] == "home city first"
