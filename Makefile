@@ -23,9 +23,10 @@ up: venv
 	$(BIN)/hotline directory import --if-empty $(SAMPLE_DIRECTORY)
 	$(BIN)/hotline up
 
-## Install what the tests need (Debian packages too), then lint and run the suite.
+## Install what the tests need (Debian packages too), then lint and run the suite, one
+## worker per core (a test module stays on one worker).
 test: system-packages venv lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(shell nproc) --dist loadfile
 
 ## The simulator's tests 20 times in a row while a spinner keeps every core busy.
 test-stress: system-packages venv
