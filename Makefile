@@ -23,10 +23,9 @@ up: venv
 	$(BIN)/hotline directory import --if-empty $(SAMPLE_DIRECTORY)
 	$(BIN)/hotline up
 
-## Install what the tests need (Debian packages too), then lint and run the suite, one
-## worker per core (a test module stays on one worker).
+## Install what the tests need (Debian packages too), then lint and run the suite.
 test: system-packages venv lint
-	$(BIN)/pytest -q -n $(shell nproc) --dist loadfile
+	$(BIN)/pytest -q
 
 ## The simulator's tests 20 times in a row while a spinner keeps every core busy.
 test-stress: system-packages venv
