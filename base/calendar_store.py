@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, Integer, String, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -145,7 +146,13 @@ class CalendarStore:
             missing = {y: e for y, e in package_years().items() if y not in present}
             for entries in missing.values():
                 self._add(session, entries, source=SOURCE_PACKAGE, actor=SOURCE_PACKAGE)
-            await session.commit()
+            try:
+                await session.commit()
+            except IntegrityError:
+                # Another process starting at the same time seeded the same years first.
+                await session.rollback()
+                logger.info("holiday calendar: seeded by another process meanwhile")
+                return []
         return sorted(missing)
 
     async def save(self, entries: Iterable[CalendarEntry], *, actor: str) -> set[int]:

@@ -93,8 +93,9 @@ async def test_killed_during_a_transfer_another_controller_adopts_the_call(plant
     plant.sim.simulator.set_endpoint("PJSIP/lj-001-a", "answer:1", hangup_after=60)
     first = plant.controller("hotline-a")
     plant.controller("hotline-b")
-    await plant.until(connected(plant, "hotline-a"))
-    await plant.until(connected(plant, "hotline-b"))
+    # Two controllers start at once (each renders its prompts): give them room.
+    await plant.until(connected(plant, "hotline-a"), timeout=120)
+    await plant.until(connected(plant, "hotline-b"), timeout=120)
     call = plant.sim.simulator.place_call(
         "114", caller="13800000013", app="hotline-a",
         script=[{"at": 1.0, "dtmf": "425#"}], hangup_after=300,
@@ -115,8 +116,9 @@ async def test_killed_while_recording_a_transfer_the_successor_keeps_the_recordi
     plant.sim.simulator.set_endpoint("PJSIP/lj-001-a", "answer:1", hangup_after=20)
     first = plant.controller("hotline-a")
     plant.controller("hotline-b")
-    await plant.until(connected(plant, "hotline-a"))
-    await plant.until(connected(plant, "hotline-b"))
+    # Two controllers start at once (each renders its prompts): give them room.
+    await plant.until(connected(plant, "hotline-a"), timeout=120)
+    await plant.until(connected(plant, "hotline-b"), timeout=120)
     call = plant.sim.simulator.place_call(
         "114", caller="13800000016", app="hotline-a",
         script=[{"at": 1.0, "dtmf": "425#"}], hangup_after=300,
