@@ -16,7 +16,7 @@ from pathlib import Path
 from base.config import Settings
 from base.workdays import EntryKind
 from hotline.bootstrap import build_components
-from hotline.cli.common import CommandError, print_json
+from hotline.cli.common import CommandError, print_json, read_text_file
 
 _KIND_ZH = {EntryKind.HOLIDAY: "休", EntryKind.WORKDAY: "班（调休上班）"}
 
@@ -38,12 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     path: Path = args.file
-    if not path.is_file():
-        raise CommandError(f"{path}: no such file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CommandError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    text = read_text_file(path)
 
     async def run() -> int:
         async with build_components(settings, load_directory=False) as components:

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from base.config import Settings
@@ -24,3 +25,17 @@ class CommandError(Exception):
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def not_utf8(path: Path, exc: UnicodeDecodeError) -> CommandError:
+    return CommandError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})")
+
+
+def read_text_file(path: Path) -> str:
+    """A UTF-8 file's text (a BOM dropped); a missing or non-UTF-8 file is a one-line error."""
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path, exc) from None

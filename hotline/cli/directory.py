@@ -14,7 +14,7 @@ from base.config import Settings
 from directory import CsvFormatError, LookupResult, export_csv, import_csv
 from directory.csv_io import count_rows
 from hotline.bootstrap import build_components
-from hotline.cli.common import CommandError, print_json
+from hotline.cli.common import CommandError, not_utf8, print_json
 
 PROGRESS_MIN_ROWS = 1000
 
@@ -61,8 +61,7 @@ async def _import_async(
         try:
             total = count_rows(path)
         except UnicodeDecodeError as exc:
-            raise CommandError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})")  \
-                from None  # fmt: skip
+            raise not_utf8(path, exc) from None
         with tqdm(
             total=total,
             unit="row",

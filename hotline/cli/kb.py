@@ -10,7 +10,7 @@ from pathlib import Path
 from agent_desk.kb import SAMPLE_KB, KnowledgeBase
 from base.config import Settings
 from hotline.bootstrap import build_components
-from hotline.cli.common import CommandError
+from hotline.cli.common import CommandError, read_text_file
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,12 +29,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     if args.sample == (args.file is not None):
         raise CommandError("give either FILE or --sample")
     path: Path = SAMPLE_KB if args.sample else args.file
-    if not path.is_file():
-        raise CommandError(f"{path}: no such file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CommandError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    text = read_text_file(path)
 
     async def run() -> int:
         async with build_components(settings, load_directory=False) as components:
