@@ -134,6 +134,7 @@ async def open_plant(
     try:
         yield plant
     finally:
+        stuck = False
         for process in plant.processes:
             if process.poll() is None:
                 process.terminate()
@@ -142,8 +143,10 @@ async def open_plant(
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait(timeout=10)
-                    pytest.fail("a controller did not stop within 20 s of SIGTERM")
-        await sim.stop()
+                    stuck = True
+        await sim.stop()  # before failing: its sockets must not leak into the next test
+    if stuck:
+        pytest.fail("a controller did not stop within 20 s of SIGTERM")
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:

@@ -30,8 +30,10 @@ from tests.servers import redis_server
 from voicemail import Voicemail
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def redis_url() -> Iterator[str]:
+    """One redis-server per test: a test's checkpoints and app registrations (the
+    simulator's channel ids repeat from test to test) must not be adopted by the next."""
     with redis_server() as (url, _process, _port):
         yield url
 
