@@ -25,6 +25,7 @@ from agent_desk.auth import Role
 from agent_desk.http.openapi import document
 from agent_desk.http.pages_supervision import supervision_desk
 from agent_desk.orders import OrderDraft, OrderType, Step, Transition, Urgency
+from base.config import Settings
 from routing import DEFAULT_SITES_FILE, Platform, PlatformTree, load_sites, platform_tree
 from tests.agent_desk.conftest import DEPT_A, DEPT_B, PASSWORD, USERS, DeskHarness
 
@@ -36,6 +37,12 @@ EVERYONE = frozenset(USERS)
 ADMIN = frozenset({"admin1"})
 FOREIGN = "secret-of-other-department"  # in the other department's objects: never shown
 NEW_PASSWORD = "lantern-river-42"
+
+
+@pytest.fixture
+def desk_settings() -> Settings:
+    """The matrix's webhooks post to a receiver on 127.0.0.1 (never up): allowed here."""
+    return Settings(webhook_allowed_hosts="127.0.0.1")
 
 
 @dataclass(frozen=True)
