@@ -137,8 +137,20 @@ def public_intake_for(
     return PublicIntake(
         intake=intake,
         proof_of_work=ProofOfWork(clock=clock, bits=settings.report_pow_bits),
-        report_limit=RateLimit(clock=clock, limit=settings.report_rate_limit, window_s=3600),
-        follow_limit=RateLimit(clock=clock, limit=settings.report_rate_limit * 6, window_s=3600),
+        report_limit=RateLimit(
+            sessions=sessions,
+            clock=clock,
+            name="report",
+            limit=settings.report_rate_limit,
+            window_s=3600,
+        ),
+        follow_limit=RateLimit(
+            sessions=sessions,
+            clock=clock,
+            name="follow",
+            limit=settings.report_rate_limit * 6,
+            window_s=3600,
+        ),
         sms_secret=settings.sms_webhook_secret,
     )
 
