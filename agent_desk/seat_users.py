@@ -44,6 +44,14 @@ class SeatUsers:
             )
             return found
 
+    async def holder(self, seat_id: str) -> str | None:
+        """The name of the user sitting at `seat_id`, or None."""
+        async with self._sessions() as session:
+            found: str | None = await session.scalar(
+                select(SeatUser.user_name).where(SeatUser.seat_id == seat_id)
+            )
+            return found
+
     async def taken(self, site: str) -> dict[str, str]:
         """Seat id → user name, for the seats of `site` someone sits at."""
         async with self._sessions() as session:

@@ -26,7 +26,7 @@ from agent_desk.i18n import MESSAGES, language
 from agent_desk.order_messages import ORDER_MESSAGES
 from agent_desk.permissions import Action, authorize, order_visibility
 from agent_desk.screen_pop import call_facts, screen_pop
-from agent_desk.seat_users import SeatUsers
+from agent_desk.seat_users import SeatTaken, SeatUsers
 from agent_desk.seats import SeatDesk, seat_json
 from agent_desk.timeutil import china
 from base.errors import InvalidInput, NotFound, ServiceUnavailable
@@ -86,6 +86,10 @@ async def sit(request: web.Request) -> web.Response:
     site = home_site(desk, seats)
     if seat_id not in {seat.id for seat in site.seats if seat.enabled}:
         raise NotFound(f"no seat {seat_id!r} at {site.name}")
+    occupant = await desk.occupants.occupant(seat_id)
+    if occupant is not None and occupant != principal.user_id:
+        # Signed in there from the seat board (desk_seat_occupants): another's seat.
+        raise SeatTaken(f"seat {seat_id} is taken", details={"seat": seat_id})
     users = SeatUsers(desk.sessions)
     now = china(desk.clock.now())
     previous = await users.seat_of(principal.name)

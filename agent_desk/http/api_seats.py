@@ -58,6 +58,9 @@ async def _check_seat_change(desk: Desk, principal: Principal, seat_id: str, sta
     occupant = await desk.occupants.occupant(seat_id)
     if occupant is not None and occupant != principal.user_id and principal.role not in OVERSIGHT:
         raise SeatNotYours(f"seat {seat_id} is another operator's", details={"seat": seat_id})
+    sitter = await SeatUsers(desk.sessions).holder(seat_id)  # sat down from the console
+    if sitter is not None and sitter != principal.name and principal.role not in OVERSIGHT:
+        raise SeatNotYours(f"seat {seat_id} is another operator's", details={"seat": seat_id})
     if occupant is not None or state != "available":
         if occupant is None and principal.role not in OVERSIGHT:
             raise SeatNotYours(f"sign in at seat {seat_id} (make it available) first",
