@@ -3,8 +3,12 @@
 An inbound call looks like the dialplan `Answer()` then `Stasis(app, NUMBER)`: StasisStart
 in state Up with args [NUMBER]. The caller then follows its script on the simulated clock:
 DTMF (one ChannelDtmfReceived per digit ~350 ms apart, `,` one second of pause, `w` half a
-second), speech (a WAV the caller starts sending), and hanging up. If no WebSocket holds
-the app, Stasis() fails: the call is answered and hung up and the app never hears of it.
+second), speech (a WAV the caller starts sending), and hanging up. A step's `at` counts from
+the call's start, or with `"on": "recording"` from the moment a live recording on the channel
+not yet answered by an earlier step starts capturing (a caller who answers the prompt once the
+line listens: the same events however busy the machine is); such a script is followed in the
+order given. If no WebSocket holds the app, Stasis() fails: the call is answered and hung up
+and the app never hears of it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ def validate_script(script: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
         if at < 0:
             raise ValueError("script step 'at' must not be negative")
         step["at"] = at
+        if step.get("on", "call") not in ("call", "recording"):
+            raise ValueError(f"script step 'on' must be 'call' or 'recording': {raw}")
         if "dtmf" in step:
             bad = set(str(step["dtmf"])) - DTMF_DIGITS - set(PAUSES)
             if bad:
@@ -40,6 +46,8 @@ def validate_script(script: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
         elif not step.get("hangup"):
             raise ValueError(f"script step needs dtmf, say or hangup: {raw}")
         steps.append(step)
+    if any(step.get("on") == "recording" for step in steps):
+        return steps
     return sorted(steps, key=lambda s: s["at"])
 
 
@@ -95,7 +103,12 @@ async def _follow(
     sim: PbxCore, ch: Channel, call: SimCall, steps: list[dict[str, Any]], start: float
 ) -> None:
     for step in steps:
-        await sim.clock.sleep(start + step["at"] - sim.clock.monotonic())
+        if step.get("on") == "recording":
+            await ch.capturing.wait()
+            ch.capturing.clear()
+            await sim.clock.sleep(step["at"])
+        else:
+            await sim.clock.sleep(start + step["at"] - sim.clock.monotonic())
         if "dtmf" in step:
             await send_dtmf(sim, ch, call, str(step["dtmf"]))
         elif "say" in step:

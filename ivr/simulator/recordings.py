@@ -65,6 +65,12 @@ def start(sim: PbxCore, ch: Channel, rec: LiveRecording) -> None:
     capture_from = sim.clock.monotonic() + (BEEP_SECONDS if rec.beep else 0.0)
     rec.capture_from = capture_from
     sim.spawn(_watch(sim, ch, rec), owner=ch)
+    sim.spawn(_announce_capture(sim, ch, capture_from), owner=ch)
+
+
+async def _announce_capture(sim: PbxCore, ch: Channel, capture_from: float) -> None:
+    await sim.clock.sleep(capture_from - sim.clock.monotonic())
+    ch.capturing.set()
 
 
 async def _announce_failure(sim: PbxCore, rec: LiveRecording) -> None:

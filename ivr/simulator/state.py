@@ -64,6 +64,8 @@ class Channel:
     gone: bool = False
     call_id: str | None = None
     recording: str | None = None  # name of the live recording on this channel
+    # Set each time a live recording starts capturing, for callers who speak when heard.
+    capturing: asyncio.Event = field(default_factory=asyncio.Event)
 
     def to_json(self) -> Json:
         party = {"name": self.caller_name, "number": self.caller_number}

@@ -46,8 +46,8 @@ class Harness:
         hangup_after: float | None = 120.0,
     ) -> SimCall:
         steps = list(script or [])
-        if keys:
-            steps.append({"at": at, "dtmf": keys})
+        if keys:  # first: a script with "on" steps is followed in its order
+            steps.insert(0, {"at": at, "dtmf": keys})
         return self.sim.place_call(number, caller=caller, script=steps, hangup_after=hangup_after)
 
     async def finish(self) -> list[dict[str, Any]]:

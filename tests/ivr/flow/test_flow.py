@@ -166,8 +166,9 @@ async def test_caller_hanging_up_while_recording_keeps_the_voicemail(hotline: Ha
     hotline.sim.set_endpoint("PJSIP/lj-001-b", "busy")
     # speaking (a tone) keeps the recording going until the caller hangs up
     speech = hotline.components.settings.data_dir / "speech.wav"
-    write_tone(speech, seconds=30.0)
-    call = hotline.call(keys="425#", script=[{"at": 40.0, "say": str(speech)}], hangup_after=55)
+    write_tone(speech, seconds=60.0)  # still speaking at the hang-up, 55 s into the call
+    call = hotline.call(keys="425#", script=[{"on": "recording", "at": 0.5, "say": str(speech)}],
+                        hangup_after=55)  # fmt: skip
     record = await hotline.record_of(call)
     assert record["outcome"] == "voicemail"
     voicemail = await hotline.components.voicemail.get(record["voicemail"])
@@ -212,7 +213,8 @@ async def test_a_voicemail_caller_hears_the_order_number_after_the_message(
     hotline.sim.set_endpoint("PJSIP/lj-001-b", "busy")
     speech = hotline.components.settings.data_dir / "speech.wav"
     write_tone(speech, seconds=4.0)
-    call = hotline.call(keys="425#", script=[{"at": 44.0, "say": str(speech)}], hangup_after=110)
+    call = hotline.call(keys="425#", script=[{"on": "recording", "at": 0.5, "say": str(speech)}],
+                        hangup_after=110)  # fmt: skip
     record = await hotline.record_of(call)
     assert record["outcome"] == "voicemail"
     async with hotline.components.sessions() as session:

@@ -32,8 +32,11 @@ async def test_recording_holds_the_callers_speech(
     tmp_path: Path,
 ) -> None:
     await events.connect()
-    call = await _call(client, running, script=[{"at": 0.5, "say": str(speech_wav)}])
+    # The caller speaks 0.5 s after the line starts listening, however late that is.
+    script = [{"on": "recording", "at": 0.5, "say": str(speech_wav)}]
+    call = await _call(client, running, script=script)
     await events.wait_for(1)
+    await running.simulator.clock.sleep(3.0)
     url = f"{running.url}/ari/channels/{call['channel_id']}/record"
     params = {"name": "vm/2026/a1", "format": "wav", "maxSilenceSeconds": "2"}
     async with client.post(url, params=params) as resp:
@@ -53,6 +56,16 @@ async def test_recording_holds_the_callers_speech(
     with wave.open(str(path)) as wav:
         assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2)
     assert 1.3 <= talk_seconds(read_wav(path)) <= 1.5
+
+
+async def test_a_script_step_on_recording_must_say_on_what(
+    running: RunningSimulator, client: aiohttp.ClientSession, speech_wav: Path
+) -> None:
+    script = [{"on": "answer", "at": 0.5, "say": str(speech_wav)}]
+    spec = {"number": "12345", "script": script}
+    async with client.post(f"{running.url}/sim/calls", json=spec) as resp:
+        assert resp.status == 400
+        assert "'on' must be" in await resp.text()
 
 
 async def test_cancelled_recording_leaves_no_file(
