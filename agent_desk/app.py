@@ -39,6 +39,7 @@ from agent_desk.http import (
 from agent_desk.intake import CitizenIntake, ProofOfWork, PublicIntake, RateLimit
 from agent_desk.integrations import ApiClients, RetryPolicy, WebhookDispatcher, delivery_context
 from agent_desk.integrations.audit_calls import api_call_audit
+from agent_desk.integrations.url_policy import UrlPolicy
 from agent_desk.integrations.webhooks import Webhooks
 from agent_desk.kb import KnowledgeBase
 from agent_desk.notifier import Notifier
@@ -79,7 +80,12 @@ def build_desk(
     notifier = notifier or Notifier()
     platforms = platforms or PlatformTree()
     policy = DeadlinePolicy(table=deadline_table or DeadlineTable(), calendar=calendar)
-    webhooks = Webhooks(sessions=sessions, clock=clock, deadlines=policy)
+    webhooks = Webhooks(
+        sessions=sessions,
+        clock=clock,
+        deadlines=policy,
+        url_policy=UrlPolicy.from_setting(settings.webhook_allowed_hosts),
+    )
     citizen = (
         CitizenOutbox(follow_url=f"{settings.base_url}/follow")
         if settings.citizen_messages
@@ -131,8 +137,20 @@ def public_intake_for(
     return PublicIntake(
         intake=intake,
         proof_of_work=ProofOfWork(clock=clock, bits=settings.report_pow_bits),
-        report_limit=RateLimit(clock=clock, limit=settings.report_rate_limit, window_s=3600),
-        follow_limit=RateLimit(clock=clock, limit=settings.report_rate_limit * 6, window_s=3600),
+        report_limit=RateLimit(
+            sessions=sessions,
+            clock=clock,
+            name="report",
+            limit=settings.report_rate_limit,
+            window_s=3600,
+        ),
+        follow_limit=RateLimit(
+            sessions=sessions,
+            clock=clock,
+            name="follow",
+            limit=settings.report_rate_limit * 6,
+            window_s=3600,
+        ),
         sms_secret=settings.sms_webhook_secret,
     )
 
@@ -193,7 +211,7 @@ def install_webhook_delivery(
         return WebhookDispatcher(sessions=desk.sessions, clock=desk.clock,
                                  webhooks=desk.webhooks, http=http, policy=policy)  # fmt: skip
 
-    app.cleanup_ctx.append(delivery_context(build, desk.notifier))
+    app.cleanup_ctx.append(delivery_context(build, desk.notifier, desk.webhooks.url_policy))
 
 
 def build_desk_app(

@@ -77,14 +77,20 @@ class SupervisionDesk:
         self._clock = clock
         self._orders = orders
 
-    async def open(self, order_id: int, *, reason: str, due: date, actor: str) -> SupervisionItem:
+    async def open(
+        self, order_id: int, *, reason: str, due: date, actor: str, visibility: Visibility
+    ) -> SupervisionItem:
+        """Open an item on an order the actor sees (a platform-bound supervisor: their
+        platforms' orders only; any other is not found)."""
         reason = _text(reason, "the reason")
         now = china(self._clock.now())
         if due < now.date():
             raise OrderInputInvalid("the supervision deadline is in the past")
         async with self._sessions.begin() as session:
             order = await session.get(WorkOrder, order_id)
-            if order is None:
+            if order is None or not scope_admits(
+                visibility, department_code=order.department_code, platform=order.platform
+            ):
                 raise NotFound(f"no order with id {order_id}")
             step = Step(Transition.SUPERVISE, actor=actor, at=now, reason=reason)
             await self._orders.move_in(session, order, step, visibility=None)
@@ -101,13 +107,18 @@ class SupervisionDesk:
         text = _text(text, "the answer")
         return await self._change(item_id, ItemState.OPEN, visibility, actor, answer=text)
 
-    async def close(self, item_id: int, *, review: str, actor: str) -> SupervisionItem:
-        return await self._change(item_id, ItemState.ANSWERED, None, actor, review=review.strip())
+    async def close(
+        self, item_id: int, *, review: str, actor: str, visibility: Visibility
+    ) -> SupervisionItem:
+        return await self._change(item_id, ItemState.ANSWERED, visibility, actor,
+                                  review=review.strip())  # fmt: skip
 
-    async def send_back(self, item_id: int, *, review: str, actor: str) -> SupervisionItem:
+    async def send_back(
+        self, item_id: int, *, review: str, actor: str, visibility: Visibility
+    ) -> SupervisionItem:
         """Not good enough: the item is open again, with the supervisor's note."""
         review = _text(review, "the review")
-        return await self._change(item_id, ItemState.ANSWERED, None, actor, review=review,
+        return await self._change(item_id, ItemState.ANSWERED, visibility, actor, review=review,
                                   reopen=True)  # fmt: skip
 
     async def _change(

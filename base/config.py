@@ -81,6 +81,9 @@ class Settings:
     outbox_poll_s: int = 5  # how often the outbox is drained
     # GET /metrics answers only `Authorization: Bearer <this>`; unset, /metrics is off (404).
     metrics_token: str = ""
+    # Webhooks post to public addresses only; these hosts (names or IP addresses, comma
+    # separated) are exempt: a department's receiver on the LAN, a test's on 127.0.0.1.
+    webhook_allowed_hosts: str = ""
 
     @property
     def resolved_database_url(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import agent_desk.audit
 import agent_desk.auth.models
 import agent_desk.departments
+import agent_desk.intake.rate_limit
 import agent_desk.integrations.models
 import agent_desk.kb
 import agent_desk.orders.models
@@ -33,6 +34,7 @@ REGISTERED = (
     agent_desk.departments,
     agent_desk.integrations.models,
     agent_desk.auth.models,
+    agent_desk.intake.rate_limit,
     agent_desk.kb,
     agent_desk.orders.models,
     agent_desk.seat_occupants,

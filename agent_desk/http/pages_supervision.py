@@ -101,7 +101,7 @@ async def open_item(request: web.Request) -> web.Response:
         raise InvalidInput("due_date must be a date like 2026-12-01") from None
     item = await supervision_desk(desk).open(
         order_id, reason=text_field(body, "reason", required=True) or "", due=due,
-        actor=principal.name,
+        actor=principal.name, visibility=order_visibility(principal),
     )  # fmt: skip
     return web.json_response(item_json(item), status=201)
 
@@ -122,10 +122,13 @@ async def _review(request: web.Request, *, close: bool) -> web.Response:
     review = text_field(body, "review") or ""
     service = supervision_desk(request.app[DESK])
     item_id = path_id(request, "item_id")
+    # A supervisor bound to a platform reviews the items of the orders they see only.
+    seen = order_visibility(principal)
     if close:
-        item = await service.close(item_id, review=review, actor=principal.name)
+        item = await service.close(item_id, review=review, actor=principal.name, visibility=seen)
     else:
-        item = await service.send_back(item_id, review=review, actor=principal.name)
+        item = await service.send_back(item_id, review=review, actor=principal.name,
+                                       visibility=seen)  # fmt: skip
     return web.json_response(item_json(item))
 
 

@@ -86,7 +86,7 @@ async def submit_report(request: web.Request) -> web.Response:
     public = _public(request)
     form = await request.post()
     values = _values(form)
-    if not public.report_limit.allow(client_ip(request)):
+    if not await public.report_limit.allow(client_ip(request)):
         return _form_page(request, public, status=429, values=values,
                           error="提交过于频繁，请稍后再试，或拨打12345热线。")  # fmt: skip
     challenge, nonce = form.get("challenge", ""), form.get("nonce", "")
@@ -121,7 +121,7 @@ async def follow_lookup(request: web.Request) -> web.Response:
     raw_number, raw_contact = form.get("number", ""), form.get("contact", "")
     number = raw_number.strip()[:16] if isinstance(raw_number, str) else ""
     contact = raw_contact.strip()[:254] if isinstance(raw_contact, str) else ""
-    if not public.follow_limit.allow(client_ip(request)):
+    if not await public.follow_limit.allow(client_ip(request)):
         return _page(request, "public/follow.html", 429, number=number,
                      error="查询过于频繁，请稍后再试。")  # fmt: skip
     order = await public.intake.follow(number, contact) if number.isdigit() and contact else None

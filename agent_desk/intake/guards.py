@@ -1,7 +1,7 @@
-"""What keeps the public form from being flooded: a rate limit and a proof of work.
+"""What keeps the public form from being flooded: a proof of work (and a rate limit,
+`agent_desk.intake.rate_limit`, counted in the database for every process).
 
-`RateLimit` counts submissions per client address in a sliding window (in the process:
-each HTTP process limits on its own). `ProofOfWork` hands out challenges signed with a
+`ProofOfWork` hands out challenges signed with a
 per-process key, so it keeps no state until one is spent; the browser must find a nonce
 whose SHA-256 of `challenge:nonce` starts with `bits` zero bits (about 2**bits hashes,
 a fraction of a second in a phone's browser, a real cost to a script posting thousands).
@@ -13,31 +13,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections import deque
 
 from base.clock import Clock
-
-
-class RateLimit:
-    def __init__(self, *, clock: Clock, limit: int, window_s: float) -> None:
-        self._clock = clock
-        self._limit = limit
-        self._window = window_s
-        self._seen: dict[str, deque[float]] = {}
-
-    def allow(self, address: str) -> bool:
-        """Count one submission from `address`; False when it is over the limit."""
-        now = self._clock.monotonic()
-        times = self._seen.setdefault(address, deque())
-        while times and times[0] <= now - self._window:
-            times.popleft()
-        if len(times) >= self._limit:
-            return False
-        times.append(now)
-        if len(self._seen) > 10_000:  # forget quiet addresses rather than grow without end
-            for key in [k for k, v in self._seen.items() if not v or v[-1] <= now - self._window]:
-                del self._seen[key]
-        return True
 
 
 def leading_zero_bits(digest: bytes) -> int:

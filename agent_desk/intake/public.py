@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agent_desk.intake.filing import CitizenIntake
-from agent_desk.intake.guards import ProofOfWork, RateLimit
+from agent_desk.intake.guards import ProofOfWork
+from agent_desk.intake.rate_limit import RateLimit
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from agent_desk.integrations.signing import (
     TIMESTAMP_HEADER,
     signature,
 )
+from agent_desk.integrations.url_policy import GuardedResolver, UrlPolicy, WebhookUrlForbidden
 from agent_desk.integrations.webhooks import (
     DEAD,
     DELIVERED,
@@ -143,6 +144,11 @@ class WebhookDispatcher:
 
     async def _post(self, endpoint: WebhookEndpoint, delivery: WebhookDelivery, *,
                     replay: bool) -> Outcome:  # fmt: skip
+        try:  # again at each delivery: the name may point elsewhere since it was added
+            await self._webhooks.url_policy.check(endpoint.url)
+        except WebhookUrlForbidden as exc:
+            logger.warning("webhook delivery %d not sent: %s", delivery.id, exc.message)
+            return Outcome(None, f"{exc.code}: {exc.message}")
         body = delivery.body.encode()
         timestamp = int(self._clock.now().timestamp())
         headers = {
@@ -240,12 +246,15 @@ class WebhookDispatcher:
 
 
 def delivery_context(
-    build: Callable[[aiohttp.ClientSession], WebhookDispatcher], notifier: Notifier
-) -> Callable[[object], AsyncIterator[None]]:
-    """An aiohttp cleanup_ctx: the dispatcher runs while the application does."""
+    build: Callable[[aiohttp.ClientSession], WebhookDispatcher], notifier: Notifier,
+    url_policy: UrlPolicy,
+) -> Callable[[object], AsyncIterator[None]]:  # fmt: skip
+    """An aiohttp cleanup_ctx: the dispatcher runs while the application does, connecting
+    only to addresses `url_policy` allows."""
 
     async def context(_app: object) -> AsyncIterator[None]:
-        async with aiohttp.ClientSession() as http:
+        connector = aiohttp.TCPConnector(resolver=GuardedResolver(url_policy))
+        async with aiohttp.ClientSession(connector=connector) as http:
             task = asyncio.create_task(build(http).run(notifier), name="webhook-delivery")
             yield
             task.cancel()

@@ -11,7 +11,6 @@ import secrets
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,6 +24,7 @@ from agent_desk.integrations.events import (
     event_body,
 )
 from agent_desk.integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from agent_desk.integrations.url_policy import UrlPolicy
 from agent_desk.orders.deadlines import DeadlineLevel, DeadlinePolicy, DeadlineState
 from agent_desk.orders.lifecycle import Transition
 from agent_desk.orders.models import PENDING_STATUSES, OrderEvent, OrderStatus, WorkOrder
@@ -45,13 +45,6 @@ class WebhookNotFound(NotFound):
 
 class DeliveryNotFound(NotFound):
     code = "webhook-delivery-not-found"
-
-
-def check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
-        raise InvalidInput("url must be an http(s) URL of at most 500 characters")
-    return url.strip()
 
 
 def check_events(events: Iterable[str]) -> list[str]:
@@ -91,11 +84,13 @@ class Webhooks:
     """Endpoints per department, the outbox rows of order events, the delivery log."""
 
     def __init__(
-        self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock, deadlines: DeadlinePolicy
-    ) -> None:
+        self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock,
+        deadlines: DeadlinePolicy, url_policy: UrlPolicy | None = None,
+    ) -> None:  # fmt: skip
         self._sessions = sessions
         self._clock = clock
         self._deadlines = deadlines
+        self.url_policy = url_policy or UrlPolicy()  # checked here and at every delivery
 
     def _deadline(self, order: WorkOrder) -> DeadlineState | None:
         if OrderStatus(order.status) not in PENDING_STATUSES:
@@ -141,12 +136,14 @@ class Webhooks:
     async def add_endpoint(
         self, *, department_code: str, url: str, events: Iterable[str], actor: str
     ) -> tuple[WebhookEndpoint, str]:
-        """A new endpoint and its signing secret (shown in this answer only)."""
+        """A new endpoint and its signing secret (shown in this answer only); the URL must
+        be one the desk may post to (WebhookUrlForbidden otherwise)."""
+        url = await self.url_policy.check(url)
         secret = "whsec_" + secrets.token_urlsafe(32)
         now = china(self._clock.now())
         async with self._sessions.begin() as session:
             endpoint = WebhookEndpoint(
-                department_code=department_code, url=check_url(url),
+                department_code=department_code, url=url,
                 secret=secret, events=" ".join(check_events(events)), active=True,
                 created_at=now, created_by=actor,
             )  # fmt: skip

@@ -189,9 +189,16 @@ def platforms() -> PlatformTree:
 
 
 @pytest.fixture
+def desk_settings() -> Settings:
+    """The desk's settings (the defaults); a module may override it."""
+    return Settings()
+
+
+@pytest.fixture
 async def harness(
-    sessions: async_sessionmaker[AsyncSession], clock: SteppedClock, platforms: PlatformTree
-) -> AsyncIterator[DeskHarness]:
+    sessions: async_sessionmaker[AsyncSession], clock: SteppedClock, platforms: PlatformTree,
+    desk_settings: Settings,
+) -> AsyncIterator[DeskHarness]:  # fmt: skip
     repository = DirectoryRepository(sessions)
     await import_csv(SAMPLE_DIRECTORY, repository)
     calendar = WorkingCalendar()
@@ -200,7 +207,7 @@ async def harness(
     call_control = RecordingCallControl()
     app = build_desk_app(
         sessions=sessions, directory=directory, clock=clock, calendar=calendar,
-        settings=Settings(), call_control=call_control, passwords=fast_passwords(),
+        settings=desk_settings, call_control=call_control, passwords=fast_passwords(),
         platforms=platforms,
     )  # fmt: skip
     desk = app[DESK]

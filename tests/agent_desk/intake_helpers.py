@@ -25,7 +25,13 @@ def configure_intake(
         current,
         sms_secret=SMS_SECRET,
         proof_of_work=ProofOfWork(clock=harness.clock, bits=bits),
-        report_limit=RateLimit(clock=harness.clock, limit=rate_limit, window_s=3600),
+        report_limit=RateLimit(
+            sessions=harness.sessions,
+            clock=harness.clock,
+            name="report",
+            limit=rate_limit,
+            window_s=3600,
+        ),
     )
     harness.desk.intake = public
     return public

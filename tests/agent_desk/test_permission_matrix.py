@@ -14,6 +14,7 @@ their platform answers, anything else is 404 and absent from every list.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ import pytest
 from agent_desk import audit
 from agent_desk.auth import Role
 from agent_desk.http.openapi import document
+from agent_desk.http.pages_supervision import supervision_desk
 from agent_desk.orders import OrderDraft, OrderType, Step, Transition, Urgency
+from base.config import Settings
 from routing import DEFAULT_SITES_FILE, Platform, PlatformTree, load_sites, platform_tree
 from tests.agent_desk.conftest import DEPT_A, DEPT_B, PASSWORD, USERS, DeskHarness
 
@@ -36,10 +39,23 @@ FOREIGN = "secret-of-other-department"  # in the other department's objects: nev
 NEW_PASSWORD = "lantern-river-42"
 
 
+@pytest.fixture
+def desk_settings() -> Settings:
+    """The matrix's webhooks post to a receiver on 127.0.0.1 (never up): allowed here."""
+    return Settings(webhook_allowed_hosts="127.0.0.1")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A body field that takes the id of the object made for the call (`_objects`)."""
+
+    name: str
+
+
 @dataclass(frozen=True)
 class Rule:
     allowed: frozenset[str]
-    body: dict[str, Any] | list[Any] | None = None
+    body: dict[str, Any] | list[Any] | None = None  # Ref values: filled per call
     query: str = ""
     scoped: bool = False  # the path names a department's object: other department → 404
     public: bool = False  # no sign-in needed
@@ -105,6 +121,19 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/my-seat"): Rule(STAFF),
     ("get", "/api/my-seat/callbacks"): Rule(STAFF),
     ("get", "/api/my-seat/events"): Rule(STAFF),
+    # The seat-state call (document order: before these) sat the user at lj-01 from the
+    # seat board; sitting there again from the console is theirs, then a break, then leave.
+    ("post", "/api/my-seat"): Rule(STAFF, {"seat_id": "lj-01"}),
+    ("post", "/api/my-seat/state"): Rule(STAFF, {"state": "break"}),
+    ("post", "/api/my-seat/leave"): Rule(STAFF),
+    # 督办: the oversight opens and reviews (any department's), the unit answers its own.
+    ("post", "/api/supervision"): Rule(OVERSIGHT, {"order_id": Ref("order_id"),
+                                                   "reason": "请办理", "due_date": "2026-12-31"}),
+    ("post", "/api/supervision/{item_id}/answer"): Rule(
+        frozenset({"li_a", "li_b", "admin1"}), {"answer": "已办理"}, scoped=True),
+    ("post", "/api/supervision/{item_id}/close"): Rule(OVERSIGHT, {"review": "好"}, scoped=True),
+    ("post", "/api/supervision/{item_id}/send-back"): Rule(OVERSIGHT, {"review": "请补充"},
+                                                           scoped=True),
     # 202: the seat-state call just before (document order) sat the user at lj-01.
     ("post", "/api/callbacks/{entry_id}/call"): Rule(STAFF),
     ("get", "/api/api-clients"): Rule(ADMIN),
@@ -125,16 +154,6 @@ RULES: dict[tuple[str, str], Rule] = {
                                                   "content": "路灯坏了"}],
                                       public=True, status=401),
 }  # fmt: skip
-# Routes merged from the desk branch (seat workspace, inbox, supervision items) after this
-# matrix was written: listed here so any *other* new route still fails the coverage test;
-# the CSRF test covers them already, the role x department rows are still to be written.
-NOT_YET_IN_MATRIX = frozenset({
-    ("post", "/api/my-seat"), ("post", "/api/my-seat/leave"), ("post", "/api/my-seat/state"),
-    ("post", "/api/supervision"), ("post", "/api/supervision/{item_id}/answer"),
-    ("post", "/api/supervision/{item_id}/close"), ("post", "/api/supervision/{item_id}/send-back"),
-})  # fmt: skip
-for _key in NOT_YET_IN_MATRIX:
-    RULES.setdefault(_key, Rule(frozenset(), {}))
 # Run last: they end the session or change the password the other calls sign in with.
 LAST = [("post", "/api/auth/logout"), ("post", "/api/auth/password")]
 
@@ -157,9 +176,12 @@ def test_every_documented_route_has_a_rule() -> None:
     assert documented == set(RULES)
 
 
-async def _objects(h: DeskHarness, tmp_path: Path, department: str, marker: str) -> dict[str, str]:
+async def _objects(
+    h: DeskHarness, tmp_path: Path, department: str, marker: str, *, items: bool = False
+) -> dict[str, str]:
     """A fresh order, voicemail, KB entry and callback of `department`, an API client and
-    a webhook of it, and the webhook's delivery of the order's dispatch."""
+    a webhook of it, and the webhook's delivery of the order's dispatch; with `items`,
+    two supervision items on the order, one open and one answered."""
     audio = tmp_path / f"vm-{marker}.wav"
     audio.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt ")
     webhook, _ = await h.desk.webhooks.add_endpoint(
@@ -188,7 +210,17 @@ async def _objects(h: DeskHarness, tmp_path: Path, department: str, marker: str)
     deliveries = await h.desk.webhooks.deliveries(limit=1)
     assert deliveries
     assert deliveries[0][0].order_id == order_id
-    return {"order_id": str(order_id), "voicemail_id": str(voicemail),
+    made: dict[str, str] = {}
+    if items:
+        service = supervision_desk(h.desk)
+        due = date(2026, 12, 31)
+        opened = await service.open(order_id, reason=f"{marker} 督办", due=due, actor="sup1",
+                                    visibility=None)  # fmt: skip
+        answered = await service.open(order_id, reason=f"{marker} 督办", due=due, actor="sup1",
+                                      visibility=None)  # fmt: skip
+        await service.answer(answered.id, text=f"{marker} 答", actor="li", visibility=None)
+        made = {"open_item_id": str(opened.id), "answered_item_id": str(answered.id)}
+    return {**made,"order_id": str(order_id), "voicemail_id": str(voicemail),
             "recording_id": str(recording),
             "entry_id": str(found[0].id), "code": department,
             "callback_id": str(callback.id), "client_id": str(client.client.id),
@@ -201,7 +233,20 @@ def _path(template: str, ids: dict[str, str], victim: int) -> str:
               "item_id": "1", "year": "2027", "day": "2027-02-06"}  # fmt: skip
     if template.startswith("/api/callbacks/"):
         values["entry_id"] = ids["callback_id"]
+    if template.startswith("/api/supervision/"):  # answer an open item, review an answered one
+        kind = "open" if template.endswith("/answer") else "answered"
+        values["item_id"] = ids[f"{kind}_item_id"]
     return template.format(**values)
+
+
+def _body(rule: Rule, ids: dict[str, str]) -> dict[str, Any] | list[Any] | None:
+    if not isinstance(rule.body, dict):
+        return rule.body
+    return {k: int(ids[v.name]) if isinstance(v, Ref) else v for k, v in rule.body.items()}
+
+
+def _needs_items(template: str) -> bool:
+    return template.startswith("/api/supervision/")
 
 
 @pytest.mark.parametrize("role", ["anonymous", *USERS])
@@ -215,17 +260,16 @@ async def test_route_role_department_matrix(
     other = DEPT_B if own == DEPT_A else DEPT_A
     failures: list[str] = []
     for method, template, operation in operations():
-        if (method, template) in NOT_YET_IN_MATRIX:
-            continue
         rule = RULES[(method, template)]
+        items = _needs_items(template)
         for variant, department in (("own", own), ("other", other)):
             if variant == "other" and not rule.scoped:
                 continue
             marker = "own-object" if variant == "own" else FOREIGN
-            ids = await _objects(harness, tmp_path, department, marker)
-            await _objects(harness, tmp_path, other, FOREIGN)  # always something to hide
+            ids = await _objects(harness, tmp_path, department, marker, items=items)
+            await _objects(harness, tmp_path, other, FOREIGN, items=items)  # to hide
             path = _path(template, ids, victim.id) + rule.query
-            body = rule.body if not isinstance(rule.body, dict) else dict(rule.body)
+            body = _body(rule, ids)
             if template == "/api/kb/entries" and body is not None:
                 body["department_code"] = department
             expected = _expected(role, rule, variant, method, template, operation)
@@ -282,14 +326,14 @@ async def test_every_unsafe_route_needs_the_csrf_token(
     if not database_url.startswith("sqlite"):
         pytest.skip("CSRF checks do not depend on the database")
     victim, _ = await harness.desk.auth.add_user("victim", Role.OPERATOR, password=PASSWORD)
-    ids = await _objects(harness, tmp_path, DEPT_A, "own-object")
+    ids = await _objects(harness, tmp_path, DEPT_A, "own-object", items=True)
     before = len(await audit.recent(harness.sessions, limit=1000))
     await harness.sign_in("admin1")
     headers = {"X-CSRF-Token": token} if token else {}
     for method, template in UNSAFE:
         rule = RULES[(method, template)]
         path = _path(template, ids, victim.id) + rule.query
-        async with harness.client.request(method, path, json=rule.body,
+        async with harness.client.request(method, path, json=_body(rule, ids),
                                           headers=headers) as response:  # fmt: skip
             assert response.status == 403, f"{method} {path}: {response.status}"
             assert (await response.json())["error"]["code"] == "csrf-token-invalid"
@@ -321,15 +365,14 @@ async def test_api_client_column(
     headers = {"Authorization": f"Bearer {issued.token}"}
     failures: list[str] = []
     for method, template, operation in operations():
-        if (method, template) in NOT_YET_IN_MATRIX and (method, template) not in MACHINE_ALLOWED:
-            continue
         rule = RULES[(method, template)]
+        items = _needs_items(template)
         for variant, department in (("own", DEPT_A), ("other", DEPT_B)):
             if variant == "other" and not rule.scoped:
                 continue
             marker = "own-object" if variant == "own" else FOREIGN
-            ids = await _objects(harness, tmp_path, department, marker)
-            await _objects(harness, tmp_path, DEPT_B, FOREIGN)
+            ids = await _objects(harness, tmp_path, department, marker, items=items)
+            await _objects(harness, tmp_path, DEPT_B, FOREIGN, items=items)
             path = _path(template, ids, victim.id) + rule.query
             allowed = (method, template) in MACHINE_ALLOWED and (
                 scope == "write" or method == "get"
@@ -345,7 +388,7 @@ async def test_api_client_column(
             else:
                 expected = success_status(method, template, operation)
             harness.client.session.cookie_jar.clear()
-            async with harness.client.request(method, path, json=rule.body,
+            async with harness.client.request(method, path, json=_body(rule, ids),
                                               headers=headers) as response:  # fmt: skip
                 text = "" if response.content_type == "text/event-stream" else await response.text()
                 status = response.status

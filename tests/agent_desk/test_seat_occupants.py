@@ -16,11 +16,11 @@ from base.database import create_engine, create_session_factory
 from hotline.migrate import downgrade, upgrade_async
 from tests.agent_desk.conftest import PASSWORD, START, DeskHarness, SteppedClock, fast_passwords
 
-# The two tables as revision 0020 left them.
-OCCUPANTS_0020 = sa.table("desk_seat_occupants", sa.column("seat_id", sa.String()),
+# The two tables as revision 0021 left them.
+OCCUPANTS_0021 = sa.table("desk_seat_occupants", sa.column("seat_id", sa.String()),
                           sa.column("user_id", sa.Integer()),
                           sa.column("since", sa.DateTime(timezone=True)))  # fmt: skip
-SEAT_USERS_0020 = sa.table("desk_seat_users", sa.column("seat_id", sa.String()),
+SEAT_USERS_0021 = sa.table("desk_seat_users", sa.column("seat_id", sa.String()),
                            sa.column("user_name", sa.String()),
                            sa.column("site", sa.String()),
                            sa.column("since", sa.DateTime(timezone=True)))  # fmt: skip
@@ -125,7 +125,7 @@ async def test_a_seat_taken_at_the_console_is_the_one_the_seat_rules_know(
 async def test_the_migration_moves_console_seats_the_newest_winning(
     database_url: str, clock: SteppedClock
 ) -> None:
-    await upgrade_async(database_url, "0020")
+    await upgrade_async(database_url, "0021")
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
     auth = AuthService(sessions=sessions, clock=clock, passwords=fast_passwords())
@@ -133,11 +133,11 @@ async def test_the_migration_moves_console_seats_the_newest_winning(
            for name in ("alice", "bob", "carol", "dave")}  # fmt: skip
     earlier, later = START, START + timedelta(minutes=5)
     async with sessions.begin() as session:
-        await session.execute(sa.insert(OCCUPANTS_0020), [
+        await session.execute(sa.insert(OCCUPANTS_0021), [
             {"seat_id": "lj-02", "user_id": ids["bob"], "since": earlier},  # carol sat later
             {"seat_id": "lj-03", "user_id": ids["dave"], "since": later},  # dave's newest seat
         ])  # fmt: skip
-        await session.execute(sa.insert(SEAT_USERS_0020), [
+        await session.execute(sa.insert(SEAT_USERS_0021), [
             {"seat_id": seat, "user_name": name, "site": "linjiang", "since": since}
             for seat, name, since in (("lj-01", "alice", earlier),  # only the console's
                                       ("lj-02", "carol", later), ("lj-04", "dave", earlier),
@@ -154,7 +154,7 @@ async def test_the_migration_moves_console_seats_the_newest_winning(
         assert "desk_seat_users" not in tables
     finally:
         await engine.dispose()
-    await asyncio.to_thread(downgrade, database_url, "0020")
+    await asyncio.to_thread(downgrade, database_url, "0021")
     engine = create_engine(database_url)
     try:
         async with engine.connect() as connection:

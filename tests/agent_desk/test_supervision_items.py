@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.agent_desk.conftest import DEPT_A, DeskHarness
+from agent_desk.auth import Role
+from tests.agent_desk.conftest import DEPT_A, PASSWORD, DeskHarness
 
 
 async def late_order(h: DeskHarness) -> int:
@@ -55,3 +56,25 @@ async def test_a_deadline_in_the_past_is_refused(harness: DeskHarness) -> None:
     body = {"order_id": order_id, "reason": "请办理", "due_date": "2026-11-01"}
     refused = await harness.call("POST", "/api/supervision", as_user="sup1", json=body)
     assert refused.status == 400
+
+
+async def test_a_platform_bound_supervisor_opens_and_reviews_only_their_platforms_items(
+    harness: DeskHarness,
+) -> None:
+    """A county's supervisor (清河县) neither opens a 督办 on the city's order nor closes
+    or sends back the city's item: both are not found, as when reading them."""
+    await harness.desk.auth.add_user("sup_qh", Role.SUPERVISOR, password=PASSWORD,
+                                     platform="qinghe")  # fmt: skip
+    order_id = await late_order(harness)  # a 临江市 order
+    body = {"order_id": order_id, "reason": "请今日办结", "due_date": "2026-11-30"}
+    refused = await harness.call("POST", "/api/supervision", as_user="sup_qh", json=body)
+    assert refused.status == 404
+    item = await (await harness.call("POST", "/api/supervision", as_user="sup1", json=body)).json()
+    path = f"/api/supervision/{item['id']}"
+    await harness.call("POST", f"{path}/answer", as_user="li_a", json={"answer": "已上门检修"})
+    for move, review in (("close", {}), ("send-back", {"review": "不行"})):
+        response = await harness.call("POST", f"{path}/{move}", as_user="sup_qh", json=review)
+        assert (response.status, (await response.json())["error"]["code"]) == (
+            404, "supervision-not-found")  # fmt: skip
+    closed = await harness.call("POST", f"{path}/close", as_user="sup1", json={})
+    assert (await closed.json())["state"] == "closed"

@@ -140,3 +140,27 @@ async def test_the_desk_refuses_a_switchboard_as_liaison_target(harness: DeskHar
     error = (await response.json())["error"]
     assert "rule switchboard" in error["message"]
     assert error["details"] == {"field": "backup_endpoint"}
+
+
+async def test_a_seat_taken_on_one_board_cannot_be_taken_on_the_other(
+    harness: DeskHarness,
+) -> None:
+    """The seat board (/api/seats) and the console (/api/my-seat) keep who sits where in
+    two tables: each refuses a seat the other gave to someone else."""
+    await harness.desk.auth.add_user("op2", Role.OPERATOR, password="correct-horse-9")
+    board = await harness.call("POST", "/api/seats/lj-01/state", as_user="op1",
+                               json={"state": "available"})  # fmt: skip
+    assert board.status == 200
+    console = await harness.call("POST", "/api/my-seat", as_user="op2", json={"seat_id": "lj-01"})
+    assert (console.status, (await console.json())["error"]["code"]) == (409, "seat-taken")
+    sat = await harness.call("POST", "/api/my-seat", as_user="op2", json={"seat_id": "lj-02"})
+    assert sat.status == 200
+    for state in ("available", "break", "offline"):
+        other = await harness.call("POST", "/api/seats/lj-02/state", as_user="op1",
+                                   json={"state": state})  # fmt: skip
+        assert (other.status, (await other.json())["error"]["code"]) == (403, "seat-not-yours")
+    assert harness.desk.seats is not None
+    assert (await harness.desk.seats.presence.seat("lj-02")).state.value == "available"
+    # the oversight still may
+    assert (await harness.call("POST", "/api/seats/lj-02/state", as_user="sup1",
+                               json={"state": "break"})).status == 200  # fmt: skip

@@ -196,8 +196,10 @@ async def directory(sessions: async_sessionmaker[AsyncSession]) -> DirectoryServ
 def desk_server(sessions: async_sessionmaker[AsyncSession], directory: DirectoryService,
                 clock: DrivenClock) -> TestClient[web.Request, web.Application]:  # fmt: skip
     """The desk with its webhook dispatcher, as `hotline serve` runs it."""
+    # The receiver listens on the loopback: allowed explicitly, as for a LAN receiver.
+    settings = Settings(webhook_allowed_hosts="127.0.0.1")
     app = build_desk_app(sessions=sessions, directory=directory, clock=clock,
-                         calendar=WorkingCalendar(), settings=Settings(),
+                         calendar=WorkingCalendar(), settings=settings,
                          passwords=fast_passwords(), webhook_policy=POLICY,
                          deliver_webhooks=True)  # fmt: skip
     return TestClient(TestServer(app, host="127.0.0.1"))

@@ -12,8 +12,8 @@ The downgrade recreates `desk_seat_users` empty (its site cannot be known here);
 seats stay in `desk_seat_occupants`, so an operator who sat down from the console sits
 down there again after a downgrade.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-02 19:00:00.000000
 """
 
@@ -23,8 +23,8 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0021"
-down_revision: str | None = "0020"
+revision: str = "0022"
+down_revision: str | None = "0021"  # after main's 0021 (rate counts) at the merge
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
