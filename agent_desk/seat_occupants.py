@@ -1,8 +1,12 @@
-"""Who sits at which seat: the desk user who signed in there, one seat per user.
+"""Who sits at which seat: the desk user signed in there, one seat per user, one user per seat.
 
-Routing's presence says whether a seat takes calls; this says whose it is, so only its
-own operator (or a supervisor) changes its state, and a callback rings the phone of the
-operator who asked for it — never an endpoint named in a request.
+The one record of it, whichever way the operator sat down (the console's /api/my-seat or
+/api/seats/{id}/state). Routing's presence says whether a seat takes calls; this says whose
+it is, so the console follows and pops *their* seat, only its own operator (or a
+supervisor) changes its state, and a callback rings the phone of the operator who asked
+for it — never an endpoint named in a request. The seat's site is the sites file's, not
+stored here. Both "one each way" rules are unique constraints, so of two sign-ins racing
+for a seat (or one user racing into two seats) the database lets exactly one win.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
+from agent_desk.auth.models import User
 from base.database import Base
 from base.errors import HotlineError
 
@@ -44,7 +49,7 @@ class SeatRequired(HotlineError):
 
 
 class SeatOccupants:
-    """Claims and releases seats for desk users."""
+    """Claims, moves and releases seats for desk users (shared by every desk process)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -79,7 +84,44 @@ class SeatOccupants:
                 raise SeatTaken(f"seat {seat_id} was just taken, or you hold another seat",
                                 details={"seat": seat_id}) from None  # fmt: skip
 
+    async def move(self, seat_id: str, user_id: int, *, at: datetime) -> str | None:
+        """Sit `user_id` at `seat_id`, leaving the seat they had (returned); SeatTaken if
+        another user sits there, or wins the race for it."""
+        async with self._sessions() as session:
+            holder = await session.get(SeatOccupant, seat_id)
+            if holder is not None and holder.user_id == user_id:
+                return seat_id
+            if holder is not None:
+                raise await _taken(session, seat_id, holder.user_id)
+            previous = await session.scalar(
+                select(SeatOccupant.seat_id).where(SeatOccupant.user_id == user_id)
+            )
+            await session.execute(delete(SeatOccupant).where(SeatOccupant.user_id == user_id))
+            session.add(SeatOccupant(seat_id=seat_id, user_id=user_id, since=at))
+            try:
+                await session.commit()
+            except IntegrityError:
+                raise SeatTaken(f"seat {seat_id} was just taken",
+                                details={"seat": seat_id}) from None  # fmt: skip
+            return previous
+
     async def release(self, seat_id: str) -> None:
         async with self._sessions() as session:
             await session.execute(delete(SeatOccupant).where(SeatOccupant.seat_id == seat_id))
             await session.commit()
+
+    async def leave(self, user_id: int) -> str | None:
+        """The user leaves their seat; returns the seat they had."""
+        async with self._sessions() as session:
+            seat_id: str | None = await session.scalar(
+                delete(SeatOccupant)
+                .where(SeatOccupant.user_id == user_id)
+                .returning(SeatOccupant.seat_id)
+            )
+            await session.commit()
+            return seat_id
+
+
+async def _taken(session: AsyncSession, seat_id: str, holder: int) -> SeatTaken:
+    name = await session.scalar(select(User.name).where(User.id == holder))
+    return SeatTaken(f"seat {seat_id} is taken by {name}", details={"seat": seat_id})

@@ -26,7 +26,6 @@ from agent_desk.i18n import MESSAGES, language
 from agent_desk.order_messages import ORDER_MESSAGES
 from agent_desk.permissions import Action, authorize, order_visibility
 from agent_desk.screen_pop import call_facts, screen_pop
-from agent_desk.seat_users import SeatTaken, SeatUsers
 from agent_desk.seats import SeatDesk, seat_json
 from agent_desk.timeutil import china
 from base.errors import InvalidInput, NotFound, ServiceUnavailable
@@ -54,8 +53,8 @@ def home_site(desk: Desk, seats: SeatDesk) -> Site:
 
 async def _mine(desk: Desk, seats: SeatDesk, principal: Principal) -> dict[str, Any]:
     site = home_site(desk, seats)
-    held = await SeatUsers(desk.sessions).seat_of(principal.name)
-    taken = await SeatUsers(desk.sessions).taken(site.id)
+    held = await desk.occupants.seat_of(principal.user_id)
+    taken = await desk.occupants.everyone()
     records = {r.seat_id: r for r in await seats.presence.site_seats(site.id)}
     free = [
         {"id": seat.id, "endpoint": seat.endpoint}
@@ -65,8 +64,8 @@ async def _mine(desk: Desk, seats: SeatDesk, principal: Principal) -> dict[str, 
     ]  # fmt: skip
     mine = None
     if held is not None:
-        record = await seats.presence.seat(held.seat_id)
-        mine = seat_json(record, seats.sites.seat(held.seat_id).endpoint)
+        record = await seats.presence.seat(held)
+        mine = seat_json(record, seats.sites.seat(held).endpoint)
     return {"site": {"id": site.id, "name": site.name}, "seat": mine, "free": free}
 
 
@@ -86,18 +85,12 @@ async def sit(request: web.Request) -> web.Response:
     site = home_site(desk, seats)
     if seat_id not in {seat.id for seat in site.seats if seat.enabled}:
         raise NotFound(f"no seat {seat_id!r} at {site.name}")
-    occupant = await desk.occupants.occupant(seat_id)
-    if occupant is not None and occupant != principal.user_id:
-        # Signed in there from the seat board (desk_seat_occupants): another's seat.
-        raise SeatTaken(f"seat {seat_id} is taken", details={"seat": seat_id})
-    users = SeatUsers(desk.sessions)
     now = china(desk.clock.now())
-    previous = await users.seat_of(principal.name)
-    await users.bind(principal.name, seat_id, site=site.id, at=now)
-    if previous is not None and previous.seat_id != seat_id:
+    previous = await desk.occupants.move(seat_id, principal.user_id, at=now)
+    if previous is not None and previous != seat_id:
         # A seat still on a call cannot sign out; it is no longer theirs either way.
         with contextlib.suppress(SeatStateConflict):
-            await seats.presence.sign_out(previous.seat_id)
+            await seats.presence.sign_out(previous)
     record = await seats.presence.seat(seat_id)
     if record.state is SeatState.OFFLINE:
         await seats.presence.sign_in(seat_id)
@@ -115,13 +108,13 @@ async def my_state(request: web.Request) -> web.Response:
     seats = _seats(desk)
     body = await json_body(request)
     state = text_field(body, "state", required=True, max_length=16) or ""
-    held = await SeatUsers(desk.sessions).seat_of(principal.name)
+    held = await desk.occupants.seat_of(principal.user_id)
     if held is None:
         raise InvalidInput("sit at a seat first")
     if state == "break":
-        await seats.presence.take_break(held.seat_id)
+        await seats.presence.take_break(held)
     elif state == "available":
-        await seats.presence.available(held.seat_id)
+        await seats.presence.available(held)
     else:
         raise InvalidInput("state must be available or break")
     return web.json_response(await _mine(desk, seats, principal))
@@ -131,7 +124,7 @@ async def leave(request: web.Request) -> web.Response:
     principal = await authorize(request, Action.SEATS)
     desk = request.app[DESK]
     seats = _seats(desk)
-    seat_id = await SeatUsers(desk.sessions).release(principal.name)
+    seat_id = await desk.occupants.leave(principal.user_id)
     if seat_id is not None:
         await seats.presence.sign_out(seat_id)
     return web.json_response(await _mine(desk, seats, principal))
@@ -157,7 +150,7 @@ async def seat_events(request: web.Request) -> web.StreamResponse:
     seats = _seats(desk)
     if seats.store is None:
         raise ServiceUnavailable("the live store is not connected to the desk")
-    users = SeatUsers(desk.sessions)
+    occupants = desk.occupants
     t = translator_for(request)
     names = {target.code: target.name for target in desk.directory.targets()}
     history = CallHistory(desk.sessions)
@@ -171,8 +164,8 @@ async def seat_events(request: web.Request) -> web.StreamResponse:
     try:
         await response.write(b"retry: 1000\n\n")
         while not desk.closing.is_set():
-            held = await users.seat_of(principal.name)
-            record = await seats.presence.seat(held.seat_id) if held else None
+            held = await occupants.seat_of(principal.user_id)
+            record = await seats.presence.seat(held) if held else None
             seen = (record.seat_id, record.state.value, record.call_id) if record else None
             if seen != last_seen:
                 await _send(response, "seat", {"seat": record.seat_id if record else None,

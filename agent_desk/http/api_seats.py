@@ -18,7 +18,6 @@ from agent_desk.errors import CallControlAbsent
 from agent_desk.http.common import json_body, path_id, text_field
 from agent_desk.permissions import Action, authorize, order_visibility
 from agent_desk.seat_occupants import SeatNotYours, SeatRequired, SeatTaken
-from agent_desk.seat_users import SeatUsers
 from agent_desk.seats import SeatDesk, callback_json, seat_json
 from agent_desk.timeutil import china
 from base.errors import InvalidInput, NotFound, ServiceUnavailable
@@ -57,9 +56,6 @@ async def _check_seat_change(desk: Desk, principal: Principal, seat_id: str, sta
     """Raise unless `principal` may put `seat_id` in `state`; True when they take it."""
     occupant = await desk.occupants.occupant(seat_id)
     if occupant is not None and occupant != principal.user_id and principal.role not in OVERSIGHT:
-        raise SeatNotYours(f"seat {seat_id} is another operator's", details={"seat": seat_id})
-    sitter = await SeatUsers(desk.sessions).holder(seat_id)  # sat down from the console
-    if sitter is not None and sitter != principal.name and principal.role not in OVERSIGHT:
         raise SeatNotYours(f"seat {seat_id} is another operator's", details={"seat": seat_id})
     if occupant is not None or state != "available":
         if occupant is None and principal.role not in OVERSIGHT:
@@ -118,12 +114,7 @@ async def list_callbacks(request: web.Request) -> web.Response:
 
 
 async def _own_endpoint(desk: Desk, seats: SeatDesk, principal: Principal) -> str:
-    # Sat down through /api/seats/{id}/state (desk_seat_occupants) or the console's
-    # /api/my-seat (desk_seat_users): either way the user's own seat.
     seat_id = await desk.occupants.seat_of(principal.user_id)
-    if seat_id is None:
-        sat = await SeatUsers(desk.sessions).seat_of(principal.name)
-        seat_id = sat.seat_id if sat is not None else None
     seat = next((s for site in seats.sites.sites for s in site.seats if s.id == seat_id), None)
     if seat is None:
         raise SeatRequired("sign in at a seat first: the callback rings your own seat's phone")
