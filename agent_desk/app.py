@@ -136,7 +136,7 @@ def public_intake_for(
     intake = CitizenIntake(sessions=sessions, orders=orders, clock=clock, duplicate_window=window)
     return PublicIntake(
         intake=intake,
-        proof_of_work=ProofOfWork(clock=clock, bits=settings.report_pow_bits),
+        proof_of_work=ProofOfWork(sessions=sessions, clock=clock, bits=settings.report_pow_bits),
         report_limit=RateLimit(
             sessions=sessions,
             clock=clock,

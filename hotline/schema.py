@@ -10,6 +10,7 @@ import agent_desk.integrations.models
 import agent_desk.kb
 import agent_desk.orders.models
 import agent_desk.seat_occupants
+import agent_desk.shared_keys
 import agent_desk.stats.indexes
 import agent_desk.stats.rollups
 import agent_desk.supervision_items
@@ -38,6 +39,7 @@ REGISTERED = (
     agent_desk.kb,
     agent_desk.orders.models,
     agent_desk.seat_occupants,
+    agent_desk.shared_keys,
     agent_desk.supervision_items,
     agent_desk.stats.indexes,
     agent_desk.stats.rollups,

@@ -44,5 +44,17 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
 
 
 @pytest.fixture
+async def second_process(
+    sessions: async_sessionmaker[AsyncSession], database_url: str
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Another process's connections to the same (migrated) database: its own engine and pool."""
+    engine = create_engine(database_url)
+    try:
+        yield create_session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"

@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import case, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent_desk.auth.models import SignInAttempts
+from base.window_counter import bump_window
 
 KEY_LENGTH = 200
 
@@ -52,21 +52,10 @@ def keys(name: str, ip: str) -> tuple[str, str, str]:
 
 async def _bump(session: AsyncSession, key: str, now: float, window: float) -> int:
     """Count one attempt under `key`, starting a new window when the last one ended."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    expired = SignInAttempts.window_ends <= now
-    upsert = (
-        insert(SignInAttempts)
-        .values(key=key, attempts=1, window_ends=now + window)
-        .on_conflict_do_update(
-            index_elements=[SignInAttempts.key],
-            set_={
-                "attempts": case((expired, 1), else_=SignInAttempts.attempts + 1),
-                "window_ends": case((expired, now + window), else_=SignInAttempts.window_ends),
-            },
-        )
-        .returning(SignInAttempts.attempts)
-    )
-    return int((await session.execute(upsert)).scalar_one())
+    return await bump_window(
+        session, key=SignInAttempts.key, count=SignInAttempts.attempts,
+        ends=SignInAttempts.window_ends, value=key, now=now, window_s=window,
+    )  # fmt: skip
 
 
 async def reserve(

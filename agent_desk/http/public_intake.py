@@ -50,15 +50,18 @@ def _page(request: web.Request, template: str, status: int = 200, **context: Any
     return response
 
 
-def _form_page(request: web.Request, public: PublicIntake, *, status: int = 200,
-               values: dict[str, str] | None = None, error: str = "") -> web.Response:  # fmt: skip
+async def _form_page(
+    request: web.Request, public: PublicIntake, *, status: int = 200,
+    values: dict[str, str] | None = None, error: str = "",
+) -> web.Response:  # fmt: skip
+    challenge = await public.proof_of_work.challenge()
+    bits = public.proof_of_work.bits
     return _page(request, "public/report.html", status, values=values or {}, error=error,
-                 types=TYPE_LABELS, challenge=public.proof_of_work.challenge(),
-                 bits=public.proof_of_work.bits)  # fmt: skip
+                 types=TYPE_LABELS, challenge=challenge, bits=bits)  # fmt: skip
 
 
 async def report_form(request: web.Request) -> web.Response:
-    return _form_page(request, _public(request))
+    return await _form_page(request, _public(request))
 
 
 def _values(form: MultiDictProxy[str | bytes | Any]) -> dict[str, str]:
@@ -87,18 +90,18 @@ async def submit_report(request: web.Request) -> web.Response:
     form = await request.post()
     values = _values(form)
     if not await public.report_limit.allow(client_ip(request)):
-        return _form_page(request, public, status=429, values=values,
+        return await _form_page(request, public, status=429, values=values,
                           error="提交过于频繁，请稍后再试，或拨打12345热线。")  # fmt: skip
     challenge, nonce = form.get("challenge", ""), form.get("nonce", "")
-    refused = public.proof_of_work.check(
+    refused = await public.proof_of_work.check(
         challenge if isinstance(challenge, str) else "", nonce if isinstance(nonce, str) else ""
     )
     if refused is not None:
         error = "安全验证未完成，请再次点击提交（需要启用浏览器脚本）。"
-        return _form_page(request, public, status=400, values=values, error=error)
+        return await _form_page(request, public, status=400, values=values, error=error)
     problem = _invalid(values)
     if problem:
-        return _form_page(request, public, status=400, values=values, error=problem)
+        return await _form_page(request, public, status=400, values=values, error=problem)
     filed = await public.intake.file(
         CitizenReport(channel=Channel.WEB, subject=values["subject"],
                       description=values["description"], phone=values["phone"],

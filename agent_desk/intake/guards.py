@@ -2,10 +2,11 @@
 `agent_desk.intake.rate_limit`, counted in the database for every process).
 
 `ProofOfWork` hands out challenges signed with a
-per-process key, so it keeps no state until one is spent; the browser must find a nonce
-whose SHA-256 of `challenge:nonce` starts with `bits` zero bits (about 2**bits hashes,
-a fraction of a second in a phone's browser, a real cost to a script posting thousands).
-A challenge is good for one submission within `ttl_s`.
+key shared by every desk process (`agent_desk.shared_keys`), so it keeps no state until
+one is spent; the browser must find a nonce whose SHA-256 of `challenge:nonce` starts with
+`bits` zero bits (about 2**bits hashes, a fraction of a second in a phone's browser, a
+real cost to a script posting thousands). A challenge is good for one submission within
+`ttl_s`, in whichever process it arrives: spending one bumps its row of the rate counts.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import hashlib
 import hmac
 import secrets
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agent_desk.intake.rate_limit import bump
+from agent_desk.shared_keys import shared_key
 from base.clock import Clock
+
+KEY_NAME = "report-challenge"
+SPENT_PREFIX = "spent|"
 
 
 def leading_zero_bits(digest: bytes) -> int:
@@ -36,36 +44,40 @@ def solve(challenge: str, bits: int) -> str:
 
 
 class ProofOfWork:
-    def __init__(self, *, clock: Clock, bits: int, ttl_s: float = 600.0) -> None:
+    def __init__(
+        self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock, bits: int,
+        ttl_s: float = 600.0,
+    ) -> None:  # fmt: skip
+        self._sessions = sessions
         self._clock = clock
         self.bits = bits
         self._ttl = ttl_s
-        self._key = secrets.token_bytes(32)
-        self._spent: dict[str, float] = {}
+        self._key: bytes | None = None
 
-    def challenge(self) -> str:
-        issued = f"{int(self._clock.monotonic())}.{secrets.token_hex(8)}"
-        return f"{issued}.{self._sign(issued)}"
+    async def challenge(self) -> str:
+        issued = f"{int(self._clock.now().timestamp())}.{secrets.token_hex(8)}"
+        return f"{issued}.{await self._sign(issued)}"
 
-    def check(self, challenge: str, nonce: str) -> str | None:
+    async def check(self, challenge: str, nonce: str) -> str | None:
         """None when the work is good (and spends the challenge), else why not."""
         issued, _, mac = challenge.rpartition(".")
         stamp = issued.partition(".")[0]
-        if not issued or not stamp.isdigit() or not hmac.compare_digest(mac, self._sign(issued)):
+        if (not issued or not stamp.isascii() or not stamp.isdigit()
+                or not hmac.compare_digest(mac, await self._sign(issued))):  # fmt: skip
             return "challenge-invalid"
-        now = self._clock.monotonic()
+        now = self._clock.now().timestamp()
         if now - int(stamp) > self._ttl:
             return "challenge-expired"
-        self._spent = {c: t for c, t in self._spent.items() if now - t <= self._ttl}
-        if challenge in self._spent:
-            return "challenge-used"
         if not (nonce.isascii() and nonce.isdigit() and len(nonce) <= 20):
             return "work-invalid"
         digest = hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()
         if leading_zero_bits(digest) < self.bits:
             return "work-invalid"
-        self._spent[challenge] = now
-        return None
+        async with self._sessions.begin() as session:
+            uses = await bump(session, f"{SPENT_PREFIX}{challenge}", now=now, window_s=self._ttl)
+        return "challenge-used" if uses > 1 else None
 
-    def _sign(self, text: str) -> str:
+    async def _sign(self, text: str) -> str:
+        if self._key is None:
+            self._key = await shared_key(self._sessions, KEY_NAME)
         return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()[:32]

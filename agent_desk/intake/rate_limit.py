@@ -1,22 +1,19 @@
 """Per-address rate limits of the public forms, counted in the database.
 
-Every desk process shares the count (two processes do not double the limit): one upsert
-per request creates or bumps the `(limit name, address)` row and returns the new count,
-and the database serialises concurrent upserts, so of 40 parallel requests exactly
-`limit` get a count within it. A row's window starts at its first request and lasts
-`window_s`; a request after it starts a new one. Times are the clock's epoch seconds
-(wall time, the same in every process), not its monotonic time.
+Every desk process shares the count (two processes do not double the limit): each request
+bumps its `(limit name, address)` row through `base.window_counter`, so of 40 parallel
+requests exactly `limit` get a count within it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, String, case, delete
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Float, Integer, String, delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from base.clock import Clock
 from base.database import Base
+from base.window_counter import bump_window
 
 KEY_LENGTH = 200
 SWEEP_EVERY = 500  # requests between deletions of ended windows' rows
@@ -34,21 +31,10 @@ class RateCount(Base):
 
 async def bump(session: AsyncSession, key: str, *, now: float, window_s: float) -> int:
     """Count one request under `key` (a new window when the last one ended); the count."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    ended = RateCount.window_ends <= now
-    upsert = (
-        insert(RateCount)
-        .values(key=key, hits=1, window_ends=now + window_s)
-        .on_conflict_do_update(
-            index_elements=[RateCount.key],
-            set_={
-                "hits": case((ended, 1), else_=RateCount.hits + 1),
-                "window_ends": case((ended, now + window_s), else_=RateCount.window_ends),
-            },
-        )
-        .returning(RateCount.hits)
-    )
-    return int((await session.execute(upsert)).scalar_one())
+    return await bump_window(
+        session, key=RateCount.key, count=RateCount.hits, ends=RateCount.window_ends,
+        value=key, now=now, window_s=window_s,
+    )  # fmt: skip
 
 
 class RateLimit:

@@ -24,7 +24,7 @@ def configure_intake(
     public = dataclasses.replace(
         current,
         sms_secret=SMS_SECRET,
-        proof_of_work=ProofOfWork(clock=harness.clock, bits=bits),
+        proof_of_work=ProofOfWork(sessions=harness.sessions, clock=harness.clock, bits=bits),
         report_limit=RateLimit(
             sessions=harness.sessions,
             clock=harness.clock,

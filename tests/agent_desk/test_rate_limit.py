@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.intake import RateLimit
-from base.database import create_engine, create_session_factory
 from tests.agent_desk.conftest import SteppedClock
 
 LIMIT = 5
-
-
-@pytest.fixture
-async def second_process(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Another desk process's connections to the same database (its own engine and pool)."""
-    engine = create_engine(database_url)
-    try:
-        yield create_session_factory(engine)
-    finally:
-        await engine.dispose()
 
 
 def _limits(*factories: async_sessionmaker[AsyncSession], clock: SteppedClock) -> list[RateLimit]:
