@@ -120,13 +120,25 @@ async def my_state(request: web.Request) -> web.Response:
     return web.json_response(await _mine(desk, seats, principal))
 
 
+async def free_seat(desk: Desk, user_id: int) -> str | None:
+    """The user leaves their seat and it stops taking calls; returns the seat they had.
+
+    A seat on a call keeps its call (the caller is not cut off) and loses its occupant,
+    so no console pops its next one; a supervisor signs it out on the seat board after."""
+    seat_id = await desk.occupants.leave(user_id)
+    if seat_id is not None and desk.seats is not None:
+        try:
+            await desk.seats.presence.sign_out(seat_id)
+        except SeatStateConflict:
+            logger.info("seat %s left during a call: it keeps the call", seat_id)
+    return seat_id
+
+
 async def leave(request: web.Request) -> web.Response:
     principal = await authorize(request, Action.SEATS)
     desk = request.app[DESK]
     seats = _seats(desk)
-    seat_id = await desk.occupants.leave(principal.user_id)
-    if seat_id is not None:
-        await seats.presence.sign_out(seat_id)
+    await free_seat(desk, principal.user_id)
     return web.json_response(await _mine(desk, seats, principal))
 
 

@@ -9,6 +9,7 @@ from aiohttp import web
 from agent_desk.auth import Role
 from agent_desk.desk import DESK
 from agent_desk.desk_tools import DESK_TOOLS
+from agent_desk.http.api_my_seat import free_seat
 from agent_desk.http.common import json_body, path_id
 from agent_desk.permissions import Action, authorize
 from agent_desk.user_admin import KEEP, Keep
@@ -79,6 +80,8 @@ async def patch_user(request: web.Request) -> web.Response:
         account = await users.set_contact(user_id, email=email, phone=phone, actor=principal.name)
     if active is not None and active != account.active:
         account = await users.set_active(user_id, active, actor=principal.name)
+        if not active:
+            await free_seat(request.app[DESK], user_id)  # a deactivated operator's seat rings no more
     return web.json_response(account.to_json())
 
 

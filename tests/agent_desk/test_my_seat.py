@@ -55,6 +55,22 @@ async def test_an_operator_sits_at_a_free_seat_of_the_site(harness: DeskHarness)
     assert (await harness.desk.seats.presence.seat("lj-04")).state is SeatState.OFFLINE
 
 
+async def test_a_deactivated_operators_seat_is_freed_and_rings_no_more(
+    harness: DeskHarness,
+) -> None:
+    await harness.call("POST", "/api/my-seat", as_user="op1", json={"seat_id": "lj-04"})
+    assert harness.desk.seats is not None
+    assert (await harness.desk.seats.presence.seat("lj-04")).state is SeatState.AVAILABLE
+    ids = {p.name: p.user_id for p in await harness.desk.auth.users()}
+    response = await harness.call("PATCH", f"/api/users/{ids['op1']}", as_user="admin1",
+                                  json={"active": False})  # fmt: skip
+    assert response.status == 200
+    assert (await harness.desk.seats.presence.seat("lj-04")).state is SeatState.OFFLINE
+    assert await harness.desk.occupants.occupant("lj-04") is None
+    other = await (await harness.call("GET", "/api/my-seat", as_user="sup1")).json()
+    assert "lj-04" in [seat["id"] for seat in other["free"]]
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     with redis_server() as (url, _process, _port):

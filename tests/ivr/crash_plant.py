@@ -29,7 +29,7 @@ from hotline.migrate import upgrade_async
 from ivr.call_records import CallRecord
 from ivr.simulator import RunningSimulator, SimCall, start_simulator
 from tests.conftest import SAMPLE_DIRECTORY
-from tests.servers import free_port
+from tests.servers import free_port, redis_server
 
 SPEED = 4.0
 START = datetime(2026, 11, 24, 10, 0, tzinfo=CHINA_TZ)
@@ -114,13 +114,23 @@ class Plant:
 @asynccontextmanager
 async def open_plant(
     tmp_path: Path,
-    redis_url: str,
     prompt_dir: Path,
     *,
     speed: float = SPEED,
     env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[Plant]:
-    """A fresh database and simulator; every controller still running is stopped at the end."""
+    """A fresh database, redis-server and simulator; every controller still running is
+    stopped at the end. The redis-server is the plant's own: a test's checkpoints and app
+    registrations (the simulator's channel ids repeat) must not be adopted by the next."""
+    with redis_server() as (redis_url, _process, _port):
+        async with _plant(tmp_path, redis_url, prompt_dir, speed=speed, env=env) as plant:
+            yield plant
+
+
+@asynccontextmanager
+async def _plant(
+    tmp_path: Path, redis_url: str, prompt_dir: Path, *, speed: float, env: Mapping[str, str] | None
+) -> AsyncIterator[Plant]:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'hotline.sqlite3'}"
     await upgrade_async(database_url)
     engine = create_engine(database_url)

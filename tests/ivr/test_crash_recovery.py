@@ -10,7 +10,7 @@ with one call record, voicemails are kept, and no channel or bridge is left behi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -26,16 +26,7 @@ from ivr.quality_models import QualityRecording
 from ivr.simulator.callers import send_dtmf
 from routing.models import CallbackRequest
 from tests.ivr.crash_plant import SPEED, START, Plant, connected, kill, open_plant, playing_to
-from tests.servers import redis_server
 from voicemail import Voicemail
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    """One redis-server per test: a test's checkpoints and app registrations (the
-    simulator's channel ids repeat from test to test) must not be adopted by the next."""
-    with redis_server() as (url, _process, _port):
-        yield url
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +35,8 @@ def prompt_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-async def plant(tmp_path: Path, redis_url: str, prompt_dir: Path) -> AsyncIterator[Plant]:
-    async with open_plant(tmp_path, redis_url, prompt_dir) as plant:
+async def plant(tmp_path: Path, prompt_dir: Path) -> AsyncIterator[Plant]:
+    async with open_plant(tmp_path, prompt_dir) as plant:
         yield plant
 
 

@@ -26,7 +26,7 @@ import re
 import sqlite3
 import subprocess
 from array import array
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,6 @@ from ivr.simulator.callers import send_dtmf
 from ivr.simulator.recordings import stored_names
 from ivr.simulator.simulator import Simulator
 from tests.ivr.crash_plant import Plant, connected, kill, open_plant
-from tests.servers import redis_server
 from voicemail import Voicemail
 
 SPEED = 10.0
@@ -71,23 +70,15 @@ MESSAGE_SAVED = _prompt(_CATALOG.voicemail_saved(5))
 TRANSFERRING = _prompt(_CATALOG.transferring("临江市公安局"))
 
 
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    """One redis-server per kill point: a killed controller's checkpoints and app
-    registrations must not be adopted by the next kill point's controllers."""
-    with redis_server() as (url, _process, _port):
-        yield url
-
-
 @pytest.fixture(scope="module")
 def prompt_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("prompts")
 
 
 @pytest.fixture
-async def plant(tmp_path: Path, redis_url: str, prompt_dir: Path) -> AsyncIterator[Plant]:
+async def plant(tmp_path: Path, prompt_dir: Path) -> AsyncIterator[Plant]:
     env = {"HOTLINE_DIAL_TIMEOUT_S": str(DIAL_TIMEOUT_S)}
-    async with open_plant(tmp_path, redis_url, prompt_dir, speed=SPEED, env=env) as plant:
+    async with open_plant(tmp_path, prompt_dir, speed=SPEED, env=env) as plant:
         yield plant
 
 
