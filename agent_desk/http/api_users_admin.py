@@ -81,7 +81,7 @@ async def patch_user(request: web.Request) -> web.Response:
     if active is not None and active != account.active:
         account = await users.set_active(user_id, active, actor=principal.name)
         if not active:
-            await free_seat(request.app[DESK], user_id)  # a deactivated operator's seat rings no more
+            await free_seat(request.app[DESK], user_id)  # their seat rings no more
     return web.json_response(account.to_json())
 
 
