@@ -7,13 +7,16 @@ supervisor) changes its state, and a callback rings the phone of the operator wh
 for it — never an endpoint named in a request. The seat's site is the sites file's, not
 stored here. Both "one each way" rules are unique constraints, so of two sign-ins racing
 for a seat (or one user racing into two seats) the database lets exactly one win.
+
+Each sitting is also kept afterwards (`desk_seat_sittings`: who sat where, from when to
+when), so the statistics can give a seat's calls and time per state to its operator.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, delete, select
+from sqlalchemy import DateTime, ForeignKey, String, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -31,6 +34,31 @@ class SeatOccupant(Base):
     seat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("desk_users.id"), unique=True)
     since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SeatSitting(Base):
+    """A user's time at a seat: open (`ended` None) while they sit there."""
+
+    __tablename__ = "desk_seat_sittings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seat_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("desk_users.id"), index=True)
+    started: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ended: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def _sit(session: AsyncSession, seat_id: str, user_id: int, at: datetime) -> None:
+    session.add(SeatOccupant(seat_id=seat_id, user_id=user_id, since=at))
+    session.add(SeatSitting(seat_id=seat_id, user_id=user_id, started=at))
+
+
+async def _stand_up(session: AsyncSession, at: datetime, *, user_id: int) -> None:
+    await session.execute(
+        update(SeatSitting)
+        .where(SeatSitting.user_id == user_id, SeatSitting.ended.is_(None))
+        .values(ended=at)
+    )
 
 
 class SeatNotYours(HotlineError):
@@ -77,7 +105,7 @@ class SeatOccupants:
     async def claim(self, seat_id: str, user_id: int, *, at: datetime) -> None:
         """Sit `user_id` at `seat_id`; SeatTaken when someone else won the race."""
         async with self._sessions() as session:
-            session.add(SeatOccupant(seat_id=seat_id, user_id=user_id, since=at))
+            _sit(session, seat_id, user_id, at)
             try:
                 await session.commit()
             except IntegrityError:
@@ -97,7 +125,8 @@ class SeatOccupants:
                 select(SeatOccupant.seat_id).where(SeatOccupant.user_id == user_id)
             )
             await session.execute(delete(SeatOccupant).where(SeatOccupant.user_id == user_id))
-            session.add(SeatOccupant(seat_id=seat_id, user_id=user_id, since=at))
+            await _stand_up(session, at, user_id=user_id)
+            _sit(session, seat_id, user_id, at)
             try:
                 await session.commit()
             except IntegrityError:
@@ -105,12 +134,18 @@ class SeatOccupants:
                                 details={"seat": seat_id}) from None  # fmt: skip
             return previous
 
-    async def release(self, seat_id: str) -> None:
+    async def release(self, seat_id: str, *, at: datetime) -> None:
         async with self._sessions() as session:
-            await session.execute(delete(SeatOccupant).where(SeatOccupant.seat_id == seat_id))
+            user_id = await session.scalar(
+                delete(SeatOccupant)
+                .where(SeatOccupant.seat_id == seat_id)
+                .returning(SeatOccupant.user_id)
+            )
+            if user_id is not None:
+                await _stand_up(session, at, user_id=user_id)
             await session.commit()
 
-    async def leave(self, user_id: int) -> str | None:
+    async def leave(self, user_id: int, *, at: datetime) -> str | None:
         """The user leaves their seat; returns the seat they had."""
         async with self._sessions() as session:
             seat_id: str | None = await session.scalar(
@@ -118,6 +153,7 @@ class SeatOccupants:
                 .where(SeatOccupant.user_id == user_id)
                 .returning(SeatOccupant.seat_id)
             )
+            await _stand_up(session, at, user_id=user_id)
             await session.commit()
             return seat_id
 

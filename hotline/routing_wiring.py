@@ -37,6 +37,7 @@ from routing import (
     Presence,
     RedisStore,
     ResilientStore,
+    SeatJournal,
     SeatState,
     Site,
     SitesConfig,
@@ -61,6 +62,7 @@ class Routing:
     presence: Presence
     queue: OperatorQueue
     callbacks: CallbackList
+    journal: SeatJournal  # every presence change, for the time-per-state figures
 
 
 def sites_file(settings: Settings) -> Path:
@@ -131,20 +133,23 @@ async def build_routing(
     sites = load_sites(sites_file(settings))
     home = resolve_site(sites, settings.home_city)
     live = store or build_store(settings, clock)
-    presence = Presence(store=live, sites=sites)
+    seat_journal = SeatJournal(sessions)
+    presence = Presence(store=live, sites=sites, journal=seat_journal)
     routing = Routing(
         sites=sites,
         home=home,
         store=live,
         presence=presence,
-        queue=OperatorQueue(store=live, sites=sites, clock=clock),
+        queue=OperatorQueue(store=live, sites=sites, clock=clock, journal=seat_journal),
         callbacks=CallbackList(sessions=sessions, clock=clock, journal=journal),
+        journal=seat_journal,
     )
     try:
-        await presence.define_seats()
-        if seat_plan is not None:
-            await sign_in_seats(routing, seat_plan)
-        yield routing
+        async with seat_journal.running():
+            await presence.define_seats()
+            if seat_plan is not None:
+                await sign_in_seats(routing, seat_plan)
+            yield routing
     finally:
         if store is None:
             await live.close()

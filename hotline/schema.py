@@ -19,6 +19,7 @@ import directory.models
 import ivr.call_records
 import ivr.quality_models
 import routing.models
+import routing.seat_journal
 import voicemail.models
 import voicemail.notify.models
 from base.database import Base
@@ -31,6 +32,7 @@ REGISTERED = (
     ivr.call_records,
     ivr.quality_models,
     routing.models,
+    routing.seat_journal,
     agent_desk.audit,
     agent_desk.departments,
     agent_desk.integrations.models,

@@ -11,6 +11,7 @@ from routing.overflow import NeighbourLoad, OverflowPolicy, SiteLoad
 from routing.platforms import Platform, PlatformTree, platform_tree
 from routing.presence import Presence, SeatStateConflict
 from routing.queue import Connected, NotQueued, Offer, OperatorQueue, QueuedCall
+from routing.seat_journal import SeatJournal, SeatStateChange
 from routing.sites import (
     DEFAULT_SITES_FILE,
     Neighbour,
@@ -53,8 +54,10 @@ __all__ = [
     "RedisStore",
     "ResilientStore",
     "Seat",
+    "SeatJournal",
     "SeatRecord",
     "SeatState",
+    "SeatStateChange",
     "SeatStateConflict",
     "Site",
     "SiteLoad",

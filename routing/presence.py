@@ -11,6 +11,7 @@ import logging
 from typing import Literal
 
 from base.errors import HotlineError, NotFound
+from routing.seat_journal import SeatJournal
 from routing.sites import SitesConfig
 from routing.store.base import LiveStore, SeatRecord, SeatState
 
@@ -31,9 +32,17 @@ class SeatStateConflict(HotlineError):
 class Presence:
     """Changes seat presence with the allowed transitions, through the live store."""
 
-    def __init__(self, *, store: LiveStore, sites: SitesConfig) -> None:
+    def __init__(
+        self, *, store: LiveStore, sites: SitesConfig, journal: SeatJournal | None = None
+    ) -> None:
         self._store = store
         self._sites = sites
+        self._journal = journal
+
+    def _noted(self, record: SeatRecord | None) -> SeatRecord | None:
+        if self._journal is not None:
+            self._journal.note(record)
+        return record
 
     async def define_seats(self) -> None:
         """Put every enabled seat of the sites file in the store (new ones start offline)."""
@@ -62,8 +71,10 @@ class Presence:
         reason: str = "",
         expect_call: str | None = None,
     ) -> SeatRecord:
-        moved = await self._store.transition_seat(
-            seat_id, to, allowed_from=allowed_from, expect_call=expect_call, reason=reason
+        moved = self._noted(
+            await self._store.transition_seat(
+                seat_id, to, allowed_from=allowed_from, expect_call=expect_call, reason=reason
+            )
         )
         if moved is None:
             current = await self.seat(seat_id)
@@ -104,13 +115,17 @@ class Presence:
         if seat is None or not seat.enabled:
             return None
         if state == "offline":
-            return await self._store.transition_seat(
-                seat.id,
-                S.OFFLINE,
-                allowed_from={S.AVAILABLE, S.RINGING, S.WRAP_UP, S.BREAK},
-                reason=ENDPOINT_OFFLINE,
+            return self._noted(
+                await self._store.transition_seat(
+                    seat.id,
+                    S.OFFLINE,
+                    allowed_from={S.AVAILABLE, S.RINGING, S.WRAP_UP, S.BREAK},
+                    reason=ENDPOINT_OFFLINE,
+                )
             )
         current = await self._store.seat(seat.id)
         if current is None or current.reason != ENDPOINT_OFFLINE:
             return current
-        return await self._store.transition_seat(seat.id, S.AVAILABLE, allowed_from={S.OFFLINE})
+        return self._noted(
+            await self._store.transition_seat(seat.id, S.AVAILABLE, allowed_from={S.OFFLINE})
+        )

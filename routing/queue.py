@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from base.clock import Clock
 from base.errors import NotFound
 from routing.overflow import NeighbourLoad, OverflowPolicy, SiteLoad
+from routing.seat_journal import SeatJournal
 from routing.sites import SitesConfig
 from routing.store.base import LiveStore, QueueEntry, SeatRecord, SeatState
 
@@ -74,11 +75,22 @@ class OperatorQueue:
         sites: SitesConfig,
         clock: Clock,
         policy: OverflowPolicy | None = None,
+        journal: SeatJournal | None = None,
     ) -> None:
         self._store = store
         self._sites = sites
         self._clock = clock
         self._policy = policy or OverflowPolicy()
+        self._journal = journal
+
+    def _noted(self, record: SeatRecord | None) -> SeatRecord | None:
+        if self._journal is not None:
+            self._journal.note(record)
+        return record
+
+    def _rings(self, seat_id: str, site: str, call_id: str) -> None:
+        if self._journal is not None:
+            self._journal.note_ringing(seat_id, site=site, call_id=call_id, at=self._now())
 
     def _now(self) -> float:
         return self._clock.now().timestamp()
@@ -162,6 +174,7 @@ class OperatorQueue:
         if position <= self._free(seats, entry.skills):
             seat = await self._store.claim_longest_idle_seat(entry.site, call_id, entry.skills)
             if seat is not None:
+                self._rings(seat, entry.site, call_id)
                 log.info("%s: offer seat %s at %s", call_id, seat, entry.site)
                 return self._offer(entry, seat)
         return await self._overflow(entry, waiting, position)
@@ -191,6 +204,7 @@ class OperatorQueue:
         for target in self._policy.targets(load, neighbours):
             seat = await self._store.claim_longest_idle_seat(target, entry.call_id, entry.skills)
             if seat is not None:
+                self._rings(seat, target, entry.call_id)
                 await self._store.increment(entry.site, self._today(SENT_AWAY))
                 await self._store.increment(target, self._today(TAKEN_IN))
                 log.info(
@@ -201,8 +215,10 @@ class OperatorQueue:
 
     async def ring_timed_out(self, call_id: str, seat_id: str) -> None:
         """The seat did not answer: it goes back, behind the other idle seats."""
-        await self._store.transition_seat(
-            seat_id, SeatState.AVAILABLE, allowed_from={SeatState.RINGING}, expect_call=call_id
+        self._noted(
+            await self._store.transition_seat(
+                seat_id, SeatState.AVAILABLE, allowed_from={SeatState.RINGING}, expect_call=call_id
+            )
         )
         if await self._store.assignment(call_id) == seat_id:
             await self._store.release_assignment(call_id)
@@ -211,8 +227,10 @@ class OperatorQueue:
     async def answered(self, call_id: str, seat_id: str) -> Connected:
         entry = await self._entry(call_id)
         offer = self._offer(entry, seat_id)
-        moved = await self._store.transition_seat(
-            seat_id, SeatState.ON_CALL, allowed_from={SeatState.RINGING}, expect_call=call_id
+        moved = self._noted(
+            await self._store.transition_seat(
+                seat_id, SeatState.ON_CALL, allowed_from={SeatState.RINGING}, expect_call=call_id
+            )
         )
         if moved is None:
             log.warning("%s: seat %s answered but was not ringing for it", call_id, seat_id)
@@ -231,8 +249,10 @@ class OperatorQueue:
             return None
         seat = await self._store.release_assignment(call_id)
         if seat is not None:
-            await self._store.transition_seat(
-                seat, SeatState.AVAILABLE, allowed_from={SeatState.RINGING}, expect_call=call_id
+            self._noted(
+                await self._store.transition_seat(
+                    seat, SeatState.AVAILABLE, allowed_from={SeatState.RINGING}, expect_call=call_id
+                )
             )
         log.info("%s: left the queue (seat ringing: %s)", call_id, seat or "-")
         return entry
@@ -243,8 +263,10 @@ class OperatorQueue:
         if seat_id is None:
             return None
         current = await self._store.seat(seat_id)
-        moved = await self._store.transition_seat(
-            seat_id, SeatState.WRAP_UP, allowed_from={SeatState.ON_CALL}, expect_call=call_id
+        moved = self._noted(
+            await self._store.transition_seat(
+                seat_id, SeatState.WRAP_UP, allowed_from={SeatState.ON_CALL}, expect_call=call_id
+            )
         )
         if moved is not None and current is not None:
             await self._store.record_handling_time(moved.site, self._now() - current.since)

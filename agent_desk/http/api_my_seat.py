@@ -125,7 +125,7 @@ async def free_seat(desk: Desk, user_id: int) -> str | None:
 
     A seat on a call keeps its call (the caller is not cut off) and loses its occupant,
     so no console pops its next one; a supervisor signs it out on the seat board after."""
-    seat_id = await desk.occupants.leave(user_id)
+    seat_id = await desk.occupants.leave(user_id, at=china(desk.clock.now()))
     if seat_id is not None and desk.seats is not None:
         try:
             await desk.seats.presence.sign_out(seat_id)

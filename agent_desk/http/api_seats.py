@@ -90,7 +90,7 @@ async def set_seat_state(request: web.Request) -> web.Response:
         record = await seats.presence.take_break(seat_id)
     elif state == "offline":
         record = await seats.presence.sign_out(seat_id)
-        await desk.occupants.release(seat_id)
+        await desk.occupants.release(seat_id, at=now)
     elif current.state.value in ("offline",):
         record = await seats.presence.sign_in(seat_id)
     else:

@@ -258,7 +258,12 @@ def _stats_paths() -> dict[str, Any]:
                     {**_query("platform", {"type": "string", "maxLength": 64}),
                      "allowEmptyValue": True}])},
         "/api/stats/seats": {"get": _op(
-            "per-seat figures for a period: calls, talk, wait, transfers, orders, satisfaction",
+            "per-seat figures for a period: calls, talk, wait, transfers, orders, satisfaction, "
+            "seconds in each state, occupancy, wrap-ups",
+            "200", OBJ, errors=("400", "401", "403"), params=[period])},
+        "/api/stats/operators": {"get": _op(
+            "per-operator figures for a period: calls taken at their seats, talk and wrap-up "
+            "averages, orders logged, satisfaction, seconds in each state",
             "200", OBJ, errors=("400", "401", "403"), params=[period])},
         "/api/stats/supervision": {"get": _op(
             "ranking, overdue work, unanswered liaison lines, repeat transfers", "200", OBJ,

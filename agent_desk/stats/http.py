@@ -154,6 +154,15 @@ async def seats_api(request: web.Request) -> web.Response:
     )
 
 
+async def operators_api(request: web.Request) -> web.Response:
+    whole_hotline(await _supervisor(request))
+    period = _period(request)
+    operators = await _stats(request).operators(period)
+    return web.json_response(
+        {"period": period.name, "operators": [figures.to_json() for figures in operators]}
+    )
+
+
 async def supervision_api(request: web.Request) -> web.Response:
     whole_hotline(await _supervisor(request))
     desk = request.app[DESK]
@@ -265,6 +274,7 @@ async def stats_page(request: web.Request) -> web.Response:
     previous = previous_period(period)
     before = (await stats.kpis(previous)).total
     seats = await stats.seats(period)
+    operators = await stats.operators(period)
     supervision = await SupervisionService(sessions=desk.sessions, clock=desk.clock).overview(
         period
     )
@@ -284,7 +294,7 @@ async def stats_page(request: web.Request) -> web.Response:
     images = await asyncio.get_running_loop().run_in_executor(None, draw)
     return _render(request, "stats/stats.html", principal, page="stats", period=period,
                    dashboard=dashboard, supervision=supervision, charts=images,
-                   previous=previous, before=before, seats=seats,
+                   previous=previous, before=before, seats=seats, operators=operators,
                    targets=_targets(request), unit=_unit_namer(request))  # fmt: skip
 
 
@@ -336,6 +346,7 @@ def stats_routes() -> list[web.RouteDef]:
     return [
         web.get("/api/stats/kpis", kpis_api),
         web.get("/api/stats/seats", seats_api),
+        web.get("/api/stats/operators", operators_api),
         web.get("/api/stats/supervision", supervision_api),
         web.get("/api/stats/report", report_api),
         web.get("/api/stats/live", live_api),

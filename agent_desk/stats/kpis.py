@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.stats.definitions import KPIS, Dimension, format_value, kpi_value
+from agent_desk.stats.operator_figures import OperatorFigures, operator_figures
 from agent_desk.stats.operators import SeatFigures, seat_figures
 from agent_desk.stats.periods import Period
 from agent_desk.stats.queries import (
@@ -211,9 +212,15 @@ class StatsService:
         return _table(period, (Dimension.DEPARTMENT,), grouped, total)
 
     async def seats(self, period: Period) -> dict[str, SeatFigures]:
-        """Per-seat figures of `period` (calls answered, talk, orders, satisfaction)."""
+        """Per-seat figures of `period` (calls answered, talk, orders, satisfaction, time
+        per state)."""
         async with self._sessions() as session:
-            return await seat_figures(session, period.start, period.end)
+            return await seat_figures(session, period.start, period.end, self._clock.now())
+
+    async def operators(self, period: Period) -> list[OperatorFigures]:
+        """Per-operator figures of `period`, by name."""
+        async with self._sessions() as session:
+            return await operator_figures(session, period.start, period.end, self._clock.now())
 
     async def kpis(
         self,

@@ -2,14 +2,15 @@
 
 A seat's calls are the queued calls it answered (`queue_outcome = answered`, also those it
 then transferred); its orders are the work orders linked to those calls (the desk links an
-order to the call it was taken on); satisfaction is of those orders' callback reviews.
-The live grid reads routing's store: each seat's state and how long it has been in it.
+order to the call it was taken on); satisfaction is of those orders' callback reviews; its
+time per state comes from routing's seat journal (`seat_time`). The live grid reads
+routing's store: each seat's state and how long it has been in it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent_desk.orders.models import WorkOrder
 from agent_desk.stats.queries import china_wall, count_if
+from agent_desk.stats.seat_time import StateTime, by_seat, load_changes, spans
 from ivr.call_records import QUEUE_ANSWERED, CallRecord
 from routing import LiveStore, SitesConfig
 
@@ -34,15 +36,20 @@ class SeatFigures:
     orders: int
     satisfaction_rate: float | None  # orders rated 4 or 5 ÷ orders rated
     rated: int
+    time: StateTime = field(default_factory=StateTime)  # seconds per state (seat_time)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        figures = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return figures | {
+            "average_wrap_up_s": self.time.average_wrap_up_s,
+            "time": self.time.to_json(),
+        }
 
 
 async def seat_figures(
-    session: AsyncSession, start: datetime, end: datetime
+    session: AsyncSession, start: datetime, end: datetime, now: datetime
 ) -> dict[str, SeatFigures]:
-    """Every seat that answered a call in [start, end), by seat id."""
+    """Every seat that answered a call or changed state in [start, end), by seat id."""
     c, o = CallRecord, WorkOrder
     in_period = and_(
         c.queue_outcome == QUEUE_ANSWERED,
@@ -88,6 +95,11 @@ async def seat_figures(
             satisfaction_rate=satisfied / rated if rated else None,
             rated=rated,
         )
+    until = max(start, min(end, now))
+    t0, t1 = start.timestamp(), until.timestamp()
+    for seat, time in by_seat(spans(await load_changes(session, t0, t1), t0, t1), t0).items():
+        figures = result.get(seat) or SeatFigures(seat, 0, None, None, 0, 0, None, 0)
+        result[seat] = replace(figures, time=time)
     return dict(sorted(result.items()))
 
 

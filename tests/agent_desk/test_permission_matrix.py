@@ -110,6 +110,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/stats/kpis"): Rule(OVERSIGHT),
     ("get", "/api/stats/supervision"): Rule(OVERSIGHT),
     ("get", "/api/stats/seats"): Rule(OVERSIGHT),
+    ("get", "/api/stats/operators"): Rule(OVERSIGHT),
     ("get", "/api/stats/report"): Rule(OVERSIGHT, query="?period=2026-11"),
     ("get", "/api/stats/live"): Rule(OVERSIGHT),
     ("get", "/api/stats/live/stream"): Rule(OVERSIGHT),
@@ -512,7 +513,8 @@ async def test_platform_bound_supervisors_read_only_their_statistics(
         status, _ = await _json(harness, user, f"/api/stats/kpis?platform={platform}")
         assert status == want, (user, platform, status)
     # the figures not yet split by platform are the whole hotline's: unbound users only
-    for path in ("/api/stats/seats", "/api/stats/supervision", "/api/stats/live",
+    for path in ("/api/stats/seats", "/api/stats/operators", "/api/stats/supervision",
+                 "/api/stats/live",
                  "/api/stats/report?period=2026-11"):  # fmt: skip
         for user, want in (("sup_qh", 403), ("sup_lj", 403), ("sup1", 200)):
             status, _ = await _json(harness, user, path)

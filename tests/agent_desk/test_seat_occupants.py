@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_desk.auth import AuthService, Role
-from agent_desk.seat_occupants import SeatOccupants, SeatTaken
+from agent_desk.seat_occupants import SeatOccupants, SeatSitting, SeatTaken
+from agent_desk.timeutil import china
 from base.database import create_engine, create_session_factory
 from hotline.migrate import downgrade, upgrade_async
 from tests.agent_desk.conftest import PASSWORD, START, DeskHarness, SteppedClock, fast_passwords
@@ -57,7 +58,7 @@ async def test_one_user_racing_into_two_seats_ends_up_in_one(
                                   occupants.claim("lj-02", user, at=START),
                                   return_exceptions=True)  # fmt: skip
     assert sum(isinstance(r, SeatTaken) for r in claims) == 1, claims
-    await occupants.leave(user)
+    await occupants.leave(user, at=START)
     await asyncio.gather(occupants.move("lj-03", user, at=START),
                          occupants.move("lj-04", user, at=START),
                          return_exceptions=True)  # fmt: skip
@@ -80,10 +81,36 @@ async def test_a_user_moving_to_a_second_seat_leaves_the_first(
         await occupants.claim("lj-03", first, at=START)
     with pytest.raises(SeatTaken, match="taken by op-0"):
         await occupants.move("lj-02", second, at=START)
-    assert await occupants.leave(first) == "lj-02"
-    assert await occupants.leave(first) is None
+    assert await occupants.leave(first, at=START) == "lj-02"
+    assert await occupants.leave(first, at=START) is None
     assert await occupants.move("lj-02", second, at=START) is None
     assert await occupants.occupant("lj-02") == second
+
+
+async def test_every_sitting_is_kept_with_when_it_began_and_ended(
+    sessions: async_sessionmaker[AsyncSession], auth: AuthService
+) -> None:
+    occupants = SeatOccupants(sessions)
+    first, second = await _operators(auth, 2)
+    minute = timedelta(minutes=1)
+    await occupants.claim("lj-01", first, at=START)
+    await occupants.move("lj-02", first, at=START + minute)  # moves: two sittings
+    await occupants.move("lj-01", second, at=START + 2 * minute)
+    await occupants.release("lj-01", at=START + 3 * minute)  # a supervisor signs it out
+    await occupants.leave(first, at=START + 4 * minute)
+    await occupants.claim("lj-03", second, at=START + 5 * minute)  # still sitting
+    async with sessions() as session:
+        rows = (await session.execute(
+            sa.select(SeatSitting.user_id, SeatSitting.seat_id, SeatSitting.started,
+                      SeatSitting.ended).order_by(SeatSitting.id)
+        )).all()  # fmt: skip
+    minutes = [(u, seat, (china(a) - START) / minute,
+                None if b is None else (china(b) - START) / minute)
+               for u, seat, a, b in rows]  # fmt: skip
+    assert minutes == [
+        (first, "lj-01", 0, 1), (first, "lj-02", 1, 4),
+        (second, "lj-01", 2, 3), (second, "lj-03", 5, None),
+    ]  # fmt: skip
 
 
 async def test_a_seat_taken_at_the_console_is_the_one_the_seat_rules_know(
