@@ -1,0 +1,105 @@
+"""An operator's day as the statistics tell it: they sit down at the desk, take a real call
+through the simulator, wrap up, take a break and leave; the per-seat and per-operator
+figures (time per state, calls, talk, wrap-up) match what the test worked out by hand."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from agent_desk.auth import Role
+from tests.agent_desk.stats.placed_calls import seat_endpoint
+from tests.ivr.flow.conftest import Harness
+from tests.ivr.flow.routing_harness import NO_SEATS, queue_hotlines, routing_of
+
+PASSWORD = "a-long-password-1"
+RING_S, TALK_S, BREAK_S, WRAPUP_S = 5, 20, 30, 30  # WRAPUP_S: linjiang's in the sites file
+# Simulated seconds: the clock runs 25× real time, so an HTTP round trip costs ~1 s.
+SLACK_S = 2.0
+
+
+@pytest.fixture
+async def hotline(tmp_path: Path, prompt_cache: Path, database_url: str) -> AsyncIterator[Harness]:
+    async with queue_hotlines(tmp_path, prompt_cache) as start:
+        settings: dict[str, Any] = {"quality_consent_prompt": False, "quality_recording": False}
+        if database_url.startswith("postgresql"):
+            settings["database_url"] = database_url
+        async with start(seat_plan=NO_SEATS, **settings) as running:
+            yield running
+
+
+async def _signed_in(http: aiohttp.ClientSession, base: str, name: str) -> dict[str, str]:
+    async with http.post(f"{base}/api/auth/login",
+                         json={"name": name, "password": PASSWORD}) as response:  # fmt: skip
+        assert response.status == 200, await response.text()
+        return {"X-CSRF-Token": (await response.json())["csrf_token"]}
+
+
+async def test_an_operators_sitting_call_wrap_up_and_break_are_counted_by_hand(
+    hotline: Harness,
+) -> None:
+    desk = hotline.running.desk
+    assert desk is not None
+    await desk.auth.add_user("op1", Role.OPERATOR, password=PASSWORD)
+    await desk.auth.add_user("sup1", Role.SUPERVISOR, password=PASSWORD)
+    base, clock = hotline.running.http_url, hotline.clock
+    hotline.sim.set_endpoint(seat_endpoint("lj-01"), f"answer:{RING_S}", hangup_after=TALK_S)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as op:
+        headers = await _signed_in(op, base, "op1")
+        sat_at = clock.now().timestamp()
+        async with op.post(f"{base}/api/my-seat", json={"seat_id": "lj-01"},
+                           headers=headers) as response:  # fmt: skip
+            assert response.status == 200, await response.text()
+        await clock.sleep(10)
+        record = await hotline.record_of(hotline.call(keys="0", hangup_after=200))
+        assert (record["seat"], record["queue_outcome"]) == ("lj-01", "answered")
+        order = {"order_type": "help", "subject": "路灯不亮", "call_id": record["call_id"]}
+        async with op.post(f"{base}/api/orders", json=order, headers=headers) as response:
+            assert response.status == 201, await response.text()  # logged during wrap-up
+        await clock.sleep(WRAPUP_S + 10)  # the wrap-up runs out by itself, then 10 s idle
+        async with op.post(f"{base}/api/my-seat/state", json={"state": "break"},
+                           headers=headers) as response:  # fmt: skip
+            assert response.status == 200
+        await clock.sleep(BREAK_S)
+        async with op.post(f"{base}/api/my-seat/leave", headers=headers) as response:
+            assert response.status == 200
+        left_at = clock.now().timestamp()
+    await routing_of(hotline).journal.flush()
+
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as sup:
+        await _signed_in(sup, base, "sup1")
+        period = clock.now().date().isoformat()[:7]
+        async with sup.get(f"{base}/api/stats/operators?period={period}") as response:
+            assert response.status == 200
+            (operator,) = (await response.json())["operators"]
+        async with sup.get(f"{base}/api/stats/seats?period={period}") as response:
+            seats = {seat["seat"]: seat for seat in (await response.json())["seats"]}
+
+    talk = float(record["talk_s"])
+    assert operator["name"] == "op1"
+    assert (operator["calls"], operator["orders"]) == (1, 1)
+    assert operator["average_talk_s"] == pytest.approx(talk)
+    assert operator["average_wrap_up_s"] == pytest.approx(WRAPUP_S)
+    time = operator["time"]
+    seconds = time["seconds"]
+    assert seconds["ringing"] == pytest.approx(RING_S, abs=SLACK_S)
+    assert seconds["on_call"] == pytest.approx(talk, abs=SLACK_S)
+    assert seconds["wrap_up"] == pytest.approx(WRAPUP_S, abs=0.1)  # ends by itself: exact
+    assert seconds["break"] == pytest.approx(BREAK_S, abs=SLACK_S)
+    assert time["wrap_ups"] == 1
+    signed_in = time["signed_in_s"]
+    assert left_at - sat_at - 2 * SLACK_S <= signed_in <= left_at - sat_at
+    others = seconds["ringing"] + seconds["on_call"] + seconds["wrap_up"] + seconds["break"]
+    assert seconds["available"] == pytest.approx(signed_in - others, abs=0.5)
+    working = seconds["on_call"] + seconds["wrap_up"]
+    assert time["occupancy"] == pytest.approx(working / (signed_in - seconds["break"]), abs=1e-3)
+    # The seat tells the same story: only op1 sat there, and only lj-01 was used.
+    assert list(seats) == ["lj-01"]
+    assert (seats["lj-01"]["calls"], seats["lj-01"]["orders"]) == (1, 1)
+    seat_seconds = seats["lj-01"]["time"]["seconds"]
+    for state in ("ringing", "on_call", "wrap_up", "break"):
+        assert seat_seconds[state] == pytest.approx(seconds[state], abs=0.5), state
