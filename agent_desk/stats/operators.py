@@ -10,7 +10,7 @@ routing's store: each seat's state and how long it has been in it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -36,13 +36,13 @@ class SeatFigures:
     orders: int
     satisfaction_rate: float | None  # orders rated 4 or 5 ÷ orders rated
     rated: int
-    time: StateTime = field(default_factory=StateTime)  # seconds per state (seat_time)
+    time: StateTime | None = None  # seconds per state (seat_time); None: none journalled
 
     def to_json(self) -> dict[str, Any]:
         figures = {name: getattr(self, name) for name in self.__dataclass_fields__}
         return figures | {
-            "average_wrap_up_s": self.time.average_wrap_up_s,
-            "time": self.time.to_json(),
+            "average_wrap_up_s": None if self.time is None else self.time.average_wrap_up_s,
+            "time": None if self.time is None else self.time.to_json(),
         }
 
 

@@ -4,12 +4,15 @@ figures (time per state, calls, talk, wrap-up) match what the test worked out by
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from playwright.async_api import Browser, expect
 
 from agent_desk.auth import Role
 from tests.agent_desk.stats.placed_calls import seat_endpoint
@@ -39,9 +42,16 @@ async def _signed_in(http: aiohttp.ClientSession, base: str, name: str) -> dict[
         return {"X-CSRF-Token": (await response.json())["csrf_token"]}
 
 
-async def test_an_operators_sitting_call_wrap_up_and_break_are_counted_by_hand(
-    hotline: Harness,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class OperatorsDay:
+    record: dict[str, Any]  # the call's record
+    sat_at: float  # just before op1 sat down, epoch seconds of the simulated clock
+    left_at: float  # just after op1 left
+
+
+async def place_an_operators_day(hotline: Harness) -> OperatorsDay:
+    """op1 sits at lj-01, takes a call (ringing 5 s, 20 s of talk), logs an order during the
+    wrap-up, idles 10 s once it ran out, takes a 30-s break and leaves; sup1 exists."""
     desk = hotline.running.desk
     assert desk is not None
     await desk.auth.add_user("op1", Role.OPERATOR, password=PASSWORD)
@@ -69,7 +79,15 @@ async def test_an_operators_sitting_call_wrap_up_and_break_are_counted_by_hand(
             assert response.status == 200
         left_at = clock.now().timestamp()
     await routing_of(hotline).journal.flush()
+    return OperatorsDay(record, sat_at, left_at)
 
+
+async def test_an_operators_sitting_call_wrap_up_and_break_are_counted_by_hand(
+    hotline: Harness,
+) -> None:
+    day = await place_an_operators_day(hotline)
+    record, sat_at, left_at = day.record, day.sat_at, day.left_at
+    base, clock = hotline.running.http_url, hotline.clock
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as sup:
         await _signed_in(sup, base, "sup1")
         period = clock.now().date().isoformat()[:7]
@@ -103,3 +121,30 @@ async def test_an_operators_sitting_call_wrap_up_and_break_are_counted_by_hand(
     seat_seconds = seats["lj-01"]["time"]["seconds"]
     for state in ("ringing", "on_call", "wrap_up", "break"):
         assert seat_seconds[state] == pytest.approx(seconds[state], abs=0.5), state
+
+
+@pytest.mark.browser
+async def test_the_stats_page_shows_the_operators_day(hotline: Harness, browser: Browser) -> None:
+    day = await place_an_operators_day(hotline)
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(10_000)
+    base = hotline.running.http_url
+    await page.goto(f"{base}/desk/login")
+    await page.fill("input[name=name]", "sup1")
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(lambda url: "/desk/login" not in url)
+    await page.goto(f"{base}/desk/stats?period={hotline.clock.now().date().isoformat()[:7]}")
+    row = page.locator('#by-operator tr[data-operator="op1"]')
+    await expect(row.locator("td.calls")).to_have_text("1")
+    talk = int(day.record["talk_s"])
+    # h:mm:ss of the time on the call: the talk time, give or take the clock's blur
+    on_call = await row.locator("td.on-call").text_content()
+    assert on_call is not None
+    assert re.fullmatch(r"0:00:\d\d", on_call), on_call
+    assert abs(int(on_call[-2:]) - talk) <= SLACK_S
+    await expect(row.locator("td.occupancy")).to_have_text(re.compile(r"\d+\.\d%"))
+    seat = page.locator('#by-seat tr[data-seat="lj-01"]')
+    await expect(seat.locator("td.on-call")).to_have_text(on_call)
+    await context.close()
