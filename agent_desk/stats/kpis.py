@@ -211,11 +211,12 @@ class StatsService:
             add_counters(total, counters)
         return _table(period, (Dimension.DEPARTMENT,), grouped, total)
 
-    async def seats(self, period: Period) -> dict[str, SeatFigures]:
-        """Per-seat figures of `period` (calls answered, talk, orders, satisfaction, time
-        per state)."""
+    async def seats(self, period: Period, *, with_time: bool = True) -> dict[str, SeatFigures]:
+        """Per-seat figures of `period` (calls answered, talk, orders, satisfaction, and
+        unless `with_time` is False, time per state)."""
+        now = self._clock.now() if with_time else None
         async with self._sessions() as session:
-            return await seat_figures(session, period.start, period.end, self._clock.now())
+            return await seat_figures(session, period.start, period.end, now)
 
     async def operators(self, period: Period) -> list[OperatorFigures]:
         """Per-operator figures of `period`, by name."""

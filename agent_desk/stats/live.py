@@ -127,7 +127,9 @@ async def wallboard(
     today_values = {key: total.value(key) for key in SUMMARY_KPIS}
     live: dict[str, Any] | None = None
     if source is not None:
-        calls_today = {seat: f.calls for seat, f in (await stats.seats(today)).items()}
+        calls_today = {
+            seat: f.calls for seat, f in (await stats.seats(today, with_time=False)).items()
+        }
         queues = await source.queue_snapshot()
         in_ivr = await source.calls_in_ivr()
         live = {

@@ -47,9 +47,10 @@ class SeatFigures:
 
 
 async def seat_figures(
-    session: AsyncSession, start: datetime, end: datetime, now: datetime
+    session: AsyncSession, start: datetime, end: datetime, now: datetime | None
 ) -> dict[str, SeatFigures]:
-    """Every seat that answered a call or changed state in [start, end), by seat id."""
+    """Every seat that answered a call or changed state in [start, end), by seat id;
+    time per state up to `now` (None: calls only)."""
     c, o = CallRecord, WorkOrder
     in_period = and_(
         c.queue_outcome == QUEUE_ANSWERED,
@@ -95,6 +96,8 @@ async def seat_figures(
             satisfaction_rate=satisfied / rated if rated else None,
             rated=rated,
         )
+    if now is None:
+        return dict(sorted(result.items()))
     until = max(start, min(end, now))
     t0, t1 = start.timestamp(), until.timestamp()
     for seat, time in by_seat(spans(await load_changes(session, t0, t1), t0, t1), t0).items():
