@@ -9,11 +9,10 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import String, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from base.database import Base
+from base.database import Base, dialect_insert
 
 KEY_BYTES = 32
 
@@ -28,8 +27,7 @@ class SharedKey(Base):
 async def shared_key(sessions: async_sessionmaker[AsyncSession], name: str) -> bytes:
     """The key called `name`, made on first use."""
     async with sessions.begin() as session:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = dialect_insert(session)
         drawn = secrets.token_hex(KEY_BYTES)
         await session.execute(
             insert(SharedKey).values(name=name, secret=drawn).on_conflict_do_nothing()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import (
@@ -62,3 +66,9 @@ def database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, IntegrityError | DataError):
         return False
     return isinstance(exc, DBAPIError | OSError | TimeoutError | ConnectionError)
+
+
+def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
+    """The session's database's own INSERT, which has ON CONFLICT (the same form on SQLite
+    and PostgreSQL)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import case
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+
+from base.database import dialect_insert
 
 
 async def bump_window(
@@ -27,7 +28,7 @@ async def bump_window(
     window_s: float,
 ) -> int:
     """Count one event under `value` in the table holding the three columns; the count."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = dialect_insert(session)
     ended = ends <= now
     table: Any = key.class_
     upsert = (

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from base.clock import CHINA_TZ, Clock
+from base.database import dialect_insert
 from base.errors import NotFound
 from base.journal import Fact, Journal, JournalEntry
 from routing.models import (
@@ -155,8 +155,7 @@ class CallbackList:
 
 async def upsert_entry(session: AsyncSession, values: dict[str, Any]) -> None:
     """Today's entry for the caller, created or updated by one statement."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(session)
     statement = insert(CallbackRequest).values(**values)
     table = CallbackRequest.__table__.c
     # A later miss the same day reopens the entry; an explicit request wins over a plain

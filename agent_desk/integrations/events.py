@@ -15,7 +15,6 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent_desk.integrations.models import WebhookDelivery, WebhookEndpoint
@@ -23,6 +22,7 @@ from agent_desk.orders.deadlines import DeadlineState
 from agent_desk.orders.models import OrderEvent, WorkOrder
 from agent_desk.orders.views import order_to_json
 from agent_desk.timeutil import china
+from base.database import dialect_insert
 
 
 class EventType(StrEnum):
@@ -87,8 +87,7 @@ async def enqueue(
             "order_id": order.id, "body": body, "status": "pending", "attempts": 0,
             "next_attempt_at": china(at), "created_at": china(at), "last_error": "",
         }  # fmt: skip
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = dialect_insert(session)
         statement = (
             insert(WebhookDelivery)
             .values(**values)

@@ -10,10 +10,10 @@ import re
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent_desk.orders.models import OrderCounter, WorkOrder
+from base.database import dialect_insert
 
 SEQUENCE_DIGITS = 4
 NUMBER_PATTERN = re.compile(r"^[0-9]{10}$")
@@ -55,7 +55,7 @@ async def next_number(session: AsyncSession, day: date) -> str:
         )
     )
     first = int(highest[len(prefix) :]) + 1 if highest else 1
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = dialect_insert(session)
     upsert = (
         insert(OrderCounter)
         .values(day=day, last=first)
