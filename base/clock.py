@@ -98,13 +98,16 @@ class LoopClock:
 
     def __init__(self, *, start: datetime | None = None) -> None:
         self._start = start if start is not None else datetime.now(CHINA_TZ)
-        self._origin: float | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._origin = 0.0
 
     def _elapsed(self) -> float:
-        loop_time = asyncio.get_running_loop().time()
-        if self._origin is None:
-            self._origin = loop_time
-        return loop_time - self._origin
+        # The loop is taken on first use from within it; worker threads (the journal's,
+        # a database driver's) read the same time line afterwards.
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+            self._origin = self._loop.time()
+        return self._loop.time() - self._origin
 
     def set(self, *, start: datetime | None = None, speed: float | None = None) -> None:
         """Move the clock to `start`; its pace is the loop's, so `speed` cannot change it."""

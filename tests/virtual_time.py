@@ -18,19 +18,23 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
 import selectors
 import sys
 import threading
 import time
 from collections.abc import Callable
+from types import FrameType
 from typing import Any, TypeVar
+
+import aiosqlite.core
 
 _T = TypeVar("_T")
 
 # Real seconds to wait for loopback data or a woken thread before deciding the loop is
 # idle; longer when other threads exist (one notified may not have been scheduled yet).
-IDLE_GRACE_S = 0.002
-IDLE_GRACE_WITH_THREADS_S = 0.005
+IDLE_GRACE_S = 0.0002
+IDLE_GRACE_WITH_THREADS_S = 0.0002
 # Where a thread's innermost Python frame stands when it waits for work (file, function).
 _WAITS = {
     ("threading.py", "wait"),
@@ -41,15 +45,29 @@ _WAITS = {
 }
 
 
+def _line_of(function: Callable[..., object], text: str) -> int:
+    lines, first = inspect.getsourcelines(function)
+    return first + next(i for i, line in enumerate(lines) if text in line)
+
+
+# aiosqlite's connection thread takes its jobs from a SimpleQueue (C code, no frame of
+# its own): it waits when it stands on that line and the queue is empty.
+_AIOSQLITE_GET = (
+    aiosqlite.core._connection_worker_thread.__code__,
+    _line_of(aiosqlite.core._connection_worker_thread, "tx.get()"),
+)
+
+
+def _waiting(frame: FrameType) -> bool:
+    code = frame.f_code
+    if (code, frame.f_lineno) == _AIOSQLITE_GET:
+        return bool(frame.f_locals["tx"].empty())
+    return (code.co_filename.rsplit("/", 1)[-1], code.co_name) in _WAITS
+
+
 def _others_waiting(own: int) -> bool:
     """Whether every thread but `own` stands in one of the known waits."""
-    for ident, frame in sys._current_frames().items():
-        if ident == own:
-            continue
-        code = frame.f_code
-        if (code.co_filename.rsplit("/", 1)[-1], code.co_name) not in _WAITS:
-            return False
-    return True
+    return all(_waiting(frame) for ident, frame in sys._current_frames().items() if ident != own)
 
 
 class _IdleJumpingSelector(selectors.DefaultSelector):
@@ -66,7 +84,11 @@ class _IdleJumpingSelector(selectors.DefaultSelector):
             return list(super().select(None if timeout is None else min(timeout, 0.05)))
         events = super().select(self.loop.grace)
         if not events and self._idle():
-            self.loop.advance(timeout)
+            # A thread may have handed the loop a callback just before it went back to
+            # its wait: look once more before the clock moves.
+            events = super().select(0)
+            if not events:
+                self.loop.advance(timeout)
         return events
 
     def _idle(self) -> bool:

@@ -1,16 +1,20 @@
-"""A running hotline for call-flow tests: simulator + controller + HTTP on loopback."""
+"""A running hotline for call-flow tests: simulator + controller + HTTP on loopback.
+
+The hotline's clock is the loop's (`LoopClock` on `tests.virtual_time.VirtualTimeLoop`), so
+every timeout and wait in these tests is in virtual seconds.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from base.clock import CHINA_TZ, ScaledClock
+from base.clock import CHINA_TZ, LoopClock
 from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import Components, build_components
@@ -19,16 +23,16 @@ from hotline.runtime import RunningHotline, run_embedded
 from ivr.flow.operator import GeneralMailboxOperator
 from ivr.simulator import SimCall, Simulator
 from tests.conftest import SAMPLE_DIRECTORY
+from tests.virtual_time import VirtualTimeLoop
 
 # Tuesday 2026-11-24, 10:00: offices are open.
 OPEN_HOURS = datetime(2026, 11, 24, 10, 0, tzinfo=CHINA_TZ)
-SPEED = 25.0
 
 
 class Harness:
     """Places calls on the simulator and waits for their call records."""
 
-    def __init__(self, running: RunningHotline, components: Components, clock: ScaledClock) -> None:
+    def __init__(self, running: RunningHotline, components: Components, clock: LoopClock) -> None:
         self.running = running
         self.components = components
         self.clock = clock
@@ -56,18 +60,26 @@ class Harness:
         await self.components.journal_writer.drain()
         return await self.components.call_recorder.recent()
 
-    async def record_of(self, call: SimCall, *, wait_s: float = 60.0) -> dict[str, Any]:
-        """Wait (real seconds) for the call's record to be written, and return it."""
+    async def record_of(self, call: SimCall, *, wait_s: float = 1800.0) -> dict[str, Any]:
+        """Wait for the call's record to be written (virtual seconds cost nothing), return it."""
         async with asyncio.timeout(wait_s):
             while True:
                 record = await self.components.call_recorder.by_channel(call.channel_id)
                 if record is not None:
                     await self.finish()
                     return record
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.5)
 
 
 METRICS_TOKEN = "test-metrics-token"
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """Every flow test runs on virtual time: a call's minutes pass as fast as the work in
+    them allows, and the same script gives the same call on a busy machine."""
+    return {"virtual_time": VirtualTimeLoop}
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +98,7 @@ async def hotline(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Harness]:
         metrics_token=METRICS_TOKEN,
     )
     await upgrade_async(settings.resolved_database_url)
-    clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)
+    clock = LoopClock(start=OPEN_HOURS)
     async with build_components(settings, clock=clock, load_directory=False) as components:
         await import_csv(SAMPLE_DIRECTORY, components.directory_repository)
         await components.directory.reload()

@@ -15,7 +15,7 @@ from tests.ivr.flow.routing_harness import Start, queue_hotlines
 from tests.ivr.simulator.conftest import tone
 
 
-async def _live_recording(hotline: Harness, limit: float = 30.0) -> str:
+async def _live_recording(hotline: Harness, limit: float = 750.0) -> str:
     """The name of the first live recording on the simulator, once one starts."""
     async with asyncio.timeout(limit):
         while not hotline.sim.recordings:  # noqa: ASYNC110 - polls the simulator's state

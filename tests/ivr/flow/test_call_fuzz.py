@@ -71,7 +71,7 @@ async def test_garbage_events_never_break_a_call(
     hotline.sim.set_endpoint("PJSIP/lj-001-a", "answer:1", hangup_after=5)
     call = hotline.call(keys=keys, hangup_after=40)
     controller = hotline.running.controller
-    async with asyncio.timeout(10):
+    async with asyncio.timeout(250):
         while call.channel_id not in controller.flows:  # noqa: ASYNC110 - test polling
             await asyncio.sleep(0.01)
     for raw in noise:
@@ -81,9 +81,9 @@ async def test_garbage_events_never_break_a_call(
             continue  # the event stream logs and skips these
         controller.dispatcher.dispatch(event)
         await asyncio.sleep(0)
-    record = await hotline.record_of(call, wait_s=120)
+    record = await hotline.record_of(call)
     assert record["outcome"] in OUTCOMES
     assert controller.dispatcher.handler_errors == 0
-    async with asyncio.timeout(60):
+    async with asyncio.timeout(1500):
         while hotline.sim.summary()["channels"] or hotline.sim.summary()["bridges"]:  # noqa: ASYNC110
             await asyncio.sleep(0.05)

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from agent_desk.auth import Role
 from agent_desk.mailboxes import DeskMailboxes
 from agent_desk.orders.models import OrderEvent
-from base.clock import ScaledClock
+from base.clock import LoopClock
 from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import applying_journal, build_components
@@ -44,7 +44,7 @@ from ivr.simulator.callers import send_dtmf
 from ivr.voicemail_media import VoicemailAudioLinks, VoicemailTokens, voicemail_media_routes
 from tests.agent_desk.conftest import fast_passwords
 from tests.conftest import SAMPLE_DIRECTORY
-from tests.ivr.flow.conftest import OPEN_HOURS, SPEED, Harness
+from tests.ivr.flow.conftest import OPEN_HOURS, Harness
 from voicemail import Voicemail, VoicemailInfo
 
 DEPT_A = "linjiang.gongan"
@@ -115,7 +115,7 @@ class Line:
 
 async def until(condition: Callable[[], bool]) -> None:
     """Wait (real seconds, bounded) for something the simulator shows."""
-    async with asyncio.timeout(30):
+    async with asyncio.timeout(750):
         while True:
             if condition():
                 return
@@ -130,7 +130,7 @@ def audio_of(voicemail_id: int) -> Callable[[str], bool]:
 async def line(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Line]:
     settings = Settings(data_dir=tmp_path, http_port=0, prompt_cache_dir=str(prompt_cache))
     await upgrade_async(settings.resolved_database_url)
-    clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)
+    clock = LoopClock(start=OPEN_HOURS)
     async with contextlib.AsyncExitStack() as stack:
         components = await stack.enter_async_context(
             build_components(settings, clock=clock, load_directory=False)
@@ -184,7 +184,7 @@ async def line(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Line]:
         controller = Controller(ari=ari, services=services)
         task = asyncio.create_task(controller.run())
         try:
-            await asyncio.wait_for(controller.wait_connected(), timeout=30)
+            await asyncio.wait_for(controller.wait_connected(), timeout=750)
             running = RunningHotline(controller=controller, http_url=http_url,
                                      simulator=simulator, renderer=renderer)  # fmt: skip
             yield Line(Harness(running, components, clock), phone_ids)

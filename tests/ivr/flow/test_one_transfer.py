@@ -25,7 +25,7 @@ async def test_a_call_put_through_once_is_not_transferred_again(start: Start) ->
     async with start(seat_plan={"linjiang": 1}) as hotline:
         hotline.sim.set_endpoint("PJSIP/lj-001-a", "answer:1", hangup_after=30)
         call = hotline.call(keys="0", caller="13900000019", hangup_after=120)
-        async with asyncio.timeout(60):
+        async with asyncio.timeout(1500):
             while not bridged_to_operator(hotline, call):  # noqa: ASYNC110 - test polling
                 await asyncio.sleep(0.05)
         controller = hotline.running.controller

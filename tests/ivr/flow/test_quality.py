@@ -48,7 +48,7 @@ def assert_recording_matches_talk(row: QualityRecording, record: dict[str, Any])
 async def test_a_transfer_is_recorded_after_the_consent_prompt(start: Start) -> None:
     async with start() as hotline:
         hotline.sim.set_endpoint("PJSIP/lj-001-a", "answer:2", hangup_after=12)
-        record = await hotline.record_of(hotline.call(keys="425#", hangup_after=150), wait_s=90)
+        record = await hotline.record_of(hotline.call(keys="425#", hangup_after=150))
         assert record["outcome"] == "transferred"
         consent, bridged = step(record, "quality_consent"), step(record, "bridged")
         assert consent["t"] <= bridged["t"]
@@ -70,7 +70,7 @@ async def test_a_transfer_is_recorded_after_the_consent_prompt(start: Start) -> 
 async def test_without_the_consent_prompt_the_caller_hears_none(start: Start) -> None:
     async with start(quality_consent_prompt=False) as hotline:
         hotline.sim.set_endpoint("PJSIP/lj-001-a", "answer:2", hangup_after=8)
-        record = await hotline.record_of(hotline.call(keys="425#", hangup_after=150), wait_s=90)
+        record = await hotline.record_of(hotline.call(keys="425#", hangup_after=150))
         assert record["outcome"] == "transferred"
         assert not any(s["step"] == "quality_consent" for s in record["steps"])
         assert not heard_consent(hotline, record)
@@ -81,7 +81,7 @@ async def test_without_the_consent_prompt_the_caller_hears_none(start: Start) ->
 async def test_recording_off_records_nothing(start: Start) -> None:
     async with start(quality_recording=False) as hotline:
         hotline.sim.set_endpoint("PJSIP/lj-001-a", "answer:2", hangup_after=6)
-        record = await hotline.record_of(hotline.call(keys="425#", hangup_after=150), wait_s=90)
+        record = await hotline.record_of(hotline.call(keys="425#", hangup_after=150))
         assert record["outcome"] == "transferred"
         assert not heard_consent(hotline, record)
         assert await recordings_of(hotline, record) == []
@@ -89,7 +89,7 @@ async def test_recording_off_records_nothing(start: Start) -> None:
 
 async def test_an_operator_call_is_recorded_until_the_caller_hangs_up(start: Start) -> None:
     async with start(seat_plan={"linjiang": 1}) as hotline:
-        record = await hotline.record_of(hotline.call(keys="0", hangup_after=45), wait_s=90)
+        record = await hotline.record_of(hotline.call(keys="0", hangup_after=45))
         assert record["outcome"] == "operator"
         assert step(record, "quality_consent")["t"] <= step(record, "operator_bridged")["t"]
         [row] = await recordings_of(hotline, record)

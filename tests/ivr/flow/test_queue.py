@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 
 from agent_desk.auth import Role
-from base.clock import ScaledClock
+from base.clock import LoopClock
 from base.config import Settings
 from hotline.routing_wiring import build_routing
 from hotline.runtime import run_controller
@@ -28,7 +28,7 @@ from ivr.prompts import Hotline, PromptCatalog
 from ivr.simulator import SimCall, start_simulator
 from routing import RedisStore, ResilientStore, SeatState
 from tests.conftest import SAMPLE_DIRECTORY
-from tests.ivr.flow.conftest import OPEN_HOURS, SPEED, Harness
+from tests.ivr.flow.conftest import OPEN_HOURS, Harness
 from tests.ivr.flow.routing_harness import (
     NO_SEATS,
     Start,
@@ -158,8 +158,8 @@ async def test_a_waiting_caller_hears_music_and_its_place_in_line(start: Start) 
         first = hotline.call(keys="0", caller="13900000003", hangup_after=45)
         await asyncio.sleep(0.2)
         second = hotline.call(keys="0", caller="13900000004", hangup_after=45)
-        await hotline.record_of(first, wait_s=90)
-        record = await hotline.record_of(second, wait_s=90)
+        await hotline.record_of(first)
+        record = await hotline.record_of(second)
         assert record["outcome"] == "abandoned"
         renderer = hotline.running.renderer
         catalog = PromptCatalog(Hotline.SWITCHBOARD_114)
@@ -182,7 +182,7 @@ def baisha_settings(tmp_path: Path, prompt_cache: Path, **changes: Any) -> Setti
 async def test_two_controllers_sharing_redis_never_give_one_seat_two_calls(
     tmp_path: Path, prompt_cache: Path
 ) -> None:
-    clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)
+    clock = LoopClock(start=OPEN_HOURS)
     settings = baisha_settings(tmp_path, prompt_cache)
     plan = {"baisha": 3, "linjiang": 0, "qingshan": 0}
     namespace = fresh_namespace()
@@ -218,7 +218,7 @@ async def test_two_controllers_sharing_redis_never_give_one_seat_two_calls(
                 for n in range(6)
                 for harness in [controllers[n % 2]]
             ]  # fmt: skip
-            records = await asyncio.gather(*(h.record_of(c, wait_s=60) for h, c in calls))
+            records = await asyncio.gather(*(h.record_of(c) for h, c in calls))
     answered = [r for r in records if r["outcome"] == "operator"]
     # Every call overlaps every other (all wait or talk until 40 s): three seats, so three
     # answered calls, each on its own seat, whichever controller took it.
@@ -231,7 +231,7 @@ async def test_two_controllers_sharing_redis_never_give_one_seat_two_calls(
 async def test_calls_are_answered_through_a_redis_outage_and_no_queued_call_is_lost(
     tmp_path: Path, prompt_cache: Path
 ) -> None:
-    clock = ScaledClock(start=OPEN_HOURS, speed=SPEED)
+    clock = LoopClock(start=OPEN_HOURS)
     settings = baisha_settings(tmp_path, prompt_cache)
     namespace = fresh_namespace()
     with redis_server() as (url, process, port):
@@ -288,7 +288,7 @@ async def test_calls_are_answered_through_a_redis_outage_and_no_queued_call_is_l
                 await eventually(queued_in_redis)  # the queued caller reaches the new Redis
                 [waiting] = await probe.queue_entries("baisha")
                 assert waiting.caller == "13600000003"
-                records = [await hotline.record_of(c, wait_s=60) for c in (first, second, third)]
+                records = [await hotline.record_of(c) for c in (first, second, third)]
             finally:
                 restarted.terminate()
                 restarted.wait(timeout=10)
@@ -337,7 +337,7 @@ async def test_the_operator_puts_the_caller_through_to_a_liaison(start: Start) -
     async with start(seat_plan={"linjiang": 1}) as hotline:
         hotline.sim.set_endpoint("PJSIP/lj-001-a", "answer:1", hangup_after=10)
         call = hotline.call(keys="0", caller="13900000009", hangup_after=120)
-        async with asyncio.timeout(60):
+        async with asyncio.timeout(1500):
             while not bridged_to_operator(hotline, call):  # noqa: ASYNC110 - test polling
                 await asyncio.sleep(0.05)
         assert hotline.running.controller is not None
@@ -398,7 +398,7 @@ async def test_an_operator_signs_in_at_the_desk_and_calls_a_missed_caller_back(
             ) as response:
                 assert response.status == 202, await response.text()
             dialled = "PJSIP/13900000077@trunk"
-            async with asyncio.timeout(60):
+            async with asyncio.timeout(1500):
                 while not any(  # noqa: ASYNC110 - test polling
                     c.endpoint == dialled for c in hotline.sim.channels.values()
                 ):

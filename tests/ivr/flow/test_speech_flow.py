@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from base.clock import ScaledClock
+from base.clock import LoopClock
 from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import build_components
@@ -28,9 +28,6 @@ from tests.conftest import SAMPLE_DIRECTORY
 from tests.ivr.flow.conftest import OPEN_HOURS, Harness
 from tests.ivr.speech.korean import COMMANDS, KOREAN_MODEL, speak
 
-# Slower than the other flow tests: recognition runs on wall-clock CPU while the call's
-# timeouts run on the scaled clock.
-SPEECH_SPEED = 5.0
 HEADER = SAMPLE_DIRECTORY.read_text(encoding="utf-8").splitlines()[0]
 # Seoul offices named with words the Korean model knows (see tests/ivr/speech/korean.py).
 ROWS = [
@@ -43,14 +40,12 @@ ROWS = [
 
 
 @contextlib.asynccontextmanager
-async def korean(
-    tmp_path: Path, prompt_cache: Path, rows: list[str], *, speed: float = SPEECH_SPEED
-) -> AsyncIterator[Harness]:
+async def korean(tmp_path: Path, prompt_cache: Path, rows: list[str]) -> AsyncIterator[Harness]:
     csv_path = tmp_path / "seoul.csv"
     csv_path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     settings = Settings(data_dir=tmp_path, http_port=0, prompt_cache_dir=str(prompt_cache))
     await upgrade_async(settings.resolved_database_url)
-    clock = ScaledClock(start=OPEN_HOURS, speed=speed)
+    clock = LoopClock(start=OPEN_HOURS)
     recognizer = await SpeechRecognizer.load(KOREAN_MODEL)
     async with build_components(settings, clock=clock, load_directory=False) as components:
         report = await import_csv(csv_path, components.directory_repository)
@@ -120,8 +115,8 @@ async def test_a_name_every_city_has_picks_the_home_city_as_the_keypad_does(
         f"临江市,linjiang.health,{health},PJSIP/kr-health,,24h,,",
         f"白沙市,baisha.health,{health},PJSIP/kr-baisha,,24h,,",
     ]
-    # Slower still, and the caller leaves once routed: only the lookup is under test.
-    async with korean(tmp_path, prompt_cache, rows, speed=2.0) as hotline:
+    # The caller leaves once routed: only the lookup is under test.
+    async with korean(tmp_path, prompt_cache, rows) as hotline:
         spoken = speak("보건소", tmp_path / "health.wav")
         call = await _speak_after_greeting(hotline, spoken, stay_s=30.0)
         record = await hotline.record_of(call)

@@ -21,7 +21,7 @@ SURVEY = PromptCatalog(Hotline.SWITCHBOARD_114).text("survey")
 async def press_when_heard(hotline: Harness, call: SimCall, text: str, keys: str) -> None:
     """Key `keys` once the caller hears the prompt saying `text` (real-time poll)."""
     wanted = hotline.running.renderer.key_for(text)
-    async with asyncio.timeout(60):
+    async with asyncio.timeout(1500):
         while True:
             if any(wanted in uri for uri in call.heard):
                 break
@@ -39,7 +39,7 @@ async def test_after_a_transfer_the_caller_rates_the_call(hotline: Harness) -> N
     hotline.sim.set_endpoint("PJSIP/lj-001-a", "answer:2", hangup_after=5)
     call = hotline.call(keys="425#", hangup_after=150)
     rating = asyncio.create_task(press_when_heard(hotline, call, SURVEY, "4"))
-    record = await hotline.record_of(call, wait_s=90)
+    record = await hotline.record_of(call)
     await rating
     assert record["outcome"] == "transferred"
     assert record["survey_rating"] == 4
@@ -51,7 +51,7 @@ async def test_no_key_is_no_rating(hotline: Harness) -> None:
     busy_liaisons(hotline)
     # 12345 asks after a voicemail too (114 and 96128 after transfers and operators only)
     call = hotline.call("12345", keys="425#", hangup_after=150)
-    record = await hotline.record_of(call, wait_s=90)
+    record = await hotline.record_of(call)
     assert record["outcome"] == "voicemail"
     assert record["survey_rating"] is None
     assert [s["rating"] for s in record["steps"] if s["step"] == "survey"] == [None]
@@ -61,7 +61,7 @@ async def test_a_voicemail_callers_rating_lands_on_the_order(hotline: Harness) -
     busy_liaisons(hotline)
     call = hotline.call("12345", keys="425#", hangup_after=150)
     rating = asyncio.create_task(press_when_heard(hotline, call, SURVEY, "5"))
-    record = await hotline.record_of(call, wait_s=90)
+    record = await hotline.record_of(call)
     await rating
     assert record["survey_rating"] == 5
     async with hotline.components.sessions() as session:
@@ -77,7 +77,7 @@ async def test_an_order_filed_after_a_rated_call_takes_its_rating(hotline: Harne
     hotline.sim.set_endpoint("PJSIP/lj-001-a", "answer:2", hangup_after=5)
     call = hotline.call(keys="425#", hangup_after=150)
     rating = asyncio.create_task(press_when_heard(hotline, call, SURVEY, "2"))
-    record = await hotline.record_of(call, wait_s=90)
+    record = await hotline.record_of(call)
     await rating
     desk = hotline.running.desk
     assert desk is not None
@@ -103,6 +103,6 @@ def test_the_survey_setting_is_per_number_and_checked() -> None:
 
 async def test_a_number_not_configured_for_a_moment_asks_nothing(hotline: Harness) -> None:
     busy_liaisons(hotline)
-    record = await hotline.record_of(hotline.call(keys="425#", hangup_after=150), wait_s=90)
+    record = await hotline.record_of(hotline.call(keys="425#", hangup_after=150))
     assert record["outcome"] == "voicemail"
     assert not any(s["step"] == "survey" for s in record["steps"])
