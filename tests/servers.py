@@ -89,13 +89,13 @@ def postgres_server() -> Iterator[str]:
         cluster.remove()
 
 
-def create_postgres_database(admin_url: str, name: str) -> str:
-    """A fresh database on the server of `admin_url`; returns its URL."""
+def create_postgres_database(admin_url: str, name: str, *, template: str = "") -> str:
+    """A fresh database on the server of `admin_url` (a copy of `template`); returns its URL."""
     host_port = admin_url.split("@", 1)[1].split("/", 1)[0]
     host, port = host_port.split(":")
     subprocess.run(
         [_postgres_bin("psql"), "-h", host, "-p", port, "-U", "postgres", "-d", "postgres",
-         "-q", "-c", f'CREATE DATABASE "{name}"'],
+         "-q", "-c", f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")],
         check=True, capture_output=True,
     )  # fmt: skip
     return admin_url.rsplit("/", 1)[0] + f"/{name}"

@@ -150,10 +150,10 @@ async def test_a_seat_taken_at_the_console_is_the_one_the_seat_rules_know(
 
 
 async def test_the_migration_moves_console_seats_the_newest_winning(
-    database_url: str, clock: SteppedClock
+    empty_database_url: str, clock: SteppedClock
 ) -> None:
-    await upgrade_async(database_url, "0021")
-    engine = create_engine(database_url)
+    await upgrade_async(empty_database_url, "0021")
+    engine = create_engine(empty_database_url)
     sessions = create_session_factory(engine)
     auth = AuthService(sessions=sessions, clock=clock, passwords=fast_passwords())
     ids = {name: (await auth.add_user(name, Role.OPERATOR, password=PASSWORD))[0].id
@@ -171,8 +171,8 @@ async def test_the_migration_moves_console_seats_the_newest_winning(
                                       ("lj-05", "gone", later))  # no such account
         ])  # fmt: skip
     await engine.dispose()
-    await upgrade_async(database_url)
-    engine = create_engine(database_url)
+    await upgrade_async(empty_database_url)
+    engine = create_engine(empty_database_url)
     try:
         seated = await SeatOccupants(create_session_factory(engine)).everyone()
         assert seated == {"lj-01": ids["alice"], "lj-02": ids["carol"], "lj-03": ids["dave"]}
@@ -181,8 +181,8 @@ async def test_the_migration_moves_console_seats_the_newest_winning(
         assert "desk_seat_users" not in tables
     finally:
         await engine.dispose()
-    await asyncio.to_thread(downgrade, database_url, "0021")
-    engine = create_engine(database_url)
+    await asyncio.to_thread(downgrade, empty_database_url, "0021")
+    engine = create_engine(empty_database_url)
     try:
         async with engine.connect() as connection:
             rows = (await connection.execute(sa.text("SELECT * FROM desk_seat_users"))).all()

@@ -42,20 +42,20 @@ QUERIES = {
 }
 
 
-async def test_existing_rows_move_to_the_default_platform(database_url: str) -> None:
-    await asyncio.to_thread(upgrade, database_url, "0016")
-    engine = create_engine(database_url)
+async def test_existing_rows_move_to_the_default_platform(empty_database_url: str) -> None:
+    await asyncio.to_thread(upgrade, empty_database_url, "0016")
+    engine = create_engine(empty_database_url)
     try:
         async with engine.begin() as connection:
             for statement in ROWS:
                 await connection.execute(sa.text(statement))
-        await asyncio.to_thread(upgrade, database_url)
+        await asyncio.to_thread(upgrade, empty_database_url)
         async with engine.connect() as connection:
             found = {
                 table: [tuple(row) for row in await connection.execute(sa.text(query))]
                 for table, query in QUERIES.items()
             }
-        await asyncio.to_thread(downgrade, database_url, "0016")  # the columns go, rows stay
+        await asyncio.to_thread(downgrade, empty_database_url, "0016")  # the columns go, rows stay
         async with engine.connect() as connection:
             left = await connection.scalar(sa.text("SELECT count(*) FROM call_records"))
     finally:

@@ -16,5 +16,5 @@ def _check_round_trip(url: str) -> None:
     upgrade(url)
 
 
-async def test_migrations_match_the_models_and_round_trip(database_url: str) -> None:
-    await asyncio.to_thread(_check_round_trip, database_url)
+async def test_migrations_match_the_models_and_round_trip(empty_database_url: str) -> None:
+    await asyncio.to_thread(_check_round_trip, empty_database_url)

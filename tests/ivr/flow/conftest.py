@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from base.clock import CHINA_TZ, LoopClock
+from base.clock import CHINA_TZ, LoopClock, ScaledClock
 from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import Components, build_components
@@ -27,12 +27,24 @@ from tests.virtual_time import VirtualTimeLoop
 
 # Tuesday 2026-11-24, 10:00: offices are open.
 OPEN_HOURS = datetime(2026, 11, 24, 10, 0, tzinfo=CHINA_TZ)
+# Where the loop is not on virtual time (tests that drive a browser, whose work the loop
+# cannot see), the hotline's clock runs this many times faster than real time.
+SPEED = 25.0
+FlowClock = LoopClock | ScaledClock
+
+
+def flow_clock() -> FlowClock:
+    """The hotline's clock for a test placing calls, starting in office hours: the loop's
+    own on virtual time, a scaled one elsewhere."""
+    if isinstance(asyncio.get_running_loop(), VirtualTimeLoop):
+        return LoopClock(start=OPEN_HOURS)
+    return ScaledClock(start=OPEN_HOURS, speed=SPEED)
 
 
 class Harness:
     """Places calls on the simulator and waits for their call records."""
 
-    def __init__(self, running: RunningHotline, components: Components, clock: LoopClock) -> None:
+    def __init__(self, running: RunningHotline, components: Components, clock: FlowClock) -> None:
         self.running = running
         self.components = components
         self.clock = clock
@@ -98,7 +110,7 @@ async def hotline(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Harness]:
         metrics_token=METRICS_TOKEN,
     )
     await upgrade_async(settings.resolved_database_url)
-    clock = LoopClock(start=OPEN_HOURS)
+    clock = flow_clock()
     async with build_components(settings, clock=clock, load_directory=False) as components:
         await import_csv(SAMPLE_DIRECTORY, components.directory_repository)
         await components.directory.reload()

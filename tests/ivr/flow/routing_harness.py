@@ -8,7 +8,6 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from pathlib import Path
 from typing import Any
 
-from base.clock import LoopClock
 from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import Components, build_components
@@ -16,14 +15,14 @@ from hotline.migrate import upgrade_async
 from hotline.routing_wiring import ALL_SEATS, Routing
 from hotline.runtime import run_embedded
 from tests.conftest import SAMPLE_DIRECTORY
-from tests.ivr.flow.conftest import OPEN_HOURS, Harness
+from tests.ivr.flow.conftest import FlowClock, Harness, flow_clock
 
 NO_SEATS = {"linjiang": 0, "qingshan": 0, "baisha": 0, "qinghe": 0}
 Start = Callable[..., AbstractAsyncContextManager[Harness]]
 
 
 @asynccontextmanager
-async def components_for(settings: Settings, clock: LoopClock) -> AsyncIterator[Components]:
+async def components_for(settings: Settings, clock: FlowClock) -> AsyncIterator[Components]:
     await upgrade_async(settings.resolved_database_url)
     async with build_components(settings, clock=clock, load_directory=False) as components:
         await import_csv(SAMPLE_DIRECTORY, components.directory_repository)
@@ -42,7 +41,7 @@ async def queue_hotlines(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[St
         ) -> AsyncIterator[Harness]:
             config = Settings(data_dir=tmp_path, http_port=0, prompt_cache_dir=str(prompt_cache),
                               **settings)  # fmt: skip
-            clock = LoopClock(start=OPEN_HOURS)
+            clock = flow_clock()
             components = await stack.enter_async_context(components_for(config, clock))
             running = await stack.enter_async_context(
                 run_embedded(components, clock=clock, sim_port=0, http_port=0, seat_plan=seat_plan)

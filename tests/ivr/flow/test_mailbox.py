@@ -25,7 +25,6 @@ from sqlalchemy import select
 from agent_desk.auth import Role
 from agent_desk.mailboxes import DeskMailboxes
 from agent_desk.orders.models import OrderEvent
-from base.clock import LoopClock
 from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import applying_journal, build_components
@@ -44,7 +43,7 @@ from ivr.simulator.callers import send_dtmf
 from ivr.voicemail_media import VoicemailAudioLinks, VoicemailTokens, voicemail_media_routes
 from tests.agent_desk.conftest import fast_passwords
 from tests.conftest import SAMPLE_DIRECTORY
-from tests.ivr.flow.conftest import OPEN_HOURS, Harness
+from tests.ivr.flow.conftest import Harness, flow_clock
 from voicemail import Voicemail, VoicemailInfo
 
 DEPT_A = "linjiang.gongan"
@@ -130,7 +129,7 @@ def audio_of(voicemail_id: int) -> Callable[[str], bool]:
 async def line(tmp_path: Path, prompt_cache: Path) -> AsyncIterator[Line]:
     settings = Settings(data_dir=tmp_path, http_port=0, prompt_cache_dir=str(prompt_cache))
     await upgrade_async(settings.resolved_database_url)
-    clock = LoopClock(start=OPEN_HOURS)
+    clock = flow_clock()
     async with contextlib.AsyncExitStack() as stack:
         components = await stack.enter_async_context(
             build_components(settings, clock=clock, load_directory=False)

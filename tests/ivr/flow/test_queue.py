@@ -18,7 +18,6 @@ import aiohttp
 import pytest
 
 from agent_desk.auth import Role
-from base.clock import LoopClock
 from base.config import Settings
 from hotline.routing_wiring import build_routing
 from hotline.runtime import run_controller
@@ -28,7 +27,7 @@ from ivr.prompts import Hotline, PromptCatalog
 from ivr.simulator import SimCall, start_simulator
 from routing import RedisStore, ResilientStore, SeatState
 from tests.conftest import SAMPLE_DIRECTORY
-from tests.ivr.flow.conftest import OPEN_HOURS, Harness
+from tests.ivr.flow.conftest import Harness, flow_clock
 from tests.ivr.flow.routing_harness import (
     NO_SEATS,
     Start,
@@ -182,7 +181,7 @@ def baisha_settings(tmp_path: Path, prompt_cache: Path, **changes: Any) -> Setti
 async def test_two_controllers_sharing_redis_never_give_one_seat_two_calls(
     tmp_path: Path, prompt_cache: Path
 ) -> None:
-    clock = LoopClock(start=OPEN_HOURS)
+    clock = flow_clock()
     settings = baisha_settings(tmp_path, prompt_cache)
     plan = {"baisha": 3, "linjiang": 0, "qingshan": 0}
     namespace = fresh_namespace()
@@ -231,7 +230,7 @@ async def test_two_controllers_sharing_redis_never_give_one_seat_two_calls(
 async def test_calls_are_answered_through_a_redis_outage_and_no_queued_call_is_lost(
     tmp_path: Path, prompt_cache: Path
 ) -> None:
-    clock = LoopClock(start=OPEN_HOURS)
+    clock = flow_clock()
     settings = baisha_settings(tmp_path, prompt_cache)
     namespace = fresh_namespace()
     with redis_server() as (url, process, port):

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from base.clock import LoopClock
 from base.config import Settings
 from directory import import_csv
 from hotline.bootstrap import build_components
@@ -25,7 +24,7 @@ from ivr.prompts import Hotline, PromptCatalog
 from ivr.simulator import SimCall
 from ivr.speech import SpeechRecognizer
 from tests.conftest import SAMPLE_DIRECTORY
-from tests.ivr.flow.conftest import OPEN_HOURS, Harness
+from tests.ivr.flow.conftest import Harness, flow_clock
 from tests.ivr.speech.korean import COMMANDS, KOREAN_MODEL, speak
 
 HEADER = SAMPLE_DIRECTORY.read_text(encoding="utf-8").splitlines()[0]
@@ -45,7 +44,7 @@ async def korean(tmp_path: Path, prompt_cache: Path, rows: list[str]) -> AsyncIt
     csv_path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     settings = Settings(data_dir=tmp_path, http_port=0, prompt_cache_dir=str(prompt_cache))
     await upgrade_async(settings.resolved_database_url)
-    clock = LoopClock(start=OPEN_HOURS)
+    clock = flow_clock()
     recognizer = await SpeechRecognizer.load(KOREAN_MODEL)
     async with build_components(settings, clock=clock, load_directory=False) as components:
         report = await import_csv(csv_path, components.directory_repository)
