@@ -11,7 +11,7 @@ export HOTLINE_DATA_DIR ?= var
 $(BIN)/hotline: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,speech]'
+	$(BIN)/pip install --quiet -e '.[test,speech,uvloop]'
 	touch $@
 
 venv: $(BIN)/hotline

@@ -11,6 +11,7 @@ from typing import Any
 
 ENV_PREFIX = "HOTLINE_"
 DEFAULT_HOME_CITY = "临江市"
+EVENT_LOOPS = ("asyncio", "uvloop")
 
 
 class ConfigError(ValueError):
@@ -84,6 +85,9 @@ class Settings:
     # Webhooks post to public addresses only; these hosts (names or IP addresses, comma
     # separated) are exempt: a department's receiver on the LAN, a test's on 127.0.0.1.
     webhook_allowed_hosts: str = ""
+    # The processes' event loop: "asyncio" (the standard one) or "uvloop" (faster; the
+    # `uvloop` extra must be installed).
+    event_loop: str = "asyncio"
 
     @property
     def resolved_database_url(self) -> str:
@@ -146,6 +150,10 @@ def load_settings(
         raise ConfigError(
             f"setting 'quality_retention_days': {settings.quality_retention_days} is not a"
             " number of days (1 or more)"
+        )
+    if settings.event_loop not in EVENT_LOOPS:
+        raise ConfigError(
+            f"setting 'event_loop': {settings.event_loop!r} is not one of {', '.join(EVENT_LOOPS)}"
         )
     if not 0 < settings.http_port < 65536:
         raise ConfigError(f"setting 'http_port': {settings.http_port} is not a TCP port")

@@ -9,6 +9,7 @@ import signal
 import time
 from datetime import datetime
 
+from base import event_loop
 from base.clock import Clock, ScaledClock, SystemClock
 from base.config import Settings
 from hotline import STARTED_AT
@@ -60,7 +61,7 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
             await _until_stopped()
         print("hotline stopped", flush=True)
 
-    asyncio.run(run())
+    event_loop.run(run(), event_loop=settings.event_loop)
     return 0
 
 
@@ -83,7 +84,7 @@ def _ivr(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"warning: {problem}", flush=True)
             await _until_stopped()
 
-    asyncio.run(run())
+    event_loop.run(run(), event_loop=settings.event_loop)
     return 0
 
 
@@ -115,5 +116,5 @@ def _pbx_sim(args: argparse.Namespace, settings: Settings) -> int:
             with contextlib.suppress(Exception):
                 await simulator.stop()
 
-    asyncio.run(run())
+    event_loop.run(run(), event_loop=settings.event_loop)
     return 0

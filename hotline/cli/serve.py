@@ -8,6 +8,7 @@ import logging
 
 from aiohttp import web
 
+from base import event_loop
 from base.config import Settings
 from hotline.access_log import RedactingAccessLogger
 from hotline.bootstrap import build_components
@@ -22,7 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    asyncio.run(serve_http(settings))
+    event_loop.run(serve_http(settings), event_loop=settings.event_loop)
     return 0
 
 

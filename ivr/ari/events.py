@@ -8,9 +8,10 @@ A message that is not JSON, not an object, or lacks a field its type requires ra
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from types import MappingProxyType
+
+import orjson
 
 from ivr.ari.channel_events import (
     ChannelDestroyed,
@@ -122,8 +123,8 @@ def parse_event(message: str | bytes | Mapping[str, object]) -> AriEvent:
         data: object = message
     else:
         try:
-            data = json.loads(message)
-        except (ValueError, UnicodeDecodeError) as exc:
+            data = orjson.loads(message)
+        except orjson.JSONDecodeError as exc:
             raise MalformedEvent(f"event is not JSON: {exc}") from exc
     if not isinstance(data, Mapping):
         raise MalformedEvent(f"event is not a JSON object: {type(data).__name__}")

@@ -130,6 +130,7 @@ def test_global_varset_has_no_channel() -> None:
     [
         "not json",
         b"\xff\xfe",
+        '{"type": "StasisStart", "x": "\ud800"}',  # a lone surrogate: not UTF-8 text
         "[1, 2]",
         '{"no_type": true}',
         '{"type": ""}',
