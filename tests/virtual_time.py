@@ -42,6 +42,7 @@ _WAITS = {
     ("queue.py", "get"),
     ("thread.py", "_worker"),  # concurrent.futures: blocked on its SimpleQueue
     ("selectors.py", "select"),
+    ("gateway_base.py", "read"),  # pytest-xdist's worker reading its next order (execnet)
 }
 
 
