@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+import wave
+from array import array
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -156,8 +158,22 @@ async def test_pyttsx3_renders_the_same_speech_as_the_command(tmp_path: Path) ->
     # One after another: each pyttsx3 render must hold its own text, never the previous one's.
     rendered = [await by_pyttsx3.render(text) for text in texts]
 
-    assert [p.duration_s for p in rendered] == [p.duration_s for p in expected]
+    # The speech must match to the sample; only the end pause may be shorter: pyttsx3
+    # 2.99 drops the samples of espeak's last callback (silence), and how espeak splits
+    # its callbacks depends on how busy the machine is.
+    assert [_speech_end_s(p.path) for p in rendered] == [_speech_end_s(p.path) for p in expected]
+    for got, want in zip(rendered, expected, strict=True):
+        assert want.duration_s - 0.25 <= got.duration_s <= want.duration_s
     assert_asterisk_ready(rendered[1])
+
+
+def _speech_end_s(path: Path) -> float:
+    """Where the last audible sample of a prompt is, in seconds."""
+    with wave.open(str(path), "rb") as wav:
+        rate = wav.getframerate()
+        samples = array("h", wav.readframes(wav.getnframes()))
+    last = max((i for i, sample in enumerate(samples) if abs(sample) > 64), default=0)
+    return round(last / rate, 3)
 
 
 async def test_no_engine_available_raises_render_error(tmp_path: Path) -> None:
