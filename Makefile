@@ -25,7 +25,7 @@ up: venv
 
 ## Install what the tests need (Debian packages too), then lint and run the suite.
 test: system-packages venv lint
-	$(BIN)/pytest -q -n auto --dist loadfile
+	$(BIN)/pytest -q -n auto --dist worksteal
 
 ## The simulator's tests 20 times in a row while a spinner keeps every core busy.
 test-stress: system-packages venv

@@ -2,11 +2,11 @@
 
 The simulator runs in its own process (as Asterisk would), the calls are placed from a
 third, and the controller runs in a fresh process per measurement, so its memory and CPU
-figures belong to that run alone. Each
-call keys a department's pinyin initials and is either transferred to a liaison who
-answers (公安局, 425#) or sent to voicemail by a busy line (出入境, 275#): half the calls
-must leave a call record only, the other half a call record, a voicemail, a work order
-and the order's link to the voicemail.
+figures belong to that run alone. Each call keys a department's pinyin initials and is
+either transferred to a liaison who answers (公安局, 425#, 60 s) or sent to voicemail by a
+busy line (出入境, 275#, 75 s); calls arrive at 100 a second. Half the calls must leave
+a call record only, the other half a call record, a voicemail, a work order and the
+order's link to the voicemail.
 
 After the calls end the bench waits for the journal's writer to store everything, then
 counts FROM THE DATABASE against the calls placed and prints `lost:` / `duplicated:`.
@@ -73,13 +73,16 @@ TARGET_P99_MS = 20.0
 TARGET_KIB_PER_CALL = 50.0
 TARGET_CPU_MS_PER_CALL = 10.0
 SWEEP = (500, 1000, 2000, 5000)
-# Calls last 45 s (transfer) or 60 s (voicemail) of real time; a run whose calls are
+# Calls last 60 s (transfer) or 75 s (voicemail) of real time; a run whose calls are
 # still up this long after the last one was placed is stopped and fails.
 CALLS_GRACE_S = 240.0
 DRAIN_TIMEOUT_S = 180.0
 # The parent kills a measuring process that runs longer than ramp + this.
 RUN_LIMIT_S = 600.0
-SCRIPTS = (("425#", 45.0, False), ("275#", 60.0, True))  # keys, hang up after, voicemail?
+# keys, hang up after, voicemail? Long enough that every call of a run is up at once.
+SCRIPTS = (("425#", 60.0, False), ("275#", 75.0, True))
+# Calls arrive at this rate unless --ramp says otherwise: 2,000 calls over 20 s, 5,000 over 50.
+ARRIVALS_PER_S = 100.0
 
 
 @dataclass(slots=True)
@@ -506,9 +509,10 @@ def orchestrate(args: argparse.Namespace) -> int:
                 url = args.database_url
                 if database == "postgresql" and not url:
                     url = create_postgres_database(admin_url, f"bench_calls_{run}")
-                result = run_measurement(database, url, calls, args.ramp, run, extra=extra)
+                ramp = args.ramp if args.ramp is not None else calls / ARRIVALS_PER_S
+                result = run_measurement(database, url, calls, ramp, run, extra=extra)
                 results.append(result)
-                print_run(result, args.ramp)
+                print_run(result, ramp)
     print_summary(results)
     return 0 if all(r.figures_ok and r.truthful_ok for r in results) else 1
 
@@ -516,14 +520,16 @@ def orchestrate(args: argparse.Namespace) -> int:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
-        epilog="Each run takes about ramp + 60 s of calls + the journal's drain, plus ~10 s "
+        epilog="Each run takes about ramp + 75 s of calls + the journal's drain, plus ~10 s "
         "to start; --sweep runs 500, 1000, 2000 and 5000 calls one after the other (about "
-        f"6-8 minutes per database on a quiet machine); a run still going after ramp + "
+        f"8-10 minutes per database on a quiet machine); a run still going after ramp + "
         f"{RUN_LIMIT_S:g} s is killed and fails, so a sweep of one database ends within "
         f"{len(SWEEP)} x (ramp + {RUN_LIMIT_S:g}) s whatever happens.",
     )
     parser.add_argument("--calls", type=int, default=5000, help="calls to place (default 5000)")
-    parser.add_argument("--ramp", type=float, default=20.0, help="seconds over which calls arrive")
+    parser.add_argument("--ramp", type=float, default=None,
+                        help=f"seconds over which calls arrive (default: calls / "
+                        f"{ARRIVALS_PER_S:g})")  # fmt: skip
     parser.add_argument(
         "--database",
         choices=("sqlite", "postgresql", "both"),
