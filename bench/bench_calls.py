@@ -277,7 +277,8 @@ def cpu_seconds() -> float:
 
 
 async def measure(database: str, database_url: str, calls: int, ramp_s: float,
-                  run: int, *, keep: bool, profile: bool) -> RunResult:  # fmt: skip
+                  run: int, *, keep: bool, profile: bool,
+                  quality_recording: bool = True) -> RunResult:  # fmt: skip
     """Run the calls in this process's controller; count what reached the database."""
     tally = LogTally()
     tally.install()
@@ -295,7 +296,7 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
 
     notes: list[str] = []
     settings = Settings(data_dir=work, database_url=database_url, http_port=0, sim_port=sim_port,
-                        log_level="WARNING")  # fmt: skip
+                        log_level="WARNING", quality_recording=quality_recording)  # fmt: skip
     prefix = caller_prefix(run)
     plan = planned_calls(calls, prefix)
     await upgrade_async(settings.resolved_database_url)
@@ -497,6 +498,7 @@ def orchestrate(args: argparse.Namespace) -> int:
     results: list[RunResult] = []
     extra = ["--keep"] * args.keep + ["--profile"] * args.profile
     extra += ["--event-loop", args.event_loop]
+    extra += ["--no-quality-recording"] * args.no_quality_recording
     with ExitStack() as stack:
         admin_url = args.database_url
         if "postgresql" in databases and not admin_url:
@@ -547,6 +549,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--event-loop", choices=EVENT_LOOPS, default="asyncio",
                         help="the controller's event loop (HOTLINE_EVENT_LOOP)")  # fmt: skip
+    parser.add_argument("--no-quality-recording", action="store_true",
+                        help="calls are not recorded for 质检 (HOTLINE_QUALITY_RECORDING="
+                        "false); otherwise each transfer keeps ~1 MB of audio")  # fmt: skip
     parser.add_argument("--keep", action="store_true",
                         help="keep each run's data directory (kept anyway when a run "
                         "loses, duplicates or logs an error)")  # fmt: skip
@@ -568,7 +573,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.measure:
         result = event_loop.run(measure(args.database, args.database_url, args.calls, args.ramp,
-                                        args.run, keep=args.keep, profile=args.profile),
+                                        args.run, keep=args.keep, profile=args.profile,
+                                        quality_recording=not args.no_quality_recording),
                                 event_loop=args.event_loop)  # fmt: skip
         Path(args.measure).write_text(json.dumps(asdict(result)))
         return 0
