@@ -31,10 +31,13 @@ import aiosqlite.core
 
 _T = TypeVar("_T")
 
-# Real seconds to wait for loopback data or a woken thread before deciding the loop is
-# idle; longer when other threads exist (one notified may not have been scheduled yet).
+# Real seconds to wait for loopback data before deciding the loop is idle (threads need
+# no grace: the loop knows whether each one has work).
 IDLE_GRACE_S = 0.0002
-IDLE_GRACE_WITH_THREADS_S = 0.0002
+# While a thread is at work the loop waits in real time, looking again this often: a
+# thread that has just handed the loop its result may stand a moment longer in
+# call_soon_threadsafe (waiting for the GIL) and then wake nobody when it leaves.
+BUSY_POLL_S = 0.002
 # Where a thread's innermost Python frame stands when it waits for work (file, function).
 _WAITS = {
     ("threading.py", "wait"),
@@ -82,8 +85,8 @@ class _IdleJumpingSelector(selectors.DefaultSelector):
             return events
         if timeout is None or not self._idle():
             # Nothing scheduled, or a thread at work: wait in real time, the clock held.
-            return list(super().select(None if timeout is None else min(timeout, 0.05)))
-        events = super().select(self.loop.grace)
+            return list(super().select(None if timeout is None else min(timeout, BUSY_POLL_S)))
+        events = super().select(IDLE_GRACE_S)
         if not events and self._idle():
             # A thread may have handed the loop a callback just before it went back to
             # its wait: look once more before the clock moves.
@@ -107,10 +110,6 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         self.busy_threads = 0
         self.thread = threading.get_ident()
         selector.loop = self
-
-    @property
-    def grace(self) -> float:
-        return IDLE_GRACE_S if threading.active_count() == 1 else IDLE_GRACE_WITH_THREADS_S
 
     def time(self) -> float:
         return self._now
