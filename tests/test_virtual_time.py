@@ -6,8 +6,10 @@ import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import aiohttp
+import aiosqlite
 import pytest
 from aiohttp import web
 
@@ -104,3 +106,37 @@ def test_the_loop_clock_can_be_moved_but_not_sped_up() -> None:
         return clock.now().isoformat()
 
     assert _run(moved) == "2026-11-24T10:01:30+08:00"
+
+
+def test_a_query_on_aiosqlites_thread_holds_the_clock(tmp_path: Path) -> None:
+    async def query_then_timer() -> tuple[float, float, int]:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        pending = loop.create_task(asyncio.sleep(10.0))
+        async with aiosqlite.connect(tmp_path / "slow.sqlite3") as db:
+            # About a second of real work on aiosqlite's own thread (not an executor's).
+            cursor = await db.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                " WHERE i < 3000000) SELECT count(*) FROM n"
+            )
+            (count,) = await cursor.fetchone() or (0,)
+            during = loop.time() - start
+            await pending  # the connection's thread, idle now, lets the clock jump
+            return during, loop.time() - start, count
+
+    during, after, count = _run(query_then_timer)  # type: ignore[misc]
+    assert count == 3000000
+    assert during < 1.0  # the 10-s timer did not jump while the query ran
+    assert after == pytest.approx(10.0)
+
+
+def test_a_worker_thread_reads_the_loop_clock() -> None:
+    async def read_from_a_thread() -> tuple[float, float]:
+        clock = LoopClock()
+        clock.monotonic()  # taken on the loop first, as the hotline's components do
+        await clock.sleep(42.0)
+        from_thread = await asyncio.get_running_loop().run_in_executor(None, clock.monotonic)
+        return from_thread, clock.monotonic()
+
+    from_thread, on_loop = _run(read_from_a_thread)  # type: ignore[misc]
+    assert from_thread == pytest.approx(42.0) == on_loop
