@@ -469,6 +469,11 @@ def print_summary(results: list[RunResult]) -> None:
         print(line)
 
 
+def ratio(small: float, large: float) -> str:
+    """How many times `large` is `small`, as "x1.23"."""
+    return f"x{large / small:.2f}" if small > 0 else "-"
+
+
 def growth_lines(results: list[RunResult]) -> list[str]:
     """How each figure grows from the smallest run to the largest, per database."""
     lines = []
@@ -477,10 +482,6 @@ def growth_lines(results: list[RunResult]) -> list[str]:
         small, large = runs[0], runs[-1]
         if small.calls == large.calls:
             continue
-
-        def ratio(a: float, b: float) -> str:
-            return f"x{b / a:.2f}" if a > 0 else "-"
-
         lines.append(
             f"{database}: {small.calls} -> {large.calls} calls: p99 {small.p99_ms:.1f} -> "
             f"{large.p99_ms:.1f} ms ({ratio(small.p99_ms, large.p99_ms)}), CPU per call "
