@@ -57,7 +57,7 @@ def routing_of(hotline: Harness) -> Routing:
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], *, within_s: float = 500.0) -> None:
-    """Wait (real seconds) until `check` holds."""
+    """Wait until `check` holds (virtual seconds on a virtual-time loop, else real ones)."""
     async with asyncio.timeout(within_s):
         while True:
             if await check():
