@@ -7,11 +7,15 @@ stretch it overlaps and decide where the caller was talking and where it was sil
 
 from __future__ import annotations
 
+import bisect
 import io
+import math
 import wave
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 RATE = 8000
 SAMPLE_BYTES = 2
@@ -85,11 +89,13 @@ def silence(seconds: float) -> array[int]:
 
 def talk_frames(samples: array[int]) -> list[bool]:
     """For each 20 ms frame, whether it holds talk rather than silence."""
-    flags = []
-    for start in range(0, len(samples), FRAME):
-        frame = samples[start : start + FRAME]
-        level = sum(abs(s) for s in frame) / max(1, len(frame))
-        flags.append(level > TALK_THRESHOLD)
+    if not samples:
+        return []
+    levels = np.abs(np.frombuffer(samples, dtype=np.int16).astype(np.int32))
+    whole = len(levels) - len(levels) % FRAME
+    flags: list[bool] = (levels[:whole].reshape(-1, FRAME).mean(axis=1) > TALK_THRESHOLD).tolist()
+    if whole < len(levels):  # a short last frame is judged on what it has
+        flags.append(bool(levels[whole:].mean() > TALK_THRESHOLD))
     return flags
 
 
@@ -100,10 +106,27 @@ class Utterance:
     start: float
     samples: array[int]
     talk: list[bool]
+    # Indices of the talking frames, ascending: silence detection looks up the last one.
+    talking: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.talking = [i for i, talking in enumerate(self.talk) if talking]
 
     @property
     def end(self) -> float:
         return self.start + len(self.samples) / RATE
+
+    def last_talk(self, start: float, end: float) -> float | None:
+        """The end of the latest talking frame that ends in (start, end + one frame]."""
+        step = FRAME / RATE
+        # Frames past the bound are skipped by the exact test below; bisect only starts near it.
+        bound = bisect.bisect_right(self.talking, math.floor((end + step - self.start) / step))
+        for pos in range(bound - 1, -1, -1):
+            t = self.start + (self.talking[pos] + 1) * step
+            if t > end + step:
+                continue
+            return min(t, end) if t > start else None
+        return None
 
 
 @dataclass
@@ -114,6 +137,10 @@ class OutgoingAudio:
 
     def say(self, start: float, samples: array[int]) -> None:
         self.utterances.append(Utterance(start, samples, talk_frames(samples)))
+
+    def overlaps(self, start: float, end: float) -> bool:
+        """Whether anything but silence was sent between two instants."""
+        return any(utt.end > start and utt.start < end for utt in self.utterances)
 
     def extract(self, start: float, end: float) -> array[int]:
         """The samples sent between two instants (a later utterance overrides an earlier)."""
@@ -131,13 +158,8 @@ class OutgoingAudio:
 
     def last_talk(self, start: float, end: float) -> float | None:
         """The latest instant in [start, end] at which the channel was talking."""
-        latest: float | None = None
-        for utt in self.utterances:
-            for i, talking in enumerate(utt.talk):
-                t = utt.start + (i + 1) * FRAME / RATE
-                if talking and start < t <= end + FRAME / RATE:
-                    latest = min(t, end) if latest is None else max(latest, min(t, end))
-        return latest
+        found = [t for utt in self.utterances if (t := utt.last_talk(start, end)) is not None]
+        return max(found, default=None)
 
 
 def talk_seconds(samples: array[int]) -> float:

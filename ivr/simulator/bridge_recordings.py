@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from array import array
 
+import numpy as np
+
 from ivr.simulator import audio
 from ivr.simulator.core import PbxCore
 from ivr.simulator.events import build
@@ -72,17 +74,19 @@ def _live(sim: PbxCore, bridge: Bridge) -> list[LiveRecording]:
 
 def mix(rec: LiveRecording, until: float) -> array[int]:
     """What the Recorder heard: every member's outgoing audio while it was in the bridge."""
-    total = [0] * max(0, int((until - rec.capture_from) * audio.RATE))
+    total = np.zeros(max(0, int((until - rec.capture_from) * audio.RATE)), dtype=np.int32)
     for span in rec.spans:
         start = max(span.joined, rec.capture_from)
         end = min(span.left if span.left is not None else until, until)
-        if end <= start:
-            continue
+        if end <= start or not span.channel.audio.overlaps(start, end):
+            continue  # a silent member adds nothing to the mix
         offset = int((start - rec.capture_from) * audio.RATE)
-        for i, sample in enumerate(span.channel.audio.extract(start, end)):
-            if offset + i < len(total):
-                total[offset + i] += sample
-    return array("h", (max(-_MAX, min(_MAX, s)) for s in total))
+        heard = np.frombuffer(span.channel.audio.extract(start, end), dtype=np.int16)
+        heard = heard[: max(0, len(total) - offset)]
+        total[offset : offset + len(heard)] += heard
+    mixed = array("h")
+    mixed.frombytes(np.clip(total, -_MAX, _MAX).astype(np.int16).tobytes())
+    return mixed
 
 
 def finish(sim: PbxCore, rec: LiveRecording, state: str) -> None:
