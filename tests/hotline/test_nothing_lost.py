@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from agent_desk.orders.models import OrderVoicemail, WorkOrder
 from base.clock import ScaledClock
 from base.config import Settings
+from base.journal import STORE
 from directory import import_csv
 from hotline.bootstrap import Components, build_components
 from hotline.migrate import upgrade_async
@@ -38,6 +39,10 @@ from voicemail import Voicemail
 CALLS = 20
 OUTAGE_S = 60.0
 SPEED = 25.0
+# Callers wait as long as it takes: the flow hangs up after the message. Under load speech
+# synthesis takes real seconds, 25 simulated ones each, and an impatient caller (80 s) left
+# before the voicemail prompt.
+PATIENCE_S = 1500
 pytestmark = pytest.mark.timeout(300)
 
 
@@ -74,7 +79,7 @@ def voicemail_calls(running: RunningHotline, count: int, first: int = 0) -> Call
     callers = [f"1390000{first + i:04d}" for i in range(count)]
     return {
         caller: sim.place_call("114", caller=caller, script=[{"at": 1.0, "dtmf": "425#"}],
-                               hangup_after=80)
+                               hangup_after=PATIENCE_S)
         for caller in callers
     }  # fmt: skip
 
@@ -119,6 +124,17 @@ async def assert_every_call_kept(components: Components, calls: Calls) -> None:
     assert await counts(components) == (len(calls), len(calls), len(calls), len(calls))
 
 
+async def waiting_facts(components: Components) -> str:
+    """What the journal holds, for a failure message: kinds, and each record's last steps."""
+    entries = await components.journal.due(STORE, limit=1000)
+    lines = [
+        f"{e.kind} {e.key} {e.data.get('outcome', '')} "
+        f"{[(step.get('t'), step.get('step')) for step in e.data.get('steps', [])][-8:]}"
+        for e in entries
+    ]
+    return "\n".join(lines)
+
+
 async def healthz(running: RunningHotline) -> dict[str, Any]:
     async with aiohttp.ClientSession() as http, http.get(f"{running.http_url}/healthz") as reply:
         assert reply.status == 200
@@ -143,7 +159,8 @@ async def test_sqlite_locked_for_a_minute_while_twenty_calls_end(
             calls = voicemail_calls(running, CALLS)
             await all_ended(running, calls)
             depth = await components.journal.depth()
-            assert depth.waiting == 2 * CALLS  # a voicemail and a record per call, on disk
+            # a voicemail and a record per call, on disk
+            assert depth.waiting == 2 * CALLS, await waiting_facts(components)
             assert await counts(components) == (0, 0, 0, 0)
             health = await healthz(running)
             assert health["journal"]["waiting"] == 2 * CALLS
@@ -178,7 +195,7 @@ async def test_postgresql_stopped_for_a_minute_while_twenty_calls_end(
             calls = voicemail_calls(running, CALLS)
             await all_ended(running, calls)
             depth = await components.journal.depth()
-            assert depth.waiting == 2 * CALLS
+            assert depth.waiting == 2 * CALLS, await waiting_facts(components)
             await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - stopped_at)))
         finally:
             cluster.start()
