@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from base.clock import Clock
+from base.database import database_unavailable
 from base.journal import Fact, Journal, JournalEntry, JournalUnavailable
 from ivr.quality_models import QualityRecording
 from voicemail import audio_file_name, write_durably
@@ -141,8 +142,11 @@ class QualityRecordings:
         while True:
             try:
                 await self.purge_due()
-            except Exception:
-                logger.exception("quality recordings: purge failed; trying again later")
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    logger.exception("quality recordings: purge failed; trying again later")
+                else:  # an outage is reported by the journal's writer; one line is enough
+                    logger.warning("quality recordings: purge postponed, database unavailable")
             await self._clock.sleep(every_s)
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from base.clock import CHINA_TZ
+from base.database import create_engine, create_session_factory
 from base.journal import Journal
 from ivr.quality_store import FACT_KIND, QualityRecordings, purge_task
 from ivr.simulator.audio import encode_wav, silence
@@ -86,4 +89,31 @@ async def test_the_purge_removes_what_is_past_retention_and_keeps_the_rest(
         assert not young.exists()
         assert clock.now() - START >= timedelta(hours=12)
     finally:
+        await journal.close()
+
+
+async def test_a_purge_while_the_database_is_unavailable_is_one_warning_and_tried_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = HourlyClock()
+    journal = Journal(tmp_path / "journal.sqlite3", clock=clock)
+    await journal.open()
+    # A database file in a folder that does not exist: every connection is refused.
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'gone' / 'hotline.sqlite3'}")
+    try:
+        quality = QualityRecordings(sessions=create_session_factory(engine), journal=journal,
+                                    clock=clock, audio_dir=tmp_path / "quality",
+                                    retention_days=180)  # fmt: skip
+        purging = asyncio.create_task(quality.run_purge(every_s=3600.0))
+        async with asyncio.timeout(30):
+            while clock.now() - START < timedelta(hours=2):  # noqa: ASYNC110  # two rounds
+                await asyncio.sleep(0.01)
+        assert not purging.done()  # it keeps trying
+        purging.cancel()
+        warnings = [r for r in caplog.records if r.name == "ivr.quality_store"]
+        assert len(warnings) >= 2
+        assert all(r.levelno == logging.WARNING and r.exc_info is None for r in warnings)
+        assert "database unavailable" in warnings[0].getMessage()
+    finally:
+        await engine.dispose()
         await journal.close()
