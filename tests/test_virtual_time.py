@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -14,7 +15,7 @@ import pytest
 from aiohttp import web
 
 from base.clock import CHINA_TZ, LoopClock
-from tests.virtual_time import VirtualTimeLoop
+from tests.virtual_time import REPLY_WAIT_S, VirtualTimeLoop
 
 
 def _run(coro_factory: Callable[[], object]) -> object:
@@ -140,3 +141,59 @@ def test_a_worker_thread_reads_the_loop_clock() -> None:
 
     from_thread, on_loop = _run(read_from_a_thread)  # type: ignore[misc]
     assert from_thread == pytest.approx(42.0) == on_loop
+
+
+# A server in another process: answers each line after `delay` real seconds, or never.
+_SLOW_ECHO = """
+import socket, sys, time
+delay = float(sys.argv[1])
+server = socket.create_server(("127.0.0.1", 0))
+print(server.getsockname()[1], flush=True)
+conn, _ = server.accept()
+while data := conn.recv(100):
+    if delay >= 0:
+        time.sleep(delay)
+        conn.sendall(data)
+"""
+
+
+def _ask_another_process(delay: float, timeout: float) -> tuple[str, float, float]:
+    """Write a line to the slow echo, await its reply under a virtual `timeout`."""
+
+    async def ask() -> tuple[str, float, float]:
+        server = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", _SLOW_ECHO, str(delay), stdout=asyncio.subprocess.PIPE
+        )
+        assert server.stdout is not None
+        port = int(await server.stdout.readline())
+        loop = asyncio.get_running_loop()
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            real, start = time.monotonic(), loop.time()
+            writer.write(b"PING\n")
+            try:
+                reply = (await asyncio.wait_for(reader.readline(), timeout)).decode().strip()
+            except TimeoutError:
+                reply = "timeout"
+            return reply, loop.time() - start, time.monotonic() - real
+        finally:
+            writer.close()
+            server.kill()
+            await server.wait()
+
+    return _run(ask)  # type: ignore[return-value]
+
+
+def test_a_request_to_another_process_holds_the_clock_until_its_reply() -> None:
+    # The server takes 0.3 real seconds; the client allows 0.1 virtual ones. Without the
+    # hold the clock would jump straight to the timeout.
+    reply, virtual, _real = _ask_another_process(delay=0.3, timeout=0.1)
+    assert reply == "PING"
+    assert virtual < 0.1
+
+
+def test_a_server_that_never_answers_lets_the_timeout_fire() -> None:
+    reply, virtual, real = _ask_another_process(delay=-1, timeout=5.0)
+    assert reply == "timeout"
+    assert virtual == pytest.approx(5.0, abs=0.01)
+    assert REPLY_WAIT_S <= real < REPLY_WAIT_S + 2.0  # held for the wait, then it jumped

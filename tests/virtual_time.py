@@ -11,7 +11,12 @@ on a quiet machine and on one whose cores are busy.
 A thread at work holds the clock too: the loop jumps only while every other thread of
 the process stands in a known wait (a condition, a queue, an executor's idle worker), so
 a database call on aiosqlite's thread or an fsync on the journal's takes no virtual time.
-For in-process tests only: a peer in another process is invisible to the loop.
+A request to a server in another process (Redis, PostgreSQL) holds the clock too, until
+its reply comes: a connection this loop opened to a port it does not serve itself is
+awaiting a reply from the moment it writes until its socket has data, or for at most
+REPLY_WAIT_S real seconds (a server that never answers lets the client's timeout fire).
+Without this the loop would jump over a busy server's millisecond to the next timer —
+a read timeout, or a call hung up, before the reply.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import asyncio
 import concurrent.futures
 import inspect
 import selectors
+import socket
 import sys
 import threading
 import time
@@ -38,6 +44,8 @@ IDLE_GRACE_S = 0.0002
 # thread that has just handed the loop its result may stand a moment longer in
 # call_soon_threadsafe (waiting for the GIL) and then wake nobody when it leaves.
 BUSY_POLL_S = 0.002
+# Real seconds a request to another process may hold the clock waiting for its reply.
+REPLY_WAIT_S = 2.0
 # Where a thread's innermost Python frame stands when it waits for work (file, function).
 _WAITS = {
     ("threading.py", "wait"),
@@ -46,6 +54,7 @@ _WAITS = {
     ("thread.py", "_worker"),  # concurrent.futures: blocked on its SimpleQueue
     ("selectors.py", "select"),
     ("gateway_base.py", "read"),  # pytest-xdist's worker reading its next order (execnet)
+    ("unix_events.py", "_do_waitpid"),  # asyncio's child watcher, waiting for a child to exit
 }
 
 
@@ -80,24 +89,47 @@ class _IdleJumpingSelector(selectors.DefaultSelector):
         self.loop: VirtualTimeLoop | None = None
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
-        events: list[tuple[selectors.SelectorKey, int]] = super().select(0)
+        events = self._heard(super().select(0))
         if events or timeout == 0 or self.loop is None:
             return events
         if timeout is None or not self._idle():
-            # Nothing scheduled, or a thread at work: wait in real time, the clock held.
-            return list(super().select(None if timeout is None else min(timeout, BUSY_POLL_S)))
-        events = super().select(IDLE_GRACE_S)
+            # Nothing scheduled, a thread at work or a reply due: wait in real time, the
+            # clock held.
+            return self._heard(
+                super().select(None if timeout is None else min(timeout, BUSY_POLL_S))
+            )
+        events = self._heard(super().select(IDLE_GRACE_S))
         if not events and self._idle():
             # A thread may have handed the loop a callback just before it went back to
             # its wait: look once more before the clock moves.
-            events = super().select(0)
+            events = self._heard(super().select(0))
             if not events:
                 self.loop.advance(timeout)
         return events
 
+    def unregister(self, fileobj: Any) -> selectors.SelectorKey:
+        key = super().unregister(fileobj)
+        if self.loop is not None:
+            self.loop.awaiting_reply.pop(key.fd, None)
+        return key
+
+    def _heard(
+        self, events: list[tuple[selectors.SelectorKey, int]]
+    ) -> list[tuple[selectors.SelectorKey, int]]:
+        """Data on a socket awaiting a reply: the reply has come."""
+        if self.loop is not None and self.loop.awaiting_reply:
+            for key, mask in events:
+                if mask & selectors.EVENT_READ:
+                    self.loop.awaiting_reply.pop(key.fd, None)
+        return events
+
     def _idle(self) -> bool:
         assert self.loop is not None
-        return not self.loop.busy_threads and _others_waiting(self.loop.thread)
+        return (
+            not self.loop.busy_threads
+            and not self.loop.reply_due()
+            and _others_waiting(self.loop.thread)
+        )
 
 
 class VirtualTimeLoop(asyncio.SelectorEventLoop):
@@ -109,6 +141,9 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         self._now = time.monotonic()
         self.busy_threads = 0
         self.thread = threading.get_ident()
+        # Sockets to other processes that wrote a request: fd -> real instant it went out.
+        self.awaiting_reply: dict[int, float] = {}
+        self._served_ports: set[int] = set()
         selector.loop = self
 
     def time(self) -> float:
@@ -116,6 +151,11 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
 
     def advance(self, seconds: float) -> None:
         self._now += max(0.0, seconds)
+
+    def reply_due(self) -> bool:
+        """Whether a request to another process is still within its wait for a reply."""
+        now = time.monotonic()
+        return any(now - sent < REPLY_WAIT_S for sent in self.awaiting_reply.values())
 
     def run_in_executor(  # type: ignore[override]
         self, executor: concurrent.futures.Executor | None, func: Callable[..., _T], *args: Any
@@ -127,3 +167,44 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
 
     def _thread_done(self, _: asyncio.Future[Any]) -> None:
         self.busy_threads -= 1
+
+    # -- sockets to other processes ---------------------------------------------------
+    def _start_serving(self, protocol_factory: Any, sock: socket.socket, *args: Any,
+                       **kwargs: Any) -> None:  # fmt: skip
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            self._served_ports.add(sock.getsockname()[1])
+        super()._start_serving(protocol_factory, sock, *args, **kwargs)  # type: ignore[misc]
+
+    def _make_socket_transport(
+        self, sock: socket.socket, protocol: asyncio.BaseProtocol, waiter: Any = None, *,
+        extra: Any = None, server: Any = None,
+    ) -> asyncio.Transport:  # fmt: skip
+        transport: asyncio.Transport = super()._make_socket_transport(  # type: ignore[misc]
+            sock, protocol, waiter, extra=extra, server=server
+        )
+        if server is None and self._to_another_process(sock):
+            self._track_requests(transport, sock.fileno())
+        return transport
+
+    def _to_another_process(self, sock: socket.socket) -> bool:
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            return sock.family == socket.AF_UNIX
+        try:
+            return sock.getpeername()[1] not in self._served_ports
+        except OSError:
+            return False
+
+    def _track_requests(self, transport: asyncio.Transport, fd: int) -> None:
+        """Each write awaits a reply (Redis and PostgreSQL answer every request)."""
+        write, writelines = transport.write, transport.writelines
+
+        def tracked_write(data: Any) -> None:
+            self.awaiting_reply.setdefault(fd, time.monotonic())
+            write(data)
+
+        def tracked_writelines(lines: Any) -> None:
+            self.awaiting_reply.setdefault(fd, time.monotonic())
+            writelines(lines)
+
+        transport.write = tracked_write  # type: ignore[method-assign]
+        transport.writelines = tracked_writelines  # type: ignore[method-assign,assignment]
