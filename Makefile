@@ -6,7 +6,7 @@ SAMPLE_DIRECTORY := $(firstword $(wildcard ../shared/data/directory.csv) directo
 DEBIAN_PACKAGES := redis-server postgresql espeak-ng sox chromium fonts-noto-cjk poppler-utils
 export HOTLINE_DATA_DIR ?= var
 
-.PHONY: up test test-parallel test-stress screenshots lint bench fuzz-api venv system-packages clean
+.PHONY: up test test-serial test-stress screenshots lint bench fuzz-api venv system-packages clean
 
 $(BIN)/hotline: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,14 +23,14 @@ up: venv
 	$(BIN)/hotline directory import --if-empty $(SAMPLE_DIRECTORY)
 	$(BIN)/hotline up
 
-## Install what the tests need (Debian packages too), then lint and run the suite.
+## Install what the tests need (Debian packages too), then lint and run the suite on one
+## pytest-xdist worker per core (an idle worker takes tests from the other's queue).
 test: system-packages venv lint
-	$(BIN)/pytest -q
-
-## The same suite on one pytest-xdist worker per core: ~15 min instead of ~30 here, but two
-## timing-sensitive tests (nothing-lost, shared-Redis queue) still fail now and then.
-test-parallel: system-packages venv lint
 	$(BIN)/pytest -q -n auto --dist worksteal
+
+## The same suite in one process (about twice as long; no xdist in the way of a debugger).
+test-serial: system-packages venv lint
+	$(BIN)/pytest -q
 
 ## The simulator's tests 20 times in a row while a spinner keeps every core busy.
 test-stress: system-packages venv
