@@ -25,6 +25,9 @@ class Voicemail(Base):
             sqlite_where=text("recording_name != ''"),
             postgresql_where=text("recording_name != ''"),
         ),
+        # SQLite cannot use the partial index for `recording_name = ?` (it does not prove
+        # that the value is not ''), so every lookup by recording scanned the table.
+        Index("ix_voicemails_recording_name", "recording_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
