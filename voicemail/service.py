@@ -211,10 +211,17 @@ class VoicemailService:
                 return False
         return True
 
-    async def is_kept(self, recording_name: str) -> bool:
-        """Whether this recording is already a voicemail (journaled here, or in the database)."""
+    async def is_kept(self, recording_name: str, *, ask_database: bool = True) -> bool:
+        """Whether this recording is already a voicemail (journaled here, or in the database).
+
+        `ask_database=False` looks only in the local journal: enough for a call this process
+        has run from its start (only a call resumed from another controller can have a
+        message kept elsewhere), and it spares the database a query per voicemail.
+        """
         if await self._journal.find(FACT_KIND, recording_name) is not None:
             return True
+        if not ask_database:
+            return False
         try:
             async with self._sessions() as session:
                 found = await session.scalar(

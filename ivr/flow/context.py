@@ -9,7 +9,7 @@ from typing import Protocol
 
 from base.clock import Clock
 from directory import DepartmentRecord, DirectoryService
-from ivr.checkpoints import Checkpointer
+from ivr.checkpoints import CallCheckpoint, Checkpointer
 from ivr.flow.call_log import CallLog, CallRecorder
 from ivr.flow.profiles import HotlineProfile
 from ivr.flow.session import CallSession
@@ -121,6 +121,7 @@ class RunningCall(Protocol):
     department: DepartmentRecord | None
     voicemail_reason: str
     voicemail_mailbox: str | None
+    resumed_from: CallCheckpoint | None  # the checkpoint a resumed call started from
 
     def step(self, name: str, **details: object) -> None: ...
 

@@ -36,7 +36,8 @@ async def leave_voicemail(flow: RunningCall) -> None:
     services, session, log = flow.services, flow.session, flow.log
     log.reason = flow.voicemail_reason or "operator_unavailable"
     name = recording_name(log)
-    if await services.voicemail.is_kept(name):
+    # Only a call resumed from another controller can have a message kept elsewhere.
+    if await services.voicemail.is_kept(name, ask_database=flow.resumed_from is not None):
         # Kept before a crash: the caller must not be asked again.
         await say_kept_already(flow, name)
         return
