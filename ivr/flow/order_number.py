@@ -72,6 +72,7 @@ async def read_order_number(flow: RunningCall, recording_name: str) -> None:
     if source is None:
         return
     number = await _wait_for_number(flow, source, recording_name)
+    flow.session.waited_on_purpose()
     if number is None:
         flow.step("order_number_pending", recording=recording_name)
         return

@@ -153,6 +153,11 @@ class CallSession:
         self._subscriptions.append(self._dispatcher.subscribe(channel_id, self._on_event))
         return leg
 
+    def waited_on_purpose(self) -> None:
+        """The flow waited for something else than Asterisk (the order number's filing): what
+        it sends next answers that wait, not the last event, so it is not event latency."""
+        self._cause_at = None
+
     def note_command(self) -> None:
         """An ARI command is about to go out: report how long after its cause."""
         if self._cause_at is not None and self._on_latency is not None:
