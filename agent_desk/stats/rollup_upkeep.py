@@ -17,10 +17,11 @@ expressions the raw KPI queries use, so a rolled-up counter cannot drift from it
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, delete, func, select, text
+from sqlalchemy import ColumnElement, Select, Table, bindparam, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -74,12 +75,21 @@ def _insert(dialect: str, source: Select[Any], *, add: bool) -> Any:
     return lite.on_conflict_do_update(index_elements=list(KEY_COLUMNS), set_=lite_set)
 
 
+@functools.cache
+def _add_one_record(dialect: str) -> Any:
+    """The per-record upsert, built once per dialect (the record's id is bound at run time):
+    building it per call cost the journal's writer a large expression tree and cache key."""
+    source = _rollup_select(dialect, CallRecord.id == bindparam("record_id"))
+    return _insert(dialect, source, add=True)
+
+
 async def add_call_record(session: AsyncSession, record: CallRecord) -> None:
     """Add one just-written call record to its hour row, in the caller's transaction."""
     await session.flush()  # the record gets its id
-    dialect = session.get_bind().dialect.name
-    source = _rollup_select(dialect, CallRecord.id == record.id)
-    await session.execute(_insert(dialect, source, add=True))
+    statement = _add_one_record(session.get_bind().dialect.name)
+    # On the Core connection: the ORM session would take the parameters for bulk VALUES.
+    connection = await session.connection()
+    await connection.execute(statement, {"record_id": record.id})
 
 
 async def rebuild(
