@@ -22,13 +22,15 @@ LONGEST_CALL_S = 4 * 3600.0
 
 class BridgeRecorder(Protocol):
     """Records the bridge (ivr.flow.quality): the caller told first, started once both
-    are in, finished before the teardown."""
+    are in, finished before the teardown, its file kept after it."""
 
     async def tell_caller(self) -> None: ...
 
     async def start(self, bridge_id: str) -> None: ...
 
     async def finish(self) -> None: ...
+
+    async def keep(self) -> None: ...
 
 
 async def bridge_and_wait(
@@ -44,7 +46,8 @@ async def bridge_and_wait(
 
     `on_bridged` runs once both are in the bridge, and `recorder` starts then; `on_ended`
     gets the talk time in seconds, even when the caller's hang-up ends the wait
-    (CallerHungUp propagates), and the recorder finishes before anything is torn down.
+    (CallerHungUp propagates), and the recorder finishes before anything is torn down
+    and keeps its file after.
     A bridge that cannot be built hangs the leg up and raises CallerHungUp: the caller's
     channel is what failed, and nobody is left to talk to.
     """
@@ -95,10 +98,16 @@ async def bridge_and_wait(
             on_ended(clock.monotonic() - started)
         if recorder is not None:
             await recorder.finish()
-        await session.hang_up_leg(leg)
-        with contextlib.suppress(AriError):
-            await session.ari.destroy_bridge(bridge_id)
-        session.bridge_id = None
+        try:
+            await session.hang_up_leg(leg)
+            with contextlib.suppress(AriError):
+                await session.ari.destroy_bridge(bridge_id)
+            session.bridge_id = None
+        finally:
+            # Fetching and fsyncing the file (a megabyte a minute) waits until the other
+            # side is hung up: it answered the hang-up seconds late when calls ended together.
+            if recorder is not None:
+                await recorder.keep()
 
 
 def bridge_name(channel_id: str) -> str:

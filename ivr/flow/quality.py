@@ -6,8 +6,9 @@ before the two are bridged (a caller whose liaison is busy is told nothing). The
 once both sides are in the bridge and is stopped by the controller before the bridge is
 torn down: the stop is certain to produce RecordingFinished, whereas the Recorder
 Asterisk kicks out of a destroyed bridge may report after the bridge's topic is gone
-(code reading). The file is then fetched and kept like a voicemail: written, fsynced and
-journaled before Asterisk's copy is deleted, so a crash or a database outage loses nothing.
+(code reading). Once the other side is hung up, the file is fetched and kept like a
+voicemail: written, fsynced and journaled before Asterisk's copy is deleted, so a crash or
+a database outage loses nothing.
 """
 
 from __future__ import annotations
@@ -35,13 +36,15 @@ def recording_name(call_id: str, kind: str) -> str:
 
 
 class BridgeRecording:
-    """One bridge's recording: `start` once both are in, `finish` before the teardown."""
+    """One bridge's recording: `start` once both are in, `finish` before the teardown,
+    `keep` after it."""
 
     def __init__(self, flow: RunningCall, kind: str) -> None:
         self.flow = flow
         self.kind = kind
         self.name = recording_name(flow.log.call_id, kind)
         self.started_at: datetime | None = None
+        self.finished: float | None = None  # seconds recorded, once stopped and not yet kept
 
     async def tell_caller(self) -> None:
         """The consent prompt, once per call, while the answered side waits to be bridged."""
@@ -80,8 +83,9 @@ class BridgeRecording:
         return True
 
     async def finish(self) -> None:
-        """Stop the recording, wait for its end, keep the file. Never raises CallerHungUp."""
-        if self.started_at is None:
+        """Stop the recording and wait for its end (`keep` keeps the file). Never raises
+        CallerHungUp."""
+        if self.started_at is None or self.finished is not None:
             return
         session, clock = self.flow.session, self.flow.services.clock
         with contextlib.suppress(AriFailure):
@@ -96,8 +100,17 @@ class BridgeRecording:
             logger.warning("%s: quality recording %s lost: %s", session.channel_id, self.name,
                            cause)  # fmt: skip
             self.flow.step("quality_recording_failed", cause=cause)
+            self.started_at = None  # nothing to keep
             return
-        await self._keep(result.duration_s)
+        self.finished = result.duration_s
+
+    async def keep(self) -> None:
+        """Fetch and keep the finished recording's file (once)."""
+        if self.started_at is None or self.finished is None:
+            return
+        duration_s, self.finished = self.finished, None
+        await self._keep(duration_s)
+        self.started_at = None
 
     async def _keep(self, duration_s: float) -> None:
         flow, ari = self.flow, self.flow.session.ari
@@ -137,3 +150,4 @@ async def keep_adopted_recordings(flow: RunningCall, bridge_id: str) -> None:
         recording = BridgeRecording(flow, kind)
         if await recording.adopt(bridge_id):
             await recording.finish()
+            await recording.keep()
