@@ -47,7 +47,7 @@ async def bridge_and_wait(
     `on_bridged` runs once both are in the bridge, and `recorder` starts then; `on_ended`
     gets the talk time in seconds, even when the caller's hang-up ends the wait
     (CallerHungUp propagates), and the recorder finishes before anything is torn down
-    and keeps its file after.
+    and keeps its file meanwhile (`CallSession.settle` waits for it).
     A bridge that cannot be built hangs the leg up and raises CallerHungUp: the caller's
     channel is what failed, and nobody is left to talk to.
     """
@@ -104,10 +104,11 @@ async def bridge_and_wait(
                 await session.ari.destroy_bridge(bridge_id)
             session.bridge_id = None
         finally:
-            # Fetching and fsyncing the file (a megabyte a minute) waits until the other
-            # side is hung up: it answered the hang-up seconds late when calls ended together.
+            # Fetching and fsyncing the file (a megabyte a minute) goes on while the caller
+            # hears what comes next: when calls ended together, the survey's prompt came
+            # seconds late behind it.
             if recorder is not None:
-                await recorder.keep()
+                session.meanwhile(recorder.keep(), "keep the quality recording")
 
 
 def bridge_name(channel_id: str) -> str:

@@ -162,6 +162,7 @@ class CallFlow:
             with contextlib.suppress(AriFailure):  # Asterisk may be what failed
                 await self.session.hang_up()
         finally:
+            await self.session.settle()  # the quality recording's keep, in its log
             self.session.close()
             await self.services.recorder.save(self.log)
             if self.services.checkpointer is not None:

@@ -13,8 +13,8 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from base.clock import Clock
 from ivr.ari import (
@@ -77,6 +77,7 @@ class CallSession:
         self._cause_at: float | None = None
         self.record_refused = False  # Asterisk would not record (twice): no voicemail here
         self._subscriptions: list[Subscription] = [dispatcher.subscribe(channel_id, self._on_event)]
+        self._meanwhile: set[asyncio.Task[None]] = set()
 
     # -- events ------------------------------------------------------------------------
     async def _on_event(self, event: AriEvent) -> None:
@@ -382,6 +383,22 @@ class CallSession:
         with contextlib.suppress(AriError):
             await self.ari.hangup(self.channel_id)
         self._state.hung_up = True
+
+    def meanwhile(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Run `work` while the call goes on (the caller must not wait for it); `settle`
+        waits for it before the call's record is written."""
+        task = asyncio.create_task(work, name=f"{self.channel_id}: {name}")
+        self._meanwhile.add(task)
+        task.add_done_callback(self._meanwhile.discard)
+
+    async def settle(self) -> None:
+        """Wait for the work started `meanwhile`; a failure is logged, not raised."""
+        while self._meanwhile:
+            for task in list(self._meanwhile):
+                try:
+                    await task
+                except Exception:
+                    logger.exception("%s: %s failed", self.channel_id, task.get_name())
 
     def close(self) -> None:
         for subscription in self._subscriptions:
