@@ -387,18 +387,17 @@ class CallSession:
     def meanwhile(self, work: Coroutine[Any, Any, None], name: str) -> None:
         """Run `work` while the call goes on (the caller must not wait for it); `settle`
         waits for it before the call's record is written."""
-        task = asyncio.create_task(work, name=f"{self.channel_id}: {name}")
-        self._meanwhile.add(task)
-        task.add_done_callback(self._meanwhile.discard)
+        # Kept until `settle` takes it, finished or not, so its failure is always logged.
+        self._meanwhile.add(asyncio.create_task(work, name=f"{self.channel_id}: {name}"))
 
     async def settle(self) -> None:
         """Wait for the work started `meanwhile`; a failure is logged, not raised."""
         while self._meanwhile:
-            for task in list(self._meanwhile):
-                try:
-                    await task
-                except Exception:
-                    logger.exception("%s: %s failed", self.channel_id, task.get_name())
+            task = self._meanwhile.pop()
+            try:
+                await task
+            except Exception:
+                logger.exception("%s: %s failed", self.channel_id, task.get_name())
 
     def close(self) -> None:
         for subscription in self._subscriptions:

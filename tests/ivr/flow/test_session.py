@@ -39,3 +39,20 @@ async def test_work_started_meanwhile_runs_on_and_is_settled_before_the_call_end
     assert clock.monotonic() - started == pytest.approx(5.0)
     assert "caller: keep another failed" in caplog.text  # logged, not raised
     await session.settle()  # nothing left: returns at once
+
+
+async def test_settling_work_that_has_just_finished_returns() -> None:
+    clock = LoopClock()
+    ari = AriClient(base_url="http://127.0.0.1:9", username="u", password="p", app="hotline")
+    session = CallSession(ari=ari, dispatcher=ChannelDispatcher(clock=clock), clock=clock,
+                          channel_id="caller", app="hotline")  # fmt: skip
+    kept: list[str] = []
+
+    async def keep() -> None:
+        kept.append("quality")
+
+    session.meanwhile(keep(), "keep the quality recording")
+    await asyncio.sleep(0)  # it ran and ended; its done-callbacks have not run yet
+    async with asyncio.timeout(5):
+        await session.settle()
+    assert kept == ["quality"]
