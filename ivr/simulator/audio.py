@@ -105,12 +105,8 @@ class Utterance:
 
     start: float
     samples: array[int]
-    talk: list[bool]
     # Indices of the talking frames, ascending: silence detection looks up the last one.
-    talking: list[int] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.talking = [i for i, talking in enumerate(self.talk) if talking]
+    talking: list[int]
 
     @property
     def end(self) -> float:
@@ -136,7 +132,8 @@ class OutgoingAudio:
     utterances: list[Utterance] = field(default_factory=list)
 
     def say(self, start: float, samples: array[int]) -> None:
-        self.utterances.append(Utterance(start, samples, talk_frames(samples)))
+        talking = [i for i, talk in enumerate(talk_frames(samples)) if talk]
+        self.utterances.append(Utterance(start, samples, talking))
 
     def overlaps(self, start: float, end: float) -> bool:
         """Whether anything but silence was sent between two instants."""
