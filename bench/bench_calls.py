@@ -102,6 +102,7 @@ class RunResult:
     p99_ms: float = float("nan")
     max_ms: float = float("nan")
     cpu_s: float = 0.0
+    loop_cpu_s: float = 0.0  # of cpu_s, the event loop's own thread (the rest: database threads)
     cpu_ms_per_call: float = 0.0
     kib_per_call: float = 0.0
     peak_rss_mib: float = 0.0
@@ -320,6 +321,7 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
                 await running.renderer.render_many(catalog.fixed().values())
                 rss_before = process.memory_info().rss
                 cpu_before = cpu_seconds()
+                loop_cpu_before = time.thread_time()
                 began = timeline.began = time.perf_counter()
                 probing = asyncio.create_task(timeline.probe_loop())
                 sampler = sample_current_thread() if profile else None
@@ -352,6 +354,7 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
                     notes.extend(sampler.lines())
                 result.wall_s = time.perf_counter() - began
                 result.cpu_s = cpu_seconds() - cpu_before
+                result.loop_cpu_s = time.thread_time() - loop_cpu_before
                 result.finished = controller.calls_finished
                 depth = await journal.depth()
                 result.journal_refused = depth.failed
@@ -438,7 +441,8 @@ def print_run(result: RunResult, ramp_s: float) -> None:
     print(f"event-to-command latency     p50 {r.p50_ms:.2f} ms  p99 {r.p99_ms:.2f} ms  "
           f"max {r.max_ms:.0f} ms ({r.samples} samples)")  # fmt: skip
     print(f"controller CPU               {r.cpu_s:.1f} s total, {r.cpu_ms_per_call:.1f} ms "
-          f"per call (simulator {r.simulator_cpu_s:.1f} s)")  # fmt: skip
+          f"per call (event loop {r.loop_cpu_s:.1f} s, other threads "
+          f"{r.cpu_s - r.loop_cpu_s:.1f} s; simulator {r.simulator_cpu_s:.1f} s)")  # fmt: skip
     print(f"controller memory            {r.kib_per_call:.1f} KiB per concurrent call "
           f"(peak RSS {r.peak_rss_mib:.0f} MiB)")  # fmt: skip
     print(f"journal                      peak {r.journal_peak_waiting} facts waiting; drained "

@@ -12,13 +12,15 @@ it does when the bridge is destroyed. `POST /recordings/live/{name}/stop` keeps 
 from __future__ import annotations
 
 from array import array
+from functools import partial
+from pathlib import Path
 
 import numpy as np
 
 from ivr.simulator import audio
 from ivr.simulator.core import PbxCore
 from ivr.simulator.events import build
-from ivr.simulator.recordings import stored_path
+from ivr.simulator.recordings import stored_path, write_later
 from ivr.simulator.state import Bridge, Channel, LiveRecording, MemberSpan
 
 _MAX = 32767
@@ -90,19 +92,31 @@ def mix(rec: LiveRecording, until: float) -> array[int]:
 
 
 def finish(sim: PbxCore, rec: LiveRecording, state: str) -> None:
-    """Write the mixed file (unless canceled) and publish RecordingFinished."""
+    """Publish RecordingFinished; the mixed file (unless canceled) is written just after.
+
+    Asterisk has written the file while recording, so its stop answers at once; mixing a
+    long call here before answering would hold the caller's next command behind it.
+    """
     if sim.recordings.get(rec.name) is not rec:
         return
     del sim.recordings[rec.name]
     bridge = sim.bridges.get(rec.bridge_id or "")
     if bridge is not None and rec.name in bridge.recordings:
         bridge.recordings.remove(rec.name)
-    samples = mix(rec, sim.clock.monotonic())
+    until = sim.clock.monotonic()
+    samples = int(max(0.0, until - rec.capture_from) * audio.RATE)
     path = stored_path(sim, rec.name)
     if state != "canceled" and path is not None:
         if rec.if_exists == "append" and path.is_file():
-            samples = audio.read_wav(path) + samples
-        audio.write_wav(path, samples)
+            appended = audio.read_wav(path) + mix(rec, until)
+            audio.write_wav(path, appended)
+            samples = len(appended)
+        else:
+            write_later(sim, rec.name, partial(_write_mix, rec, until, path))
     rec.state = state
-    rec.duration = int(len(samples) / audio.RATE)
+    rec.duration = int(samples / audio.RATE)
     _publish(sim, bridge, rec, "RecordingFinished")
+
+
+def _write_mix(rec: LiveRecording, until: float, path: Path) -> None:
+    audio.write_wav(path, mix(rec, until))

@@ -7,7 +7,7 @@ import itertools
 import logging
 import uuid
 from collections import deque
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,9 @@ class PbxCore:
         self.playbacks: dict[str, Playback] = {}
         self.play_queues: dict[str, deque[Playback]] = {}
         self.recordings: dict[str, LiveRecording] = {}
+        # Stored recordings whose file is still to be written (a bridge's mix): written
+        # soon after RecordingFinished, or at once when the name is looked up first.
+        self.unwritten: dict[str, Callable[[], None]] = {}
         self.calls: dict[str, SimCall] = {}
         self.endpoints: dict[str, Behaviour] = {}
         self.apps: set[str] = set()

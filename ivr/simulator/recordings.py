@@ -10,6 +10,8 @@ records nothing and finishes after about 4 s.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 from ivr.simulator import audio, errors
@@ -24,7 +26,12 @@ TICK = 0.1
 
 
 def stored_path(sim: PbxCore, name: str) -> Path | None:
-    """The file of a stored recording, or None for a name escaping the directory."""
+    """The file of a stored recording, or None for a name escaping the directory.
+
+    A file still to be written is written first, so whoever asks finds it as Asterisk
+    would have left it at RecordingFinished.
+    """
+    write_now(sim, name)
     root = sim.recordings_dir.resolve()
     path = (root / f"{name}.wav").resolve()
     if not name or not path.is_relative_to(root):
@@ -32,7 +39,30 @@ def stored_path(sim: PbxCore, name: str) -> Path | None:
     return path
 
 
+def write_later(sim: PbxCore, name: str, write: Callable[[], None]) -> None:
+    """Write a finished recording's file soon, off the request that finished it."""
+    sim.unwritten[name] = write
+    sim.spawn(_write_soon(sim, name))
+
+
+async def _write_soon(sim: PbxCore, name: str) -> None:
+    await asyncio.sleep(0)
+    write_now(sim, name)
+
+
+def write_now(sim: PbxCore, name: str) -> None:
+    write = sim.unwritten.pop(name, None)
+    if write is not None:
+        write()
+
+
+def write_all(sim: PbxCore) -> None:
+    for name in list(sim.unwritten):
+        write_now(sim, name)
+
+
 def stored_names(sim: PbxCore) -> list[str]:
+    write_all(sim)
     root = sim.recordings_dir
     if not root.is_dir():
         return []

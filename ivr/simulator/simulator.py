@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ivr.simulator import callers, endpoints
+from ivr.simulator import callers, endpoints, recordings
 from ivr.simulator.behaviours import Behaviour
 from ivr.simulator.core import PbxCore
 from ivr.simulator.events import Json
@@ -87,5 +87,6 @@ class Simulator(PbxCore):
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+        recordings.write_all(self)
         if self._http is not None:
             await self._http.close()

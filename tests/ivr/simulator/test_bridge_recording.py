@@ -7,7 +7,7 @@ from pathlib import Path
 import aiohttp
 
 from ivr.simulator import RunningSimulator
-from ivr.simulator.audio import read_wav, talk_seconds
+from ivr.simulator.audio import decode_wav, talk_seconds
 
 from .conftest import EventReader
 
@@ -82,8 +82,12 @@ async def test_a_bridge_recording_holds_both_sides_until_stopped(
     assert finished["state"] == "done"
     assert finished["target_uri"] == f"bridge:{bridge}"
     assert finished["duration"] == 6
-    stored = running.simulator.recordings_dir / "quality" / "c1.wav"
-    assert 2.6 <= talk_seconds(read_wav(stored)) <= 3.0  # both utterances in the mix
+    # fetched as the controller does, right after RecordingFinished
+    async with client.get(f"{running.url}/ari/recordings/stored/quality%2Fc1/file") as resp:
+        assert resp.status == 200
+        mixed = decode_wav(await resp.read())
+    assert 6.0 <= len(mixed) / 8000 < 6.1  # the whole recording, as its duration said
+    assert 2.6 <= talk_seconds(mixed) <= 3.0  # both utterances in the mix
 
 
 async def test_destroying_the_bridge_finishes_its_recording_first(
