@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import resource
@@ -50,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 from base import event_loop  # noqa: E402
 from base.clock import CHINA_TZ, ScaledClock  # noqa: E402
 from base.config import EVENT_LOOPS, Settings  # noqa: E402
+from base.heap import settle_after_startup  # noqa: E402
 from bench.calls_audit import (  # noqa: E402
     LogTally,
     Placed,
@@ -220,6 +222,27 @@ class Timeline:
         self._latencies: dict[int, list[float]] = {}
         self._lags: dict[int, list[float]] = {}
         self._states: dict[int, tuple[int, int]] = {}
+        self._gc: dict[int, list[float]] = {}  # the garbage collector's pauses
+        self._gc_began = 0.0
+
+    def watch_gc(self) -> None:
+        gc.callbacks.append(self._on_gc)
+
+    def unwatch_gc(self) -> None:
+        gc.callbacks.remove(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_began = time.perf_counter()
+        else:
+            self._gc.setdefault(self._window(), []).append(time.perf_counter() - self._gc_began)
+
+    def gc_summary(self) -> str:
+        pauses = [p for window in self._gc.values() for p in window]
+        if not pauses:
+            return "garbage collector            no collection during the calls"
+        return (f"garbage collector            {len(pauses)} collections, {sum(pauses):.1f} s "
+                f"in all, longest {max(pauses) * 1000:.0f} ms")  # fmt: skip
 
     def _window(self) -> int:
         return int((time.perf_counter() - self.began) // self.WINDOW_S)
@@ -239,17 +262,22 @@ class Timeline:
             self._lags.setdefault(self._window(), []).append(lag)
 
     def lines(self) -> list[str]:
-        out = ["per 10 s     samples  p99 ms  max ms  loop lag max ms  >20 ms  calls up  journal"]
+        out = [
+            "per 10 s     samples  p99 ms  max ms  loop lag max ms  >20 ms  gc max ms  "
+            "calls up  journal"
+        ]
         for window in range(max([*self._latencies, *self._lags, 0]) + 1):
             values, lags = self._latencies.get(window, []), self._lags.get(window, [])
             p99 = percentile(values, 0.99) * 1000 if values else 0.0
             top = max(values) * 1000 if values else 0.0
             lag = max(lags) * 1000 if lags else 0.0
             stalls = sum(x > 0.02 for x in lags)
+            gc_top = max(self._gc.get(window, [0.0])) * 1000
             up, waiting = self._states.get(window, (0, 0))
             start, end = int(window * self.WINDOW_S), int((window + 1) * self.WINDOW_S)
             out.append(f"  {f'{start}-{end} s':<10} {len(values):>8} {p99:>7.1f} {top:>7.0f} "
-                       f"{lag:>16.0f} {stalls:>7} {up:>9} {waiting:>8}")  # fmt: skip
+                       f"{lag:>16.0f} {stalls:>7} {gc_top:>10.0f} {up:>9} "
+                       f"{waiting:>8}")  # fmt: skip
         return out
 
 
@@ -319,11 +347,13 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
             ) as running:  # fmt: skip
                 catalog = PromptCatalog(Hotline.SWITCHBOARD_114)
                 await running.renderer.render_many(catalog.fixed().values())
+                settle_after_startup()  # as `hotline ivr` does once it takes calls
                 rss_before = process.memory_info().rss
                 cpu_before = cpu_seconds()
                 loop_cpu_before = time.thread_time()
                 began = timeline.began = time.perf_counter()
                 probing = asyncio.create_task(timeline.probe_loop())
+                timeline.watch_gc()
                 sampler = sample_current_thread() if profile else None
                 print(f"  {database}: placing {calls} calls over {ramp_s:g} s", flush=True)
                 placing = asyncio.create_task(place_elsewhere(sim_url, calls, ramp_s, run))
@@ -349,6 +379,7 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
                 result.drained = await writer.drain(timeout_s=DRAIN_TIMEOUT_S)
                 result.drain_s = time.perf_counter() - calls_over
                 probing.cancel()
+                timeline.unwatch_gc()
                 if sampler is not None:
                     sampler.stop()
                     notes.extend(sampler.lines())
@@ -389,8 +420,8 @@ async def measure(database: str, database_url: str, calls: int, ramp_s: float,
     result.simulator_tracebacks = sim_scan.tracebacks
     result.simulator_error_lines = sim_scan.errors
     result.load_after = os.getloadavg()[0]
-    result.lines = [*timeline.lines(), *audit.lines(), *notes, *tally.lines("controller"),
-                    *sim_scan.lines("simulator")]  # fmt: skip
+    result.lines = [timeline.gc_summary(), *timeline.lines(), *audit.lines(), *notes,
+                    *tally.lines("controller"), *sim_scan.lines("simulator")]  # fmt: skip
     if result.truthful_ok and not keep:
         shutil.rmtree(work, ignore_errors=True)
     else:

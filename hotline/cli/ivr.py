@@ -12,6 +12,7 @@ from datetime import datetime
 from base import event_loop
 from base.clock import Clock, ScaledClock, SystemClock
 from base.config import Settings
+from base.heap import settle_after_startup
 from hotline import STARTED_AT
 from hotline.bootstrap import build_components
 from hotline.cli.common import CommandError
@@ -58,6 +59,7 @@ def _up(args: argparse.Namespace, settings: Settings) -> int:
                 f"Ctrl-C stops it.",
                 flush=True,
             )
+            settle_after_startup()
             await _until_stopped()
         print("hotline stopped", flush=True)
 
@@ -82,6 +84,7 @@ def _ivr(args: argparse.Namespace, settings: Settings) -> int:
             )
             for problem in await pbx_problems(running.controller.ari):
                 print(f"warning: {problem}", flush=True)
+            settle_after_startup()
             await _until_stopped()
 
     event_loop.run(run(), event_loop=settings.event_loop)
@@ -110,6 +113,7 @@ def _pbx_sim(args: argparse.Namespace, settings: Settings) -> int:
             users={settings.ari_user: settings.ari_password},
         )
         print(f"PBX simulator: ARI on {simulator.url}/ari, control API on {simulator.url}/sim")
+        settle_after_startup()
         try:
             await _until_stopped()
         finally:

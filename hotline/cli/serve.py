@@ -10,6 +10,7 @@ from aiohttp import web
 
 from base import event_loop
 from base.config import Settings
+from base.heap import settle_after_startup
 from hotline.access_log import RedactingAccessLogger
 from hotline.bootstrap import build_components
 from hotline.http import build_http_app
@@ -34,6 +35,7 @@ async def serve_http(settings: Settings) -> None:
         site = web.TCPSite(runner, settings.http_host, settings.http_port)
         await site.start()
         print(f"hotline HTTP API on http://{settings.http_host}:{settings.http_port}/", flush=True)
+        settle_after_startup()
         try:
             await asyncio.Event().wait()
         finally:

@@ -88,6 +88,7 @@ class BridgeRecording:
         if self.started_at is None or self.finished is not None:
             return
         session, clock = self.flow.session, self.flow.services.clock
+        session.note_command()  # the answer to the leg's leaving (what follows waits on it)
         with contextlib.suppress(AriFailure):
             await session.ari.stop_recording(self.name)
         deadline = clock.monotonic() + FINISH_WAIT_S
