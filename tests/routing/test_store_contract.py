@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from base.clock import ScaledClock
 from routing.store import LiveStore, QueueEntry, SeatState
 from tests.routing.conftest import advance
@@ -203,3 +205,9 @@ async def test_checkpoints_round_trip(store: LiveStore) -> None:
     assert loaded["call-1"] == {"step": "queued", "site": "linjiang", "tries": ["lj-01"]}
     await store.delete_checkpoint("call-1")
     assert set(await store.load_checkpoints()) == {"call-2"}
+
+
+async def test_a_checkpoint_that_is_not_json_is_refused(store: LiveStore) -> None:
+    with pytest.raises(TypeError):
+        await store.save_checkpoint("call-1", {"step": "queued", "at": object()})
+    assert await store.load_checkpoints() == {}
