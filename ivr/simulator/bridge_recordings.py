@@ -78,10 +78,14 @@ def mix(rec: LiveRecording, until: float) -> array[int]:
     """What the Recorder heard: every member's outgoing audio while it was in the bridge."""
     total = np.zeros(max(0, int((until - rec.capture_from) * audio.RATE)), dtype=np.int32)
     for span in rec.spans:
-        start = max(span.joined, rec.capture_from)
-        end = min(span.left if span.left is not None else until, until)
-        if end <= start or not span.channel.audio.overlaps(start, end):
+        joined = max(span.joined, rec.capture_from)
+        left = min(span.left if span.left is not None else until, until)
+        sent = [u for u in span.channel.audio.utterances if u.end > joined and u.start < left]
+        if left <= joined or not sent:
             continue  # a silent member adds nothing to the mix
+        # Only the stretch from its first to its last utterance: the rest is silence.
+        start = max(joined, min(u.start for u in sent))
+        end = min(left, max(u.end for u in sent))
         offset = int((start - rec.capture_from) * audio.RATE)
         heard = np.frombuffer(span.channel.audio.extract(start, end), dtype=np.int16)
         heard = heard[: max(0, len(total) - offset)]
