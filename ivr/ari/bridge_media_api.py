@@ -143,10 +143,7 @@ class BridgeMediaApi:
 
     async def fetch_recording_file(self, name: str) -> bytes:
         """The stored recording's raw bytes (a RIFF/WAVE file for format wav)."""
-        _, data = await self._http.request(
-            "GET", "/recordings/stored/{name}/file", path_args={"name": name}
-        )
-        return data
+        return await self._http.download("/recordings/stored/{name}/file", path_args={"name": name})
 
     async def delete_stored_recording(self, name: str) -> None:
         await self._http.request("DELETE", "/recordings/stored/{name}", path_args={"name": name})

@@ -5,6 +5,7 @@ Kept apart from the typed API so that `client.py` reads as a list of ARI operati
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +23,11 @@ RequestHook = Callable[[str, str, int, float], None]
 """`on_request(method, path_template, status, seconds)`; status 0 when no reply came."""
 
 QueryValue = str | int | float | bool | None
+
+# Files downloaded at once. A recording is a megabyte a minute; when thousands of calls end
+# together their downloads took all of the HTTP client's 100 connections (Asterisk's
+# default `sessionlimit` is 100 too), and the calls' own commands timed out waiting for one.
+MAX_DOWNLOADS = 8
 
 
 def _query(params: Mapping[str, QueryValue]) -> dict[str, str]:
@@ -74,6 +80,7 @@ class AriTransport:
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._use_api_key = use_api_key
         self._on_request = on_request
+        self._downloads = asyncio.Semaphore(MAX_DOWNLOADS)
         # Built once: every request sends one of these two header sets.
         self._plain_headers = self.auth_headers()
         self._json_headers = {**self._plain_headers, "Content-Type": "application/json"}
@@ -149,6 +156,13 @@ class AriTransport:
         if not 200 <= status < 300:
             raise error_for_status(status, _error_message(data, reason))
         return status, data
+
+    async def download(self, path_template: str, *, path_args: Mapping[str, str]) -> bytes:
+        """GET a file (a stored recording): at most `MAX_DOWNLOADS` at once, waiting their
+        turn before the request's timeout starts."""
+        async with self._downloads:
+            _, data = await self.request("GET", path_template, path_args=path_args)
+        return data
 
     async def request_json(
         self,

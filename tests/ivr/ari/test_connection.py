@@ -26,6 +26,7 @@ from ivr.ari import (
     EventStream,
     UnknownEvent,
 )
+from ivr.ari.transport import MAX_DOWNLOADS
 
 _AUTH = aiohttp.encode_basic_auth("hotline", "secret")
 
@@ -38,6 +39,8 @@ class StandIn:
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     connected: asyncio.Event = field(default_factory=asyncio.Event)
+    downloading: int = 0  # file downloads being answered now
+    most_downloading: int = 0
 
     async def send(self, text: str) -> None:
         await self.sockets[-1].send_str(text)
@@ -60,6 +63,12 @@ async def stand_in() -> AsyncIterator[StandIn]:
 
     async def anything(request: web.Request) -> web.Response:
         state.paths.append(request.raw_path)
+        if request.path.endswith("/file") and "/stored/quality" in request.raw_path:
+            state.downloading += 1
+            state.most_downloading = max(state.most_downloading, state.downloading)
+            await asyncio.sleep(0.05)  # a megabyte on its way
+            state.downloading -= 1
+            return web.Response(body=b"RIFF" + bytes(40), content_type="audio/wav")
         if request.path.endswith("/boom"):
             return web.json_response({"error": "Allocation failed"}, status=500)
         if request.path.endswith("/plain"):
@@ -198,3 +207,19 @@ async def test_error_bodies_statuses_and_request_hook(stand_in: StandIn) -> None
         ("GET", "/channels/{channel_id}", 500),
         ("GET", "/channels/{channel_id}", 404),
     ]
+
+
+async def test_downloads_take_a_few_connections_and_commands_go_past_them(
+    stand_in: StandIn,
+) -> None:
+    async with _client(stand_in.url) as client:
+        names = [f"quality/call-{n}" for n in range(40)]
+        downloads = [asyncio.create_task(client.fetch_recording_file(n)) for n in names]
+        await asyncio.sleep(0.01)
+        # a call's command is answered while 32 downloads still wait their turn
+        with pytest.raises(AriNotFound):
+            await client.get_live_recording("caller-message")
+        assert sum(d.done() for d in downloads) < len(downloads)
+        files = await asyncio.gather(*downloads)
+    assert all(f.startswith(b"RIFF") for f in files)
+    assert stand_in.most_downloading == MAX_DOWNLOADS
