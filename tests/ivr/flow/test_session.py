@@ -12,14 +12,18 @@ from ivr.ari.dispatch import ChannelDispatcher
 from ivr.flow.session import CallSession
 
 
+def _session(clock: LoopClock) -> CallSession:
+    # never contacted: nothing here sends a command
+    ari = AriClient(base_url="http://127.0.0.1:9", username="u", password="p", app="hotline")
+    return CallSession(ari=ari, dispatcher=ChannelDispatcher(clock=clock), clock=clock,
+                       channel_id="caller", app="hotline")  # fmt: skip
+
+
 async def test_work_started_meanwhile_runs_on_and_is_settled_before_the_call_ends(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     clock = LoopClock()
-    # never contacted: nothing here sends a command
-    ari = AriClient(base_url="http://127.0.0.1:9", username="u", password="p", app="hotline")
-    session = CallSession(ari=ari, dispatcher=ChannelDispatcher(clock=clock), clock=clock,
-                          channel_id="caller", app="hotline")  # fmt: skip
+    session = _session(clock)
     kept: list[str] = []
 
     async def keep() -> None:
@@ -43,9 +47,7 @@ async def test_work_started_meanwhile_runs_on_and_is_settled_before_the_call_end
 
 async def test_settling_work_that_has_just_finished_returns() -> None:
     clock = LoopClock()
-    ari = AriClient(base_url="http://127.0.0.1:9", username="u", password="p", app="hotline")
-    session = CallSession(ari=ari, dispatcher=ChannelDispatcher(clock=clock), clock=clock,
-                          channel_id="caller", app="hotline")  # fmt: skip
+    session = _session(clock)
     kept: list[str] = []
 
     async def keep() -> None:
