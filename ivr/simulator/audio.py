@@ -135,16 +135,14 @@ class OutgoingAudio:
         talking = [i for i, talk in enumerate(talk_frames(samples)) if talk]
         self.utterances.append(Utterance(start, samples, talking))
 
-    def overlaps(self, start: float, end: float) -> bool:
-        """Whether anything but silence was sent between two instants."""
-        return any(utt.end > start and utt.start < end for utt in self.utterances)
+    def sent_between(self, start: float, end: float) -> list[Utterance]:
+        """The utterances sent (in part) between two instants; the rest is silence."""
+        return [utt for utt in self.utterances if utt.end > start and utt.start < end]
 
     def extract(self, start: float, end: float) -> array[int]:
         """The samples sent between two instants (a later utterance overrides an earlier)."""
         out = silence(end - start)
-        for utt in self.utterances:
-            if utt.end <= start or utt.start >= end:
-                continue
+        for utt in self.sent_between(start, end):
             dst = int((utt.start - start) * RATE)
             src = max(0, -dst)
             dst = max(0, dst)

@@ -74,13 +74,18 @@ def _live(sim: PbxCore, bridge: Bridge) -> list[LiveRecording]:
     return [sim.recordings[n] for n in list(bridge.recordings) if n in sim.recordings]
 
 
+def _length(rec: LiveRecording, until: float) -> int:
+    """Samples recorded from the capture's start until `until`."""
+    return max(0, int((until - rec.capture_from) * audio.RATE))
+
+
 def mix(rec: LiveRecording, until: float) -> array[int]:
     """What the Recorder heard: every member's outgoing audio while it was in the bridge."""
-    total = np.zeros(max(0, int((until - rec.capture_from) * audio.RATE)), dtype=np.int32)
+    total = np.zeros(_length(rec, until), dtype=np.int32)
     for span in rec.spans:
         joined = max(span.joined, rec.capture_from)
         left = min(span.left if span.left is not None else until, until)
-        sent = [u for u in span.channel.audio.utterances if u.end > joined and u.start < left]
+        sent = span.channel.audio.sent_between(joined, left)
         if left <= joined or not sent:
             continue  # a silent member adds nothing to the mix
         # Only the stretch from its first to its last utterance: the rest is silence.
@@ -108,7 +113,7 @@ def finish(sim: PbxCore, rec: LiveRecording, state: str) -> None:
     if bridge is not None and rec.name in bridge.recordings:
         bridge.recordings.remove(rec.name)
     until = sim.clock.monotonic()
-    samples = int(max(0.0, until - rec.capture_from) * audio.RATE)
+    samples = _length(rec, until)
     path = stored_path(sim, rec.name)
     if state != "canceled" and path is not None:
         if rec.if_exists == "append" and path.is_file():
