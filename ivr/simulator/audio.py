@@ -83,8 +83,14 @@ def write_wav(path: Path, samples: array[int]) -> None:
     tmp.replace(path)
 
 
+def sample_count(seconds: float) -> int:
+    """Samples in a stretch of time: rounded, since instants on the clock are floats
+    (8.9044 - 2.9044 is 5.999999999999999 s, and must still be six seconds of audio)."""
+    return max(0, round(seconds * RATE))
+
+
 def silence(seconds: float) -> array[int]:
-    return array("h", bytes(SAMPLE_BYTES * max(0, int(seconds * RATE))))
+    return array("h", bytes(SAMPLE_BYTES * sample_count(seconds)))
 
 
 def talk_frames(samples: array[int]) -> list[bool]:
@@ -143,7 +149,7 @@ class OutgoingAudio:
         """The samples sent between two instants (a later utterance overrides an earlier)."""
         out = silence(end - start)
         for utt in self.sent_between(start, end):
-            dst = int((utt.start - start) * RATE)
+            dst = round((utt.start - start) * RATE)
             src = max(0, -dst)
             dst = max(0, dst)
             n = min(len(utt.samples) - src, len(out) - dst)

@@ -76,7 +76,7 @@ def _live(sim: PbxCore, bridge: Bridge) -> list[LiveRecording]:
 
 def _length(rec: LiveRecording, until: float) -> int:
     """Samples recorded from the capture's start until `until`."""
-    return max(0, int((until - rec.capture_from) * audio.RATE))
+    return audio.sample_count(until - rec.capture_from)
 
 
 def mix(rec: LiveRecording, until: float) -> array[int]:
@@ -91,7 +91,7 @@ def mix(rec: LiveRecording, until: float) -> array[int]:
         # Only the stretch from its first to its last utterance: the rest is silence.
         start = max(joined, min(u.start for u in sent))
         end = min(left, max(u.end for u in sent))
-        offset = int((start - rec.capture_from) * audio.RATE)
+        offset = audio.sample_count(start - rec.capture_from)
         heard = np.frombuffer(span.channel.audio.extract(start, end), dtype=np.int16)
         heard = heard[: max(0, len(total) - offset)]
         total[offset : offset + len(heard)] += heard

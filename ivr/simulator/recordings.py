@@ -158,7 +158,7 @@ def finish(
         if rec.max_silence > 0:
             last = ch.audio.last_talk(rec.capture_from, stop_at) or rec.capture_from
             keep = min(stop_at, last + KEEP_SILENCE) - rec.capture_from
-            samples = samples[: int(keep * audio.RATE)]
+            samples = samples[: audio.sample_count(keep)]
     rec.state = state
     path = stored_path(sim, rec.name)
     if state != "canceled" and path is not None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from array import array
 from datetime import UTC, datetime
 
-from ivr.simulator.audio import FRAME, RATE, OutgoingAudio, silence, talk_frames, talk_seconds
+from ivr.simulator.audio import (
+    FRAME,
+    RATE,
+    OutgoingAudio,
+    sample_count,
+    silence,
+    talk_frames,
+    talk_seconds,
+)
 from ivr.simulator.bridge_recordings import mix
 from ivr.simulator.state import Channel, Dialplan, LiveRecording, MemberSpan, Origin
 
@@ -60,3 +68,16 @@ def test_mix_adds_the_members_clips_and_skips_silent_ones() -> None:
     assert max(mixed[: RATE // 2]) == 30000  # the caller alone
     assert max(mixed[RATE // 2 : RATE]) == 32767  # both, clipped
     assert max(mixed[int(1.5 * RATE) :]) == 0  # nobody talking
+
+
+def test_a_stretch_between_two_float_instants_keeps_every_sample() -> None:
+    started, stopped = 2.9044, 2.9044 + 6.0
+    # 5.999999999999999 s: truncated, that was a whole second less of recording.
+    assert stopped - started < 6.0
+    assert sample_count(stopped - started) == 6 * RATE
+    assert len(silence(stopped - started)) == 6 * RATE
+    rec = LiveRecording(name="q", format="wav", channel_id="", app=None, max_duration=0,
+                        max_silence=0, beep=False, terminate_on="none",
+                        if_exists="fail")  # fmt: skip
+    rec.capture_from = started
+    assert len(mix(rec, until=stopped)) == 6 * RATE
