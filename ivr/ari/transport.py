@@ -28,6 +28,11 @@ QueryValue = str | int | float | bool | None
 # together their downloads took all of the HTTP client's 100 connections (Asterisk's
 # default `sessionlimit` is 100 too), and the calls' own commands timed out waiting for one.
 MAX_DOWNLOADS = 8
+# How long a request may wait for one of the client's connections (and connect) before it
+# fails. Its own time, `request_timeout`, starts once it is sent: a command queued behind
+# a burst of others is not Asterisk being slow, and a request that never left the pool
+# would have been safe to send late (nothing was sent).
+POOL_WAIT_S = 60.0
 
 
 def _query(params: Mapping[str, QueryValue]) -> dict[str, str]:
@@ -77,7 +82,9 @@ class AriTransport:
         self._password = password
         self._session = session
         self._owns_session = session is None
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+        self._timeout = aiohttp.ClientTimeout(
+            total=None, connect=POOL_WAIT_S, sock_connect=request_timeout, sock_read=request_timeout
+        )
         self._use_api_key = use_api_key
         self._on_request = on_request
         self._downloads = asyncio.Semaphore(MAX_DOWNLOADS)

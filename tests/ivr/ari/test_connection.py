@@ -26,7 +26,7 @@ from ivr.ari import (
     EventStream,
     UnknownEvent,
 )
-from ivr.ari.transport import MAX_DOWNLOADS
+from ivr.ari.transport import MAX_DOWNLOADS, AriTransport
 
 _AUTH = aiohttp.encode_basic_auth("hotline", "secret")
 
@@ -69,6 +69,9 @@ async def stand_in() -> AsyncIterator[StandIn]:
             await asyncio.sleep(0.05)  # a megabyte on its way
             state.downloading -= 1
             return web.Response(body=b"RIFF" + bytes(40), content_type="audio/wav")
+        if request.path.endswith("/slow"):
+            await asyncio.sleep(float(request.query["s"]))
+            return web.json_response({"id": "slow"})
         if request.path.endswith("/boom"):
             return web.json_response({"error": "Allocation failed"}, status=500)
         if request.path.endswith("/plain"):
@@ -223,3 +226,20 @@ async def test_downloads_take_a_few_connections_and_commands_go_past_them(
         files = await asyncio.gather(*downloads)
     assert all(f.startswith(b"RIFF") for f in files)
     assert stand_in.most_downloading == MAX_DOWNLOADS
+
+
+async def test_a_request_waiting_for_a_connection_is_not_timed_out_before_it_is_sent(
+    stand_in: StandIn,
+) -> None:
+    connector = aiohttp.TCPConnector(limit=1)  # one connection: the others wait their turn
+    async with aiohttp.ClientSession(connector=connector) as session:
+        transport = AriTransport(base_url=stand_in.url, username="hotline", password="secret",
+                                 session=session, request_timeout=1.0)  # fmt: skip
+        # 40 requests of 0.05 s each on one connection: the last is sent after ~2 s
+        replies = await asyncio.gather(*(
+            transport.request_json("GET", "/channels/slow", params={"s": 0.05}) for _ in range(40)
+        ))  # fmt: skip
+        assert replies == [{"id": "slow"}] * 40
+        # once sent, a request still has only its own timeout
+        with pytest.raises(AriUnavailable):
+            await transport.request_json("GET", "/channels/slow", params={"s": 2.5})
