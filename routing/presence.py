@@ -11,7 +11,7 @@ import logging
 from typing import Literal
 
 from base.errors import HotlineError, NotFound
-from routing.seat_journal import SeatJournal
+from routing.seat_journal import SeatJournal, noted
 from routing.sites import SitesConfig
 from routing.store.base import LiveStore, SeatRecord, SeatState
 
@@ -40,9 +40,7 @@ class Presence:
         self._journal = journal
 
     def _noted(self, record: SeatRecord | None) -> SeatRecord | None:
-        if self._journal is not None:
-            self._journal.note(record)
-        return record
+        return noted(self._journal, record)
 
     async def define_seats(self) -> None:
         """Put every enabled seat of the sites file in the store (new ones start offline)."""

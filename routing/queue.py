@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from base.clock import Clock
 from base.errors import NotFound
 from routing.overflow import NeighbourLoad, OverflowPolicy, SiteLoad
-from routing.seat_journal import SeatJournal
+from routing.seat_journal import SeatJournal, noted
 from routing.sites import SitesConfig
 from routing.store.base import LiveStore, QueueEntry, SeatRecord, SeatState
 
@@ -84,9 +84,7 @@ class OperatorQueue:
         self._journal = journal
 
     def _noted(self, record: SeatRecord | None) -> SeatRecord | None:
-        if self._journal is not None:
-            self._journal.note(record)
-        return record
+        return noted(self._journal, record)
 
     def _rings(self, seat_id: str, site: str, call_id: str) -> None:
         if self._journal is not None:

@@ -47,6 +47,13 @@ class SeatStateChange(Base):
     at: Mapped[float] = mapped_column(Float, index=True)
 
 
+def noted(journal: SeatJournal | None, record: SeatRecord | None) -> SeatRecord | None:
+    """`record` after noting it in `journal`, when there is one (Presence, OperatorQueue)."""
+    if journal is not None:
+        journal.note(record)
+    return record
+
+
 class SeatJournal:
     """Buffers seat changes and writes them to `seat_state_changes` in the background."""
 
